@@ -1,0 +1,271 @@
+import { z } from 'zod';
+import { addValueIssue } from '../../errors.ts';
+import {
+  addressDetail,
+  calendarDate,
+  creditCode,
+  divisionCode,
+  educationLevel,
+  ethnicity,
+  gender,
+  idNumber,
+  idNumberFacts,
+  mobilePhone,
+  personName,
+  resolveDivisionPrefix,
+} from '../../values/index.ts';
+import type { AliasTable } from './aliases.ts';
+import { applyRules, type CrossFieldRule, EVEN_AFTER_FIELD_ERRORS } from './rules.ts';
+
+// The building blocks several record kinds share (person, address, organisation, party), each with the
+// labels its fields accept inside a nested object.
+
+// ---- free text and numbers ------------------------------------------------------------------------------
+
+/** Free text (organisation names, occupations): NFKC, whitespace collapsed, 1..max characters. */
+export function text(maxLength: number) {
+  return z.string().transform((raw, ctx) => {
+    const value = raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
+    if (value.length > 0 && value.length <= maxLength) return value;
+    addValueIssue(ctx, 'VALUE_OUT_OF_RANGE', { accepted: `1–${maxLength} characters` });
+    return z.NEVER;
+  });
+}
+
+interface NumberRange {
+  min: number;
+  max: number;
+  integer?: boolean;
+}
+
+/** Units written after a number in forms: ㎡ (NFKC m2), 平方米, 元, 间, 室, commas of thousands. */
+const NUMBER_NOISE = /[\s,]|平方米|平米|m2|元\/月|元|间|室/g;
+
+/** A number, also given as text with full-width digits or a unit (`45.5平方米`, `１５００元`). */
+export function amount(range: NumberRange) {
+  const accepted = `${range.integer ? 'a whole number' : 'a number'} from ${range.min} to ${range.max}`;
+  return z.union([z.number(), z.string()]).transform((raw, ctx) => {
+    const value =
+      typeof raw === 'number' ? raw : Number(raw.normalize('NFKC').replace(NUMBER_NOISE, '') || Number.NaN);
+    if (!Number.isFinite(value)) {
+      addValueIssue(ctx, 'TYPE_INVALID', { accepted });
+      return z.NEVER;
+    }
+    if (value < range.min || value > range.max || (range.integer === true && !Number.isInteger(value))) {
+      addValueIssue(ctx, 'VALUE_OUT_OF_RANGE', { received: String(value), accepted });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+// ---- divisions and addresses ---------------------------------------------------------------------------
+
+const HAS_HAN = /[\u4e00-\u9fff]/;
+
+/** A division code, also given by its name (户籍地: 浙江省温州市瑞安市) when the name resolves completely. */
+export const divisionCodeField = z.preprocess((value) => {
+  if (typeof value !== 'string' || !HAS_HAN.test(value)) return value;
+  const resolved = resolveDivisionPrefix(value.trim());
+  return resolved !== undefined && resolved.rest.trim() === '' ? resolved.divisionCode : value;
+}, divisionCode);
+
+/** `330100` is an ancestor of `330106`; a code is its own ancestor. */
+function isSameOrAncestor(ancestor: string, code: string): boolean {
+  const significant = ancestor.replace(/(00)+$/, '');
+  return code.startsWith(significant);
+}
+
+/**
+ * An address given as one text (`浙江省杭州市西湖区文三路90号3-2-301`) or as an object whose detail still
+ * starts with the division names: the division prefix becomes `divisionCode`, the rest `detail`. A prefix
+ * that agrees with a given code is dropped; one that contradicts it is left for the reader to see.
+ */
+function splitDivisionPrefix(value: unknown): unknown {
+  const address = typeof value === 'string' ? { detail: value } : value;
+  if (typeof address !== 'object' || address === null || Array.isArray(address)) return value;
+  const { divisionCode: given, detail } = address as { divisionCode?: unknown; detail?: unknown };
+  if (typeof detail !== 'string') return address;
+  const resolved = resolveDivisionPrefix(detail);
+  if (resolved === undefined) return address;
+  if (given === undefined) return { ...address, divisionCode: resolved.divisionCode, detail: resolved.rest };
+  const givenCode =
+    typeof given === 'string' || typeof given === 'number' ? String(given).normalize('NFKC').trim() : '';
+  return isSameOrAncestor(resolved.divisionCode, givenCode) ? { ...address, detail: resolved.rest } : address;
+}
+
+export const address = z.preprocess(
+  splitDivisionPrefix,
+  z.strictObject({ divisionCode: divisionCodeField, detail: addressDetail }),
+);
+
+export const ADDRESS_LABELS = {
+  divisionCode: ['区划代码', '行政区划代码', '行政区划', '所属区划', '地区代码'],
+  detail: ['详细地址', '地址详情', '门牌地址'],
+} as const satisfies AliasTable;
+
+// ---- people ---------------------------------------------------------------------------------------------
+
+const ID_NUMBER_LABELS = ['公民身份号码', '身份证号', '身份证号码', '身份证', '证件号码'];
+const PHONE_LABELS = ['联系电话', '手机号', '手机', '手机号码', '电话', '联系方式'];
+
+export const PERSON_REF_LABELS = {
+  idNumber: ID_NUMBER_LABELS,
+  name: ['姓名'],
+  phone: PHONE_LABELS,
+} as const satisfies AliasTable;
+
+export const PERSON_LABELS = {
+  ...PERSON_REF_LABELS,
+  gender: ['性别'],
+  birthDate: ['出生日期', '出生年月日'],
+  ethnicity: ['民族'],
+  hukouDivisionCode: ['户籍地', '户籍地址代码', '户籍地区划代码', '户籍所在地', '户籍地址'],
+  educationLevel: ['文化程度', '学历'],
+} as const satisfies AliasTable;
+
+interface IdentityFacts {
+  idNumber: string;
+  gender?: string | undefined;
+  birthDate?: string | undefined;
+}
+
+/** A gender given as male/female must be the ID number's (unknown/unspecified say nothing against it). */
+const genderAgreesWithIdNumber: CrossFieldRule<IdentityFacts> = {
+  reads: ['idNumber', 'gender'],
+  check: (person, report) => {
+    if (person.gender !== 'male' && person.gender !== 'female') return;
+    if (person.gender !== idNumberFacts(person.idNumber).gender) report(['gender'], 'ID_GENDER_MISMATCH');
+  },
+};
+
+const birthDateAgreesWithIdNumber: CrossFieldRule<IdentityFacts> = {
+  reads: ['idNumber', 'birthDate'],
+  check: (person, report) => {
+    if (person.birthDate === undefined) return;
+    if (person.birthDate !== idNumberFacts(person.idNumber).birthDate)
+      report(['birthDate'], 'ID_BIRTHDATE_MISMATCH');
+  },
+};
+
+const identityRules = applyRules([genderAgreesWithIdNumber, birthDateAgreesWithIdNumber]);
+
+/** Someone a record refers to: ID number, name, optionally a phone. */
+export const personRef = z.strictObject({ idNumber, name: personName, phone: mobilePhone.optional() });
+
+/**
+ * The subject of a residence registration. Gender and birth date, when given, must agree with the ID
+ * number; when absent they are taken from it, so the canonical person always has both.
+ */
+export const person = z
+  .strictObject({
+    idNumber,
+    name: personName,
+    gender: gender.optional(),
+    birthDate: calendarDate.optional(),
+    ethnicity: ethnicity.optional(),
+    phone: mobilePhone.optional(),
+    hukouDivisionCode: divisionCodeField.optional(),
+    educationLevel: educationLevel.optional(),
+  })
+  .superRefine(identityRules, EVEN_AFTER_FIELD_ERRORS)
+  .transform((given) => {
+    const facts = idNumberFacts(given.idNumber);
+    // Rebuilt in field order so a derived and a given gender serialise alike.
+    const { idNumber, name, gender = facts.gender, birthDate = facts.birthDate, ...rest } = given;
+    return { idNumber, name, gender, birthDate, ...rest };
+  });
+
+/** A pupil or student: gender and birth date optional (a minor's data: never derived, only checked). */
+export const student = z
+  .strictObject({
+    idNumber,
+    name: personName,
+    phone: mobilePhone.optional(),
+    gender: gender.optional(),
+    birthDate: calendarDate.optional(),
+  })
+  .superRefine(identityRules, EVEN_AFTER_FIELD_ERRORS);
+
+// ---- organisations and parties --------------------------------------------------------------------------
+
+const CREDIT_CODE_LABELS = ['统一社会信用代码', '社会信用代码', '信用代码'];
+
+export const organisationName = text(200);
+
+export const organisation = z.strictObject({ creditCode, name: organisationName });
+
+export const ORGANISATION_LABELS = {
+  creditCode: CREDIT_CODE_LABELS,
+  name: ['名称', '单位名称'],
+} as const satisfies AliasTable;
+
+/** An organisation with the county-level division it is registered in (an employer). */
+export const locatedOrganisation = z.strictObject({
+  creditCode,
+  name: organisationName,
+  divisionCode: divisionCodeField,
+});
+
+export const LOCATED_ORGANISATION_LABELS = {
+  ...ORGANISATION_LABELS,
+  divisionCode: ['所在地区划代码', '所在地', '区划代码', '所属区划'],
+} as const satisfies AliasTable;
+
+interface PartyFields {
+  name: string;
+  idNumber?: string | undefined;
+  creditCode?: string | undefined;
+}
+
+/** A party is a person (ID number) or an organisation (credit code), never both, never neither. */
+const exactlyOneIdentifier: CrossFieldRule<PartyFields> = {
+  // Reads only whether the identifiers were given, which an invalid one still was.
+  reads: [],
+  check: (party, report) => {
+    const given = Number(party.idNumber !== undefined) + Number(party.creditCode !== undefined);
+    if (given !== 1) report([], 'ONE_OF_REQUIRED', { received: given === 0 ? 'neither' : 'both' });
+  },
+};
+
+/** A person's name in a party must be a valid person name (and is normalised as one). */
+const personPartyName: CrossFieldRule<PartyFields> = {
+  reads: ['name'],
+  check: (party, report) => {
+    if (party.idNumber !== undefined && !personName.safeParse(party.name).success)
+      report(['name'], 'NAME_FORMAT');
+  },
+};
+
+/** A landlord or owner: a person or an organisation (exactly one of idNumber/creditCode). */
+export const party = z
+  .strictObject({
+    name: organisationName,
+    idNumber: idNumber.optional(),
+    creditCode: creditCode.optional(),
+    phone: mobilePhone.optional(),
+  })
+  .superRefine(applyRules([exactlyOneIdentifier, personPartyName]), EVEN_AFTER_FIELD_ERRORS)
+  .transform((given) =>
+    given.idNumber === undefined ? given : { ...given, name: personName.parse(given.name) },
+  );
+
+export const PARTY_LABELS = {
+  name: ['姓名', '名称', '姓名或名称', '姓名/名称'],
+  idNumber: ID_NUMBER_LABELS,
+  creditCode: CREDIT_CODE_LABELS,
+  phone: PHONE_LABELS,
+} as const satisfies AliasTable;
+
+/** A school: name, county-level division, credit code when known. */
+export const school = z.strictObject({
+  name: organisationName,
+  creditCode: creditCode.optional(),
+  divisionCode: divisionCodeField,
+});
+
+export const SCHOOL_LABELS = {
+  name: ['学校名称', '名称'],
+  creditCode: CREDIT_CODE_LABELS,
+  divisionCode: ['所在地区划代码', '所在地', '区划代码', '所属区划'],
+} as const satisfies AliasTable;

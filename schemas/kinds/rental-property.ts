@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { defineKind } from './common/kind.ts';
+import { ADDRESS_LABELS, address, amount, PARTY_LABELS, party, text } from './common/parts.ts';
+
+const OWNER_TITLES = ['房主', '产权人', '出租人', '房东'];
+
+/**
+ * 出租房屋: a home let to migrants ("know people through houses"). Keyed by its address alone; the owner may
+ * be a person or a company.
+ *
+ * @example
+ * { "owner": { "name": "李四", "idNumber": "11010519491231002X", "phone": "13812345678" },
+ *   "address": { "divisionCode": "330106", "detail": "文三路90号3幢2单元301室" }, "areaSqm": 45.5, "rooms": 2 }
+ */
+export const rentalProperty = defineKind({
+  kind: 'rental-property',
+  aliases: {
+    owner: { labels: OWNER_TITLES, fields: PARTY_LABELS, flatPrefixes: OWNER_TITLES },
+    address: {
+      labels: ['房屋地址', '出租房屋地址', '地址'],
+      fields: ADDRESS_LABELS,
+      flatPrefixes: ['房屋'],
+      textField: 'detail',
+    },
+    areaSqm: ['面积', '建筑面积', '房屋面积', '出租面积'],
+    rooms: ['房间数', '间数', '出租间数'],
+    certificateNo: ['产权证号', '房产证号', '房屋所有权证号', '不动产权证号', '不动产权证书号'],
+  },
+  fields: z.strictObject({
+    owner: party,
+    address,
+    areaSqm: amount({ min: 1, max: 100_000 }).optional(),
+    rooms: amount({ min: 1, max: 1000, integer: true }).optional(),
+    certificateNo: text(64).optional(),
+  }),
+  facts: (record) => ({
+    naturalKey: [record.address.divisionCode, record.address.detail],
+    divisionCode: record.address.divisionCode,
+  }),
+});
+
+export type RentalProperty = z.output<typeof rentalProperty.schema>;
