@@ -1,0 +1,68 @@
+export {
+  buildChangeEvent,
+  type ChangeEvent,
+  type ChangeEventEntry,
+  type ChangeEventInput,
+  ChangeEventTooLargeError,
+  entryBytes,
+  MAX_ENTRY_BYTES,
+  parseChangeEventDetail,
+} from './build.ts';
+export {
+  CHANGES,
+  type Change,
+  type ChangeFacts,
+  changeOf,
+  DETAIL_TYPES,
+  type DetailType,
+  detailTypeOf,
+  detailTypesOfKind,
+  parseDetailType,
+  SOURCE,
+} from './catalogue.ts';
+export {
+  type CompiledEventPattern,
+  type CompiledInputTransformer,
+  type CompiledRule,
+  compileSubscription,
+  compileSubscriptions,
+  MAX_INPUT_PATHS,
+  MAX_INPUT_TEMPLATE_LENGTH,
+  SubscriptionCompileError,
+} from './compile.ts';
+export { EVENT_KINDS, type EventKind, isEventKind, type PascalCase, pascalKind } from './kinds.ts';
+export {
+  CHANGE_EVENT_SCHEMA_VERSION,
+  type ChangeEventDetail,
+  changeEventDetailSchema,
+  changeEventDetailSchemasByKind,
+  detailSchemaForType,
+  divisionCodeSchema,
+  personKeySchema,
+  recordIdSchema,
+  recordPayloadSchemas,
+  submittedBySchema,
+} from './payload.ts';
+export {
+  SAMPLE_DETAILS,
+  SAMPLE_END_FIELDS,
+  SAMPLE_RECORDS,
+  sampleDetail,
+  sampleRecord,
+  sampleRecordId,
+} from './samples.ts';
+export {
+  areaOfficeSubscription,
+  buildSubscriptions,
+  type CatalogueOptions,
+  DEPARTMENTS,
+  type Department,
+  type DetailPath,
+  ENVELOPE_FIELDS,
+  type EnvelopeField,
+  SUBSCRIPTIONS,
+  type Subscription,
+  type SubscriptionFilter,
+  type SubscriptionOptions,
+  subscriptionFor,
+} from './subscriptions.ts';

@@ -1,0 +1,374 @@
+import { type DetailType, detailTypesOfKind } from './catalogue.ts';
+import type { EventKind } from './kinds.ts';
+
+/*
+ * The subscription catalogue: the ONLY place that says which department receives which events and
+ * which fields of them. Each department gets the minimum its duties need (PIPL; DOMAIN.md §5): the
+ * clear ID number only where the department identifies people itself, never ethnicity outside public
+ * security, never employer details outside hrss and public security. The CDK app and the local hub
+ * both compile these objects (compile.ts), so what is tested locally is what is deployed.
+ */
+
+export const DEPARTMENTS = ['public-security', 'housing', 'hrss', 'education', 'health'] as const;
+export type Department = (typeof DEPARTMENTS)[number];
+
+/** Fields of the detail envelope a projection may name (`type` is always delivered, from the detail-type). */
+export const ENVELOPE_FIELDS = [
+  'id',
+  'kind',
+  'change',
+  'recordId',
+  'version',
+  'personKey',
+  'divisionCode',
+  'occurredAt',
+  'submittedBy.role',
+  'submittedBy.submitterId',
+] as const;
+export type EnvelopeField = (typeof ENVELOPE_FIELDS)[number];
+
+/** A path into the change-event detail: an envelope field or a dotted path below `record`. */
+export type DetailPath = EnvelopeField | `record.${string}`;
+
+export interface SubscriptionFilter {
+  /** Deliver only events whose `divisionCode` starts with one of these (2, 4 or 6 digits: province, city, county). */
+  divisionCodePrefix?: readonly string[];
+}
+
+export interface Subscription {
+  department: Department;
+  /** Unique per subscription; names its rules (`<name>-<kind>`). Defaults to the department. */
+  name: string;
+  description: string;
+  /** The detail-types delivered; every one of them needs a `fields` entry for its kind. */
+  eventTypes: readonly DetailType[];
+  filter?: SubscriptionFilter;
+  /** The projection, per kind: the detail paths the department receives (kinds differ in shape). */
+  fields: { readonly [K in EventKind]?: readonly DetailPath[] };
+}
+
+/** Who the event is, when and where: every department needs these to de-duplicate and order. */
+const ENVELOPE: readonly DetailPath[] = [
+  'id',
+  'kind',
+  'change',
+  'recordId',
+  'version',
+  'divisionCode',
+  'occurredAt',
+];
+/** Plus the pseudonymous person key, for kinds that have a subject person. */
+const ENVELOPE_WITH_PERSON: readonly DetailPath[] = [...ENVELOPE, 'personKey'];
+/** Public security enforces the duty to report (谁出租谁负责), so it also learns who reported. */
+const ENVELOPE_WITH_REPORTER: readonly DetailPath[] = [
+  ...ENVELOPE_WITH_PERSON,
+  'submittedBy.role',
+  'submittedBy.submitterId',
+];
+
+const record = (...paths: string[]): DetailPath[] => paths.map((path) => `record.${path}` as const);
+
+type Projection = { [K in EventKind]?: readonly DetailPath[] };
+
+interface DepartmentDefinition {
+  description: string;
+  fields: Projection;
+}
+
+const DEPARTMENT_DEFINITIONS: { readonly [D in Department]: DepartmentDefinition } = {
+  'public-security': {
+    description:
+      'Public security: residence registration and permits, departures, rental housing and tenants (以房管人), ' +
+      'business operators; identifies people, so it receives the clear ID number.',
+    fields: {
+      'residence-registration': [
+        ...ENVELOPE_WITH_REPORTER,
+        ...record(
+          'person.idNumber',
+          'person.name',
+          'person.gender',
+          'person.birthDate',
+          'person.ethnicity',
+          'person.phone',
+          'person.hukouDivisionCode',
+          'address.divisionCode',
+          'address.detail',
+          'residenceType',
+          'reason',
+          'movedInOn',
+          'movedOutOn',
+        ),
+      ],
+      'residence-departure': [
+        ...ENVELOPE_WITH_REPORTER,
+        ...record(
+          'person.idNumber',
+          'person.name',
+          'person.phone',
+          'divisionCode',
+          'movedOutOn',
+          'destinationDivisionCode',
+        ),
+      ],
+      'rental-property': [
+        ...ENVELOPE,
+        'submittedBy.role',
+        'submittedBy.submitterId',
+        ...record(
+          'owner.name',
+          'owner.idNumber',
+          'owner.creditCode',
+          'owner.phone',
+          'address.divisionCode',
+          'address.detail',
+          'rooms',
+          'certificateNo',
+        ),
+      ],
+      tenancy: [
+        ...ENVELOPE_WITH_REPORTER,
+        ...record(
+          'tenant.idNumber',
+          'tenant.name',
+          'tenant.phone',
+          'landlord.name',
+          'landlord.idNumber',
+          'landlord.creditCode',
+          'landlord.phone',
+          'property.divisionCode',
+          'property.detail',
+          'startsOn',
+          'endsOn',
+          'endedOn',
+        ),
+      ],
+      'business-license': [
+        ...ENVELOPE_WITH_REPORTER,
+        ...record(
+          'creditCode',
+          'name',
+          'operator.idNumber',
+          'operator.name',
+          'operator.phone',
+          'address.divisionCode',
+          'address.detail',
+          'registeredOn',
+          'revokedOn',
+        ),
+      ],
+    },
+  },
+  housing: {
+    description:
+      'Housing and urban-rural development: rental housing and lease filing (租赁备案); the parties of a lease, ' +
+      'never ethnicity or employment.',
+    fields: {
+      'rental-property': [
+        ...ENVELOPE,
+        ...record(
+          'owner.name',
+          'owner.idNumber',
+          'owner.creditCode',
+          'owner.phone',
+          'address.divisionCode',
+          'address.detail',
+          'areaSqm',
+          'rooms',
+          'certificateNo',
+        ),
+      ],
+      tenancy: [
+        ...ENVELOPE_WITH_PERSON,
+        ...record(
+          'tenant.idNumber',
+          'tenant.name',
+          'tenant.phone',
+          'landlord.name',
+          'landlord.idNumber',
+          'landlord.creditCode',
+          'landlord.phone',
+          'property.divisionCode',
+          'property.detail',
+          'startsOn',
+          'endsOn',
+          'endedOn',
+          'monthlyRentYuan',
+        ),
+      ],
+    },
+  },
+  hrss: {
+    description:
+      'Human resources and social security: labour contracts, social insurance, business operators, and where ' +
+      'a worker lives (county and dates only, linked by personKey), never ethnicity.',
+    fields: {
+      employment: [
+        ...ENVELOPE_WITH_PERSON,
+        ...record(
+          'person.idNumber',
+          'person.name',
+          'person.phone',
+          'employer.creditCode',
+          'employer.name',
+          'employer.divisionCode',
+          'contractType',
+          'startsOn',
+          'endsOn',
+          'endedOn',
+          'occupation',
+        ),
+      ],
+      'social-insurance': [
+        ...ENVELOPE_WITH_PERSON,
+        ...record(
+          'person.idNumber',
+          'person.name',
+          'insuranceType',
+          'divisionCode',
+          'employer.creditCode',
+          'employer.name',
+          'startedOn',
+          'stoppedOn',
+        ),
+      ],
+      'business-license': [
+        ...ENVELOPE_WITH_PERSON,
+        ...record(
+          'creditCode',
+          'name',
+          'operator.idNumber',
+          'operator.name',
+          'address.divisionCode',
+          'registeredOn',
+          'revokedOn',
+        ),
+      ],
+      'residence-registration': [
+        ...ENVELOPE_WITH_PERSON,
+        ...record('address.divisionCode', 'movedInOn', 'movedOutOn'),
+      ],
+    },
+  },
+  education: {
+    description:
+      'Education: enrolment of migrant children (compulsory education by residence permit) and where families ' +
+      'live (address, residence type, move-in date only, linked by personKey).',
+    fields: {
+      schooling: [
+        ...ENVELOPE_WITH_PERSON,
+        ...record(
+          'student.idNumber',
+          'student.name',
+          'student.gender',
+          'student.birthDate',
+          'school.name',
+          'school.creditCode',
+          'school.divisionCode',
+          'stage',
+          'grade',
+          'enrolledOn',
+          'leftOn',
+        ),
+      ],
+      'residence-registration': [
+        ...ENVELOPE_WITH_PERSON,
+        ...record('address.divisionCode', 'address.detail', 'residenceType', 'movedInOn'),
+      ],
+    },
+  },
+  health: {
+    description:
+      'Health: basic public health services for registered residents (contact and address), and departures; ' +
+      'no ID number, never employer details.',
+    fields: {
+      'residence-registration': [
+        ...ENVELOPE_WITH_PERSON,
+        ...record(
+          'person.name',
+          'person.gender',
+          'person.birthDate',
+          'person.phone',
+          'address.divisionCode',
+          'address.detail',
+        ),
+      ],
+      'residence-departure': [
+        ...ENVELOPE_WITH_PERSON,
+        ...record('person.name', 'divisionCode', 'movedOutOn', 'destinationDivisionCode'),
+      ],
+    },
+  },
+};
+
+/** The kinds a projection covers, in catalogue order of the projection. */
+function kindsOf(fields: Projection): EventKind[] {
+  return Object.keys(fields) as EventKind[];
+}
+
+const DIVISION_PREFIX = /^\d{2}(?:\d{2}){0,2}$/;
+
+function checkFilter(filter: SubscriptionFilter, name: string): SubscriptionFilter {
+  const prefixes = filter.divisionCodePrefix;
+  if (prefixes === undefined) return {};
+  if (prefixes.length === 0) throw new Error(`subscription ${name}: divisionCodePrefix must not be empty`);
+  for (const prefix of prefixes) {
+    if (!DIVISION_PREFIX.test(prefix)) {
+      throw new Error(`subscription ${name}: division prefix "${prefix}" must be 2, 4 or 6 digits`);
+    }
+  }
+  return { divisionCodePrefix: [...prefixes] };
+}
+
+export interface SubscriptionOptions {
+  /** A different rule-name stem (several subscriptions of one department need distinct names). */
+  name?: string;
+  filter?: SubscriptionFilter;
+}
+
+/** One department's subscription, all changes of every kind it projects, optionally filtered. */
+export function subscriptionFor(department: Department, options: SubscriptionOptions = {}): Subscription {
+  const definition = DEPARTMENT_DEFINITIONS[department];
+  const name = options.name ?? department;
+  const filter = options.filter === undefined ? undefined : checkFilter(options.filter, name);
+  return {
+    department,
+    name,
+    description: definition.description,
+    eventTypes: kindsOf(definition.fields).flatMap((kind) => detailTypesOfKind(kind)),
+    ...(filter?.divisionCodePrefix === undefined ? {} : { filter }),
+    fields: definition.fields,
+  };
+}
+
+export interface CatalogueOptions {
+  /** The departments present in this environment (default: all of them). */
+  departments?: readonly Department[];
+  /** A content filter per department, e.g. a city deployment: `{ housing: { divisionCodePrefix: ['3301'] } }`. */
+  filters?: { readonly [D in Department]?: SubscriptionFilter };
+}
+
+/** The catalogue for one environment: infra passes its departments and filters from its typed config. */
+export function buildSubscriptions(options: CatalogueOptions = {}): Subscription[] {
+  const departments = options.departments ?? DEPARTMENTS;
+  return departments.map((department) => {
+    const filter = options.filters?.[department];
+    return subscriptionFor(department, filter === undefined ? {} : { filter });
+  });
+}
+
+/** The default catalogue: every department, province-wide. */
+export const SUBSCRIPTIONS: readonly Subscription[] = buildSubscriptions();
+
+/**
+ * A department office restricted to one area, named after the area (e.g. `housing-3301` for the
+ * Hangzhou city housing office): for tests and for environments that split a department by city.
+ */
+export function areaOfficeSubscription(
+  department: Department,
+  divisionCodePrefix: readonly string[],
+): Subscription {
+  return subscriptionFor(department, {
+    name: `${department}-${divisionCodePrefix.join('-')}`,
+    filter: { divisionCodePrefix },
+  });
+}

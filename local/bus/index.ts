@@ -1,0 +1,37 @@
+export {
+  EventPatternError,
+  InputTransformerError,
+  InvalidEventPatternError,
+  PutEventsValidationError,
+  UnsupportedPatternOperatorError,
+} from './errors.ts';
+export {
+  applyInputTransformer,
+  type CompiledInputTransformer,
+  compileInputTransformer,
+  type InputTransformer,
+  RESERVED_VARIABLES,
+  type TransformContext,
+} from './input-transformer.ts';
+export { JsonNumber, type JsonValue, parseJson, stringifyJson } from './json.ts';
+export {
+  type BusEvent,
+  createLocalBus,
+  entryBytes,
+  type LocalBus,
+  type LocalBusOptions,
+  type LocalBusRule,
+  MAX_ENTRIES_PER_CALL,
+  MAX_ENTRY_BYTES,
+  type PutEventsRequestEntry,
+  type PutEventsResult,
+  type PutEventsResultEntry,
+  type TargetFailure,
+} from './local-bus.ts';
+export {
+  type CompiledPattern,
+  compilePattern,
+  type EventPattern,
+  matchesPattern,
+  SUPPORTED_OPERATORS,
+} from './pattern.ts';

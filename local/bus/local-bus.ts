@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { PutEventsValidationError } from './errors.ts';
+import {
+  type CompiledInputTransformer,
+  compileInputTransformer,
+  type InputTransformer,
+} from './input-transformer.ts';
+import { isJsonObject, type JsonValue, parseJson, stringifyJson } from './json.ts';
+import { type CompiledPattern, compilePattern, type EventPattern } from './pattern.ts';
+
+/*
+ * The local hub's EventBridge bus: PutEvents in, the full EventBridge event envelope built, every rule whose
+ * pattern matches gets its (transformed) input. Per-entry validation follows PutEvents
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html,
+ *  https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html): a bad entry gets
+ * an ErrorCode (InvalidArgument, MalformedDetail) and the others go through. Entry size is counted as
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html says (Time 14 bytes + UTF-8 bytes
+ * of Source, DetailType, Detail, Resources) against 256 KB; unlike AWS, which fails a whole oversized request,
+ * the local bus fails the oversized entry alone. More than 10 entries fail the call, as in AWS.
+ * Delivery is awaited before putEvents resolves (AWS delivers asynchronously), which keeps tests deterministic;
+ * a failing target never stops the others and is reported to `onTargetError` (the hub's DLQ).
+ */
+
+export interface LocalBusRule {
+  name: string;
+  eventPattern: EventPattern | string;
+  inputTransformer?: InputTransformer | undefined;
+  /** Receives the target input: the transformed message, or the whole event as JSON. */
+  target: (message: string) => Promise<void>;
+}
+
+export interface PutEventsRequestEntry {
+  Source?: string | undefined;
+  DetailType?: string | undefined;
+  Detail?: string | undefined;
+  EventBusName?: string | undefined;
+  Resources?: readonly string[] | undefined;
+  Time?: Date | undefined;
+}
+
+export interface PutEventsResultEntry {
+  EventId?: string;
+  ErrorCode?: string;
+  ErrorMessage?: string;
+}
+
+export interface PutEventsResult {
+  FailedEntryCount: number;
+  Entries: PutEventsResultEntry[];
+}
+
+/** The event EventBridge builds from an entry, as rules and targets see it. */
+export interface BusEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: { [key: string]: JsonValue };
+}
+
+export interface TargetFailure {
+  ruleName: string;
+  event: BusEvent;
+  /** The input the target was given; undefined when the input transformation itself failed. */
+  message: string | undefined;
+  error: unknown;
+}
+
+export interface LocalBusOptions {
+  rules: readonly LocalBusRule[];
+  /** Where failed deliveries go (the hub routes them to a DLQ). Default: a process warning naming rule and event id. */
+  onTargetError?: ((failure: TargetFailure) => void | Promise<void>) | undefined;
+  /** Default 'default'. */
+  busName?: string;
+  account?: string;
+  region?: string;
+  clock?: () => Date;
+  newEventId?: () => string;
+}
+
+export interface LocalBus {
+  readonly name: string;
+  readonly arn: string;
+  putEvents(entries: readonly PutEventsRequestEntry[]): Promise<PutEventsResult>;
+}
+
+export const MAX_ENTRIES_PER_CALL = 10;
+export const MAX_ENTRY_BYTES = 256 * 1024;
+const utf8 = new TextEncoder();
+
+interface ReadyRule {
+  name: string;
+  arn: string;
+  pattern: CompiledPattern;
+  transformer: CompiledInputTransformer | undefined;
+  target: (message: string) => Promise<void>;
+}
+
+/** Builds the bus; every pattern and transformer is validated here, so a bad rule fails at start-up. */
+export function createLocalBus(options: LocalBusOptions): LocalBus {
+  const busName = options.busName ?? 'default';
+  const account = options.account ?? '000000000000';
+  const region = options.region ?? 'cn-north-1';
+  const partition = region.startsWith('cn-') ? 'aws-cn' : 'aws';
+  const busArn = `arn:${partition}:events:${region}:${account}:event-bus/${busName}`;
+  const clock = options.clock ?? (() => new Date());
+  const newEventId = options.newEventId ?? randomUUID;
+  const onTargetError = options.onTargetError ?? warnTargetFailure;
+
+  const names = new Set<string>();
+  const rules: ReadyRule[] = options.rules.map((rule) => {
+    if (names.has(rule.name)) throw new PutEventsValidationError(`duplicate rule name ${rule.name}`);
+    names.add(rule.name);
+    const rulePath = busName === 'default' ? rule.name : `${busName}/${rule.name}`;
+    return {
+      name: rule.name,
+      arn: `arn:${partition}:events:${region}:${account}:rule/${rulePath}`,
+      pattern: compilePattern(rule.eventPattern),
+      transformer:
+        rule.inputTransformer === undefined ? undefined : compileInputTransformer(rule.inputTransformer),
+      target: rule.target,
+    };
+  });
+
+  async function deliver(rule: ReadyRule, event: BusEvent): Promise<void> {
+    let message: string | undefined;
+    try {
+      message =
+        rule.transformer === undefined
+          ? stringifyJson(event)
+          : rule.transformer.apply(event, { ruleName: rule.name, ruleArn: rule.arn });
+      await rule.target(message);
+    } catch (error) {
+      await onTargetError({ ruleName: rule.name, event, message, error });
+    }
+  }
+
+  return {
+    name: busName,
+    arn: busArn,
+    async putEvents(entries) {
+      if (entries.length === 0 || entries.length > MAX_ENTRIES_PER_CALL) {
+        throw new PutEventsValidationError(
+          `PutEvents takes 1 to ${MAX_ENTRIES_PER_CALL} entries, got ${entries.length}`,
+        );
+      }
+      const results: PutEventsResultEntry[] = [];
+      const callbackErrors: unknown[] = [];
+      for (const entry of entries) {
+        const checked = checkEntry(entry, busName, busArn);
+        if ('ErrorCode' in checked) {
+          results.push(checked);
+          continue;
+        }
+        const event: BusEvent = {
+          version: '0',
+          id: newEventId(),
+          'detail-type': entry.DetailType as string,
+          source: entry.Source as string,
+          account,
+          time: eventTime(entry.Time ?? clock()),
+          region,
+          resources: [...(entry.Resources ?? [])],
+          detail: checked.detail,
+        };
+        const matching = rules.filter((rule) => rule.pattern.matches(event));
+        const settled = await Promise.allSettled(matching.map((rule) => deliver(rule, event)));
+        for (const outcome of settled) if (outcome.status === 'rejected') callbackErrors.push(outcome.reason);
+        results.push({ EventId: event.id });
+      }
+      if (callbackErrors.length > 0) {
+        throw new AggregateError(callbackErrors, 'onTargetError failed while reporting a failed delivery');
+      }
+      return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
+    },
+  };
+}
+
+type CheckedEntry =
+  | { detail: { [key: string]: JsonValue } }
+  | Required<Omit<PutEventsResultEntry, 'EventId'>>;
+
+function checkEntry(entry: PutEventsRequestEntry, busName: string, busArn: string): CheckedEntry {
+  if (entry.EventBusName !== undefined && entry.EventBusName !== busName && entry.EventBusName !== busArn) {
+    return invalid('EventBusName', `Event bus ${entry.EventBusName} does not exist.`);
+  }
+  for (const field of ['Source', 'DetailType', 'Detail'] as const) {
+    const value = entry[field];
+    if (typeof value !== 'string' || value === '') return invalid(field, `${field} is a required argument.`);
+  }
+  if (entryBytes(entry) > MAX_ENTRY_BYTES) {
+    return invalid('Entry', `the entry is over ${MAX_ENTRY_BYTES} bytes.`);
+  }
+  let detail: JsonValue;
+  try {
+    detail = parseJson(entry.Detail as string);
+  } catch {
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  }
+  if (!isJsonObject(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  return { detail };
+}
+
+function invalid(parameter: string, reason: string): Required<Omit<PutEventsResultEntry, 'EventId'>> {
+  return {
+    ErrorCode: 'InvalidArgument',
+    ErrorMessage: `Parameter ${parameter} is not valid. Reason: ${reason}`,
+  };
+}
+
+/** Time 14 bytes, then the UTF-8 bytes of Source, DetailType, Detail and each resource. */
+export function entryBytes(entry: PutEventsRequestEntry): number {
+  const bytes = (text: string | undefined) => (text === undefined ? 0 : utf8.encode(text).length);
+  return (
+    (entry.Time === undefined ? 0 : 14) +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    (entry.Resources ?? []).reduce((sum, resource) => sum + bytes(resource), 0)
+  );
+}
+
+/** EventBridge's event time: ISO 8601, UTC, whole seconds (`2017-12-22T18:43:48Z`). */
+function eventTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function warnTargetFailure(failure: TargetFailure): void {
+  // Rule name and event id only: the message and the error may carry personal data.
+  process.emitWarning(`local bus: delivery of event ${failure.event.id} to rule ${failure.ruleName} failed`, {
+    code: 'LOCAL_BUS_TARGET_FAILED',
+  });
+}
