@@ -1,0 +1,274 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+
+// The local stand-in for a DynamoDB stream plus Lambda's event source mapping. Each subscription
+// behaves like one shard read by one mapping: batches in emission order, one batch in flight,
+// a failing batch retried with back-off (blocking the records behind it, as a shard does), then
+// handed to onFailure. A listener may answer like a ReportBatchItemFailures handler: delivery
+// resumes from the failed record with the lowest sequence number; an empty, missing or unknown
+// itemIdentifier fails the whole batch.
+
+// biome-ignore lint/suspicious/noConfusingVoidType: listeners may return nothing, like a Lambda handler
+export type ChangeListener = (records: DynamoDBRecord[]) => Promise<DynamoDBBatchResponse | void>;
+
+export interface DeliveryFailure {
+  /** The records that were not handled: the failed one and all after it in the batch. */
+  records: DynamoDBRecord[];
+  /** The listener's last error, or a PartialBatchFailure for a batchItemFailures answer. */
+  error: unknown;
+  /** Failed deliveries charged to these records' retry budget (1 + maxRetryAttempts when it ran out). */
+  attempts: number;
+}
+
+export interface SubscribeOptions {
+  /** Deliver only records of these tables. @default every table */
+  tableNames?: readonly string[];
+  /** Most records per batch. @default 100 */
+  batchSize?: number;
+  /** How long a partial batch waits for more records when the subscription is idle. @default 50 */
+  maxBatchingWindowMs?: number;
+  /** Retries of a failing batch before its records go to onFailure. @default 3 */
+  maxRetryAttempts?: number;
+  /** Back-off before the first retry, doubled for each further one (capped at 5 s). @default 100 */
+  retryBaseDelayMs?: number;
+  /** Receives records whose retries are exhausted (the local hub puts them in its DLQ). */
+  onFailure?: (failure: DeliveryFailure) => Promise<void> | void;
+}
+
+export type Unsubscribe = () => void;
+
+export interface ChangeFeed {
+  subscribe(listener: ChangeListener, options?: SubscribeOptions): Unsubscribe;
+  /** Resolves once every record published so far has been delivered and handled (or handed to onFailure). */
+  drain(): Promise<void>;
+}
+
+export interface ChangeFeedController extends ChangeFeed {
+  publish(records: readonly DynamoDBRecord[]): void;
+  /** Stops delivery: pending records are dropped, pending drains resolve. */
+  close(): void;
+}
+
+export class PartialBatchFailure extends Error {
+  override readonly name = 'PartialBatchFailure';
+  readonly failedSequenceNumber: string | undefined;
+  constructor(failedSequenceNumber: string | undefined) {
+    super(
+      failedSequenceNumber
+        ? `Listener reported a failure at sequence number ${failedSequenceNumber}`
+        : 'Listener reported an unusable batchItemFailures entry; the whole batch failed',
+    );
+    this.failedSequenceNumber = failedSequenceNumber;
+  }
+}
+
+/** The event a Lambda function would receive for these records. */
+export function toStreamEvent(records: DynamoDBRecord[]): DynamoDBStreamEvent {
+  return { Records: records };
+}
+
+/** The table a record came from, read from its stream ARN (`…:table/<name>/stream/<label>`). */
+export function tableNameOf(record: DynamoDBRecord): string | undefined {
+  return record.eventSourceARN?.match(/:table\/([^/]+)\/stream\//)?.[1];
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+interface Subscription {
+  listener: ChangeListener;
+  tableNames: ReadonlySet<string> | undefined;
+  batchSize: number;
+  windowMs: number;
+  maxRetryAttempts: number;
+  retryBaseDelayMs: number;
+  onFailure: SubscribeOptions['onFailure'];
+  queue: DynamoDBRecord[];
+  published: number;
+  handled: number;
+  running: boolean;
+  windowTimer: NodeJS.Timeout | undefined;
+  drainWaiters: { target: number; resolve: () => void }[];
+  active: boolean;
+}
+
+export function createChangeFeed(): ChangeFeedController {
+  const subscriptions = new Set<Subscription>();
+  const stopped = new AbortController();
+
+  function schedule(subscription: Subscription, flushNow: boolean): void {
+    if (subscription.running || subscription.queue.length === 0) return;
+    if (flushNow || subscription.queue.length >= subscription.batchSize || subscription.windowMs <= 0) {
+      clearTimeout(subscription.windowTimer);
+      subscription.windowTimer = undefined;
+      void run(subscription);
+    } else if (!subscription.windowTimer) {
+      subscription.windowTimer = setTimeout(() => {
+        subscription.windowTimer = undefined;
+        void run(subscription);
+      }, subscription.windowMs);
+    }
+  }
+
+  async function run(subscription: Subscription): Promise<void> {
+    subscription.running = true;
+    try {
+      while (subscription.active && subscription.queue.length > 0) {
+        const batch = subscription.queue.splice(0, subscription.batchSize);
+        await deliver(subscription, batch);
+        subscription.handled += batch.length;
+        settleDrains(subscription);
+      }
+    } finally {
+      subscription.running = false;
+    }
+  }
+
+  async function deliver(subscription: Subscription, batch: DynamoDBRecord[]): Promise<void> {
+    let pending = batch;
+    let failures = 0;
+    while (subscription.active) {
+      let error: unknown;
+      try {
+        const response = await subscription.listener(structuredClone(pending));
+        const failed = firstFailure(pending, response);
+        if (!failed) return;
+        error = new PartialBatchFailure(failed.sequenceNumber);
+        if (failed.index > 0) {
+          // The checkpoint moved forward: the retry budget starts again for the remaining records.
+          pending = pending.slice(failed.index);
+          failures = 0;
+        }
+      } catch (thrown) {
+        error = thrown;
+      }
+      failures += 1;
+      if (failures > subscription.maxRetryAttempts) {
+        await handOver(subscription, { records: pending, error, attempts: failures });
+        return;
+      }
+      const delay = Math.min(subscription.retryBaseDelayMs * 2 ** (failures - 1), MAX_BACKOFF_MS);
+      try {
+        await sleep(delay, undefined, { signal: stopped.signal });
+      } catch {
+        return; // the feed was closed during the back-off
+      }
+    }
+  }
+
+  async function handOver(subscription: Subscription, failure: DeliveryFailure): Promise<void> {
+    try {
+      if (subscription.onFailure) await subscription.onFailure(failure);
+      else
+        console.warn(
+          `[change-feed] dropped ${failure.records.length} record(s) after ${failure.attempts} attempts`,
+        );
+    } catch (error) {
+      // Never let a broken failure handler stall the feed; names only, messages may carry data.
+      console.error(
+        `[change-feed] onFailure threw ${errorName(error)}; ${failure.records.length} record(s) dropped`,
+      );
+    }
+  }
+
+  function settleDrains(subscription: Subscription): void {
+    subscription.drainWaiters = subscription.drainWaiters.filter((waiter) => {
+      if (subscription.active && subscription.handled < waiter.target) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+
+  function stop(subscription: Subscription): void {
+    subscription.active = false;
+    clearTimeout(subscription.windowTimer);
+    subscription.queue.length = 0;
+    subscriptions.delete(subscription);
+    settleDrains(subscription);
+  }
+
+  return {
+    subscribe(listener, options = {}) {
+      const subscription: Subscription = {
+        listener,
+        tableNames: options.tableNames ? new Set(options.tableNames) : undefined,
+        batchSize: positive(options.batchSize, 100, 'batchSize'),
+        windowMs: options.maxBatchingWindowMs ?? 50,
+        maxRetryAttempts: options.maxRetryAttempts ?? 3,
+        retryBaseDelayMs: options.retryBaseDelayMs ?? 100,
+        onFailure: options.onFailure,
+        queue: [],
+        published: 0,
+        handled: 0,
+        running: false,
+        windowTimer: undefined,
+        drainWaiters: [],
+        active: !stopped.signal.aborted,
+      };
+      if (subscription.active) subscriptions.add(subscription);
+      return () => stop(subscription);
+    },
+
+    publish(records) {
+      if (records.length === 0) return;
+      for (const subscription of subscriptions) {
+        const wanted = subscription.tableNames
+          ? records.filter((record) => subscription.tableNames?.has(tableNameOf(record) ?? ''))
+          : records;
+        if (wanted.length === 0) continue;
+        subscription.queue.push(...wanted);
+        subscription.published += wanted.length;
+        schedule(subscription, false);
+      }
+    },
+
+    async drain() {
+      const waits: Promise<void>[] = [];
+      for (const subscription of subscriptions) {
+        if (subscription.handled >= subscription.published) continue;
+        waits.push(
+          new Promise((resolve) =>
+            subscription.drainWaiters.push({ target: subscription.published, resolve }),
+          ),
+        );
+        schedule(subscription, true);
+      }
+      await Promise.all(waits);
+    },
+
+    close() {
+      stopped.abort();
+      for (const subscription of [...subscriptions]) stop(subscription);
+    },
+  };
+}
+
+/**
+ * Where to resume after a listener's answer: undefined when the whole batch succeeded, index 0
+ * (without a sequence number) when the answer is unusable, as Lambda treats it.
+ */
+function firstFailure(
+  batch: readonly DynamoDBRecord[],
+  // biome-ignore lint/suspicious/noConfusingVoidType: mirrors ChangeListener's result
+  response: DynamoDBBatchResponse | void,
+): { index: number; sequenceNumber?: string } | undefined {
+  const failures: unknown = response?.batchItemFailures;
+  if (!Array.isArray(failures) || failures.length === 0) return undefined;
+  let first = batch.length;
+  for (const failure of failures as { itemIdentifier?: unknown }[]) {
+    const identifier = failure?.itemIdentifier;
+    const index = batch.findIndex((record) => record.dynamodb?.SequenceNumber === identifier);
+    if (typeof identifier !== 'string' || identifier === '' || index === -1) return { index: 0 };
+    first = Math.min(first, index);
+  }
+  return { index: first, sequenceNumber: batch[first]?.dynamodb?.SequenceNumber };
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
+  return value;
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

@@ -1,0 +1,113 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { RECORDS_TABLE, type TableDefinition, toCreateTableInput } from './table-definition.ts';
+
+// Real SDK v3 clients pointed at the local emulators. The credentials are fixed dummies so a
+// developer's real AWS profile is never picked up (and never needed).
+
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** Account id the emulators put in ARNs (fauxqs and our stream tap agree on it). */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+/** Region the local hub signs with and writes into ARNs and stream records. */
+export function localRegion(): string {
+  return process.env.LOCAL_HUB_REGION || 'us-east-1';
+}
+
+/** `aws-cn` for the China regions, `aws` otherwise, so local ARNs look like the deployed ones. */
+export function partitionOf(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : 'aws';
+}
+
+export function localDynamoDbClient(endpoint: string, config: DynamoDBClientConfig = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    region: localRegion(),
+    credentials: LOCAL_CREDENTIALS,
+    ...config,
+    endpoint,
+  });
+}
+
+export function localSqsClient(endpoint: string, config: SQSClientConfig = {}): SQSClient {
+  return new SQSClient({
+    region: localRegion(),
+    credentials: LOCAL_CREDENTIALS,
+    ...config,
+    endpoint,
+  });
+}
+
+const TABLE_ACTIVE_POLLS = 100;
+const TABLE_ACTIVE_POLL_MS = 50;
+
+/**
+ * Creates the table unless it exists, and waits until it is ACTIVE. An existing table with another
+ * key schema or other indexes is an error rather than a silent mismatch.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  definition: TableDefinition = RECORDS_TABLE,
+): Promise<'created' | 'existed'> {
+  let outcome: 'created' | 'existed' = 'existed';
+  let table = await describeTable(client, definition.tableName);
+  if (!table) {
+    try {
+      await client.send(new CreateTableCommand(toCreateTableInput(definition)));
+      outcome = 'created';
+    } catch (error) {
+      // Someone else created it between our describe and create: fine.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    table = await describeTable(client, definition.tableName);
+  }
+  for (let poll = 0; table?.TableStatus !== 'ACTIVE'; poll++) {
+    if (poll >= TABLE_ACTIVE_POLLS) {
+      throw new Error(`Table ${definition.tableName} did not become ACTIVE (status ${table?.TableStatus})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, TABLE_ACTIVE_POLL_MS));
+    table = await describeTable(client, definition.tableName);
+  }
+  assertSameShape(table, definition);
+  return outcome;
+}
+
+async function describeTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<TableDescription | undefined> {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+function assertSameShape(table: TableDescription, definition: TableDefinition): void {
+  const expected = toCreateTableInput(definition);
+  const keysOf = (schema: { AttributeName?: string; KeyType?: string }[] | undefined) =>
+    (schema ?? []).map((key) => `${key.AttributeName}:${key.KeyType}`).join(',');
+  const indexesOf = (
+    indexes: { IndexName?: string; KeySchema?: { AttributeName?: string; KeyType?: string }[] }[],
+  ) =>
+    indexes
+      .map((index) => `${index.IndexName}(${keysOf(index.KeySchema)})`)
+      .sort()
+      .join(';');
+  const actualShape = `${keysOf(table.KeySchema)} ${indexesOf(table.GlobalSecondaryIndexes ?? [])}`;
+  const expectedShape = `${keysOf(expected.KeySchema)} ${indexesOf(expected.GlobalSecondaryIndexes ?? [])}`;
+  if (actualShape !== expectedShape) {
+    throw new Error(
+      `Table ${definition.tableName} exists with another shape: ${actualShape} (expected ${expectedShape})`,
+    );
+  }
+}

@@ -1,0 +1,246 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createChangeFeed, type DeliveryFailure, PartialBatchFailure } from '#local/emulators/change-feed.ts';
+
+/** Synthetic stream records with increasing sequence numbers, as the stream tap emits them. */
+function streamRecords(count: number, tableName = 'records'): DynamoDBRecord[] {
+  return Array.from({ length: count }, (_, index) => ({
+    eventID: `event-${index}`,
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    eventSourceARN: `arn:aws:dynamodb:us-east-1:000000000000:table/${tableName}/stream/2024-01-01T00:00:00.000`,
+    dynamodb: {
+      Keys: { pk: { S: `item-${index}` } },
+      SequenceNumber: String(index + 1).padStart(21, '0'),
+    },
+  }));
+}
+
+const sequenceNumbers = (records: DynamoDBRecord[]) =>
+  records.map((record) => record.dynamodb?.SequenceNumber);
+
+describe('change feed', () => {
+  it('delivers records in order, in batches of at most batchSize', async () => {
+    // Prepare
+    const feed = createChangeFeed();
+    const batches: DynamoDBRecord[][] = [];
+    feed.subscribe(
+      async (records) => {
+        batches.push(records);
+      },
+      { batchSize: 100 },
+    );
+    const published = streamRecords(250);
+
+    // Act
+    feed.publish(published);
+    await feed.drain();
+
+    // Assess
+    expect(batches.map((batch) => batch.length)).toEqual([100, 100, 50]);
+    expect(sequenceNumbers(batches.flat())).toEqual(sequenceNumbers(published));
+  });
+
+  it('drain waits until the listener has finished handling, without waiting out the batching window', async () => {
+    // Prepare
+    const feed = createChangeFeed();
+    const handled: string[] = [];
+    feed.subscribe(
+      async (records) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        handled.push(...records.map((record) => record.eventID ?? ''));
+      },
+      { maxBatchingWindowMs: 60_000 },
+    );
+
+    // Act
+    feed.publish(streamRecords(3));
+    await feed.drain();
+
+    // Assess
+    expect(handled).toEqual(['event-0', 'event-1', 'event-2']);
+  });
+
+  it('retries a failing batch and succeeds without calling onFailure', async () => {
+    // Prepare
+    const feed = createChangeFeed();
+    const calls: DynamoDBRecord[][] = [];
+    const failures: DeliveryFailure[] = [];
+    feed.subscribe(
+      async (records) => {
+        calls.push(records);
+        if (calls.length === 1) throw new Error('transient');
+      },
+      { retryBaseDelayMs: 1, onFailure: (failure) => void failures.push(failure) },
+    );
+
+    // Act
+    feed.publish(streamRecords(2));
+    await feed.drain();
+
+    // Assess
+    expect(calls.map(sequenceNumbers)).toEqual([
+      sequenceNumbers(streamRecords(2)),
+      sequenceNumbers(streamRecords(2)),
+    ]);
+    expect(failures).toEqual([]);
+  });
+
+  it('hands a batch to onFailure after maxRetryAttempts retries, then goes on with later records', async () => {
+    // Prepare
+    const feed = createChangeFeed();
+    const attemptsPerRecord = new Map<string, number>();
+    const failures: DeliveryFailure[] = [];
+    const error = new Error('always fails');
+    feed.subscribe(
+      async (records) => {
+        for (const record of records) {
+          attemptsPerRecord.set(record.eventID ?? '', (attemptsPerRecord.get(record.eventID ?? '') ?? 0) + 1);
+        }
+        if (records.some((record) => record.eventID === 'event-0')) throw error;
+      },
+      {
+        batchSize: 1,
+        maxRetryAttempts: 2,
+        retryBaseDelayMs: 1,
+        onFailure: (failure) => void failures.push(failure),
+      },
+    );
+
+    // Act
+    feed.publish(streamRecords(2));
+    await feed.drain();
+
+    // Assess
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ error, attempts: 3 });
+    expect(failures[0]?.records.map((record) => record.eventID)).toEqual(['event-0']);
+    expect(Object.fromEntries(attemptsPerRecord)).toEqual({ 'event-0': 3, 'event-1': 1 });
+  });
+
+  it('resumes from the lowest reported batchItemFailure, as Lambda does for streams', async () => {
+    // Prepare
+    const feed = createChangeFeed();
+    const calls: DynamoDBRecord[][] = [];
+    const records = streamRecords(5);
+    feed.subscribe(
+      async (batch) => {
+        calls.push(batch);
+        if (calls.length > 1) return { batchItemFailures: [] };
+        const failed = [batch[3], batch[2]].map((record) => ({
+          itemIdentifier: record?.dynamodb?.SequenceNumber ?? '',
+        }));
+        return { batchItemFailures: failed };
+      },
+      { retryBaseDelayMs: 1 },
+    );
+
+    // Act
+    feed.publish(records);
+    await feed.drain();
+
+    // Assess
+    expect(calls.map(sequenceNumbers)).toEqual([sequenceNumbers(records), sequenceNumbers(records.slice(2))]);
+  });
+
+  it('treats an unknown or empty itemIdentifier as a failure of the whole batch', async () => {
+    // Prepare
+    const feed = createChangeFeed();
+    const calls: DynamoDBRecord[][] = [];
+    const records = streamRecords(3);
+    feed.subscribe(
+      async (batch) => {
+        calls.push(batch);
+        if (calls.length === 1) return { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] };
+        if (calls.length === 2) return { batchItemFailures: [{ itemIdentifier: '' }] };
+      },
+      { retryBaseDelayMs: 1 },
+    );
+
+    // Act
+    feed.publish(records);
+    await feed.drain();
+
+    // Assess
+    expect(calls.map(sequenceNumbers)).toEqual(Array.from({ length: 3 }, () => sequenceNumbers(records)));
+  });
+
+  it('sends the records from the failed one onward to onFailure when partial failures persist', async () => {
+    // Prepare
+    const feed = createChangeFeed();
+    const failures: DeliveryFailure[] = [];
+    const records = streamRecords(4);
+    const poison = records[2]?.dynamodb?.SequenceNumber ?? '';
+    let calls = 0;
+    feed.subscribe(
+      async () => {
+        calls += 1;
+        return { batchItemFailures: [{ itemIdentifier: poison }] };
+      },
+      { maxRetryAttempts: 1, retryBaseDelayMs: 1, onFailure: (failure) => void failures.push(failure) },
+    );
+
+    // Act
+    feed.publish(records);
+    await feed.drain();
+
+    // Assess
+    expect(calls).toBe(2);
+    expect(failures).toHaveLength(1);
+    expect(sequenceNumbers(failures[0]?.records ?? [])).toEqual(sequenceNumbers(records.slice(2)));
+    expect(failures[0]?.error).toBeInstanceOf(PartialBatchFailure);
+  });
+
+  it('delivers only the tables a subscription names, and nothing after unsubscribing', async () => {
+    // Prepare
+    const feed = createChangeFeed();
+    const received: DynamoDBRecord[] = [];
+    const unsubscribe = feed.subscribe(
+      async (records) => {
+        received.push(...records);
+      },
+      { tableNames: ['audit'] },
+    );
+
+    // Act
+    feed.publish([...streamRecords(2, 'records'), ...streamRecords(1, 'audit')]);
+    await feed.drain();
+    unsubscribe();
+    feed.publish(streamRecords(1, 'audit'));
+    await feed.drain();
+
+    // Assess
+    expect(received).toHaveLength(1);
+    expect(received[0]?.eventSourceARN).toContain(':table/audit/stream/');
+  });
+
+  it('gives each subscription its own copy of the records', async () => {
+    // Prepare
+    const feed = createChangeFeed();
+    const seen: (string | undefined)[] = [];
+    feed.subscribe(async (records) => {
+      for (const record of records) record.eventName = 'REMOVE';
+    });
+    feed.subscribe(async (records) => {
+      seen.push(...records.map((record) => record.eventName));
+    });
+
+    // Act
+    feed.publish(streamRecords(1));
+    await feed.drain();
+
+    // Assess
+    expect(seen).toEqual(['INSERT']);
+  });
+
+  it('resolves pending drains when closed', async () => {
+    const feed = createChangeFeed();
+    feed.subscribe(() => new Promise(() => {}), { maxBatchingWindowMs: 0 });
+    feed.publish(streamRecords(1));
+
+    const drained = feed.drain();
+    feed.close();
+
+    await expect(drained).resolves.toBeUndefined();
+  });
+});
