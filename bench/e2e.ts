@@ -1,0 +1,166 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
+import { startHub } from '#local/hub.ts';
+import { sampleIdNumber } from '#local/sample-data.ts';
+
+// Local end-to-end throughput: from the first POST (batches of 100) until every department queue that
+// receives residence registrations holds all their events; p50/p99 latency per record from its batch's POST
+// to its arrival in the public-security queue.
+
+const BATCH = 100;
+const IN_FLIGHT = 4;
+/** Departments whose subscriptions include residence registrations. */
+const RECEIVING = ['public-security', 'hrss', 'education', 'health'];
+
+export interface EndToEndFigures {
+  records: number;
+  recordsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+}
+
+export async function benchEndToEnd(n = 5_000): Promise<EndToEndFigures> {
+  const hub = await startHub({ port: 0 });
+  const { apiUrl, queues, tokens, sqsEndpoint, region } = hub.endpoints;
+  const sqs = new SQSClient({ endpoint: sqsEndpoint, region, credentials: LOCAL_CREDENTIALS });
+  // An event can arrive before its POST has answered, so arrivals and sends are matched up at the end.
+  const postedAt = new Map<string, number>();
+  const arrivedAt = new Map<string, number>();
+  let stopReceiving = false;
+  const receiver = receiveAll(
+    sqs,
+    queues['public-security'] ?? '',
+    (body, at) => arrivedAt.set(JSON.parse(body).recordId, at),
+    () => stopReceiving,
+  );
+
+  const started = performance.now();
+  const batches = Array.from({ length: Math.ceil(n / BATCH) }, (_, b) =>
+    registrations(b * BATCH, Math.min(BATCH, n - b * BATCH)),
+  );
+  let next = 0;
+  let accepted = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < batches.length) {
+        const records = batches[next++] ?? [];
+        const sent = performance.now();
+        const response = await fetch(`${apiUrl}/v1/records`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${tokens['landlord-wang-fang']}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ records }),
+        });
+        const body = (await response.json()) as { results: Array<{ status: string; recordId: string }> };
+        for (const result of body.results) {
+          if (result.status === 'accepted') {
+            accepted += 1;
+            postedAt.set(result.recordId, sent);
+          }
+        }
+      }
+    }),
+  );
+  await waitForCounts(
+    sqs,
+    RECEIVING.filter((d) => d !== 'public-security').map((d) => queues[d] ?? ''),
+    accepted,
+  );
+  while (arrivedAt.size < accepted) await sleep(5);
+  const seconds = (performance.now() - started) / 1000;
+  stopReceiving = true;
+  await receiver;
+
+  const latencies = [...postedAt].map(([recordId, sent]) => (arrivedAt.get(recordId) ?? Number.NaN) - sent);
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  const figures = {
+    records: accepted,
+    recordsPerSecond: accepted / seconds,
+    latencyP50Ms: percentile(50),
+    latencyP99Ms: percentile(99),
+  };
+  console.log(
+    `local hub end to end, ${accepted.toLocaleString('en')} residence registrations in batches of ${BATCH}, ${IN_FLIGHT} in flight:`,
+  );
+  console.log(
+    `  throughput POST → ${RECEIVING.length} department queues: ${Math.round(figures.recordsPerSecond).toLocaleString('en')} records/s`,
+  );
+  console.log(
+    `  latency POST → public-security queue: p50 ${figures.latencyP50Ms.toFixed(0)} ms, p99 ${figures.latencyP99Ms.toFixed(0)} ms`,
+  );
+  sqs.destroy();
+  await hub.stop();
+  return figures;
+}
+
+function registrations(from: number, count: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const k = from + i;
+    const birth = new Date(Date.UTC(1970, 0, 1) + (k % 9000) * 86_400_000).toISOString().slice(0, 10);
+    return {
+      kind: 'residence-registration',
+      sourceId: `bench-${k}`,
+      data: {
+        person: {
+          idNumber: sampleIdNumber('330106', birth, 1 + Math.floor(k / 9000)),
+          name: '测试',
+          phone: '13800138000',
+        },
+        address: { divisionCode: '330106', detail: `文三路${1 + (k % 500)}号` },
+        residenceType: 'rented',
+        movedInOn: '2024-03-01',
+      },
+    };
+  });
+}
+
+/** Long-polls a queue, handing each message with its arrival time to `onMessage`, until told to stop. */
+async function receiveAll(
+  sqs: SQSClient,
+  queueUrl: string,
+  onMessage: (body: string, at: number) => void,
+  stop: () => boolean,
+) {
+  while (!stop()) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const at = performance.now();
+    for (const message of Messages) onMessage(message.Body ?? '{}', at);
+    if (Messages.length > 0) {
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+        }),
+      );
+    }
+  }
+}
+
+async function waitForCounts(sqs: SQSClient, queueUrls: string[], expected: number): Promise<void> {
+  for (const queueUrl of queueUrls) {
+    for (;;) {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
+      );
+      if (Number(Attributes?.ApproximateNumberOfMessages ?? 0) >= expected) break;
+      await sleep(20);
+    }
+  }
+}
+
+if (import.meta.main) await benchEndToEnd(Number(process.argv[2] ?? 5_000));

@@ -1,0 +1,56 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+
+/** PutEvents takes at most 10 entries per call. */
+export const PUT_EVENTS_BATCH = 10;
+
+export interface KeyedEntry<K> {
+  key: K;
+  entry: PutEventsRequestEntry;
+}
+
+export interface PublishOptions {
+  maxAttempts?: number;
+  baseDelayMs?: number;
+}
+
+/**
+ * Sends entries in batches of 10, re-sending only the entries EventBridge reports as failed (throttling,
+ * internal errors) with exponential back-off. Returns the keys of entries that still failed, never throws for
+ * them, so the caller can report exactly those as batch item failures.
+ */
+export async function putEventsReliably<K>(
+  client: EventBridgeClient,
+  entries: readonly KeyedEntry<K>[],
+  options: PublishOptions = {},
+): Promise<K[]> {
+  const maxAttempts = options.maxAttempts ?? 4;
+  const baseDelayMs = options.baseDelayMs ?? 100;
+  const failed: K[] = [];
+  for (let start = 0; start < entries.length; start += PUT_EVENTS_BATCH) {
+    let pending = entries.slice(start, start + PUT_EVENTS_BATCH);
+    for (let attempt = 1; pending.length > 0 && attempt <= maxAttempts; attempt += 1) {
+      if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
+      pending = await sendOnce(client, pending);
+    }
+    failed.push(...pending.map((p) => p.key));
+  }
+  return failed;
+}
+
+/** One PutEvents call; returns the entries to try again. A failed call means all of them. */
+async function sendOnce<K>(client: EventBridgeClient, batch: KeyedEntry<K>[]): Promise<KeyedEntry<K>[]> {
+  try {
+    const out = await client.send(new PutEventsCommand({ Entries: batch.map((b) => b.entry) }));
+    if (!out.FailedEntryCount) return [];
+    return batch.filter(
+      (_, i) => out.Entries?.[i]?.ErrorCode !== undefined || out.Entries?.[i]?.EventId === undefined,
+    );
+  } catch {
+    return batch;
+  }
+}

@@ -1,0 +1,7 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+
+// Created once per function instance. Endpoints come from the SDK's standard settings, so the local hub
+// only sets AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_EVENTBRIDGE and the same code runs against it.
+export const dynamoDb = new DynamoDBClient({});
+export const eventBridge = new EventBridgeClient({});

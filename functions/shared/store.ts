@@ -1,0 +1,119 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type HistoryItem, personGsiPk, RECORD_SK, type RecordItem, recordPk } from './store-items.ts';
+
+/** A write lost the race against another writer: re-read and decide again. */
+export class VersionConflictError extends Error {
+  constructor(recordId: string, options?: ErrorOptions) {
+    super(`record ${recordId} changed since it was read`, options);
+    this.name = 'VersionConflictError';
+  }
+}
+
+const BATCH_GET_LIMIT = 100;
+
+/** The shared DynamoDB table: current records, their history, person look-ups. No business rules here. */
+export class RecordStore {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#table = tableName;
+  }
+
+  async getRecord(recordId: string): Promise<RecordItem | undefined> {
+    const { Item } = await this.#doc.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: { pk: recordPk(recordId), sk: RECORD_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return Item as RecordItem | undefined;
+  }
+
+  /** Current items of many records at once (missing ones are absent from the map). */
+  async getRecords(recordIds: readonly string[]): Promise<Map<string, RecordItem>> {
+    const found = new Map<string, RecordItem>();
+    const unique = [...new Set(recordIds)];
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] | undefined = unique
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map((id) => ({ pk: recordPk(id), sk: RECORD_SK }));
+      while (keys && keys.length > 0) {
+        const out: BatchGetCommandOutput = await this.#doc.send(
+          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.#table] ?? []) found.set(item.recordId, item as RecordItem);
+        keys = out.UnprocessedKeys?.[this.#table]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Writes a record item only if the stored version is still the one read (`expectedVersion`, 0 = new):
+   * the single conditional write is the commit point, so concurrent writers never lose an update.
+   */
+  async putRecord(item: RecordItem, expectedVersion: number): Promise<void> {
+    const condition =
+      expectedVersion === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          };
+    try {
+      await this.#doc.send(new PutCommand({ TableName: this.#table, Item: item, ...condition }));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new VersionConflictError(item.recordId, { cause: error });
+      throw error;
+    }
+  }
+
+  /** History entries are keyed by version, so writing one twice (a redelivered change) is harmless. */
+  async putHistory(item: HistoryItem): Promise<void> {
+    await this.#doc.send(new PutCommand({ TableName: this.#table, Item: item }));
+  }
+
+  async getHistory(recordId: string): Promise<HistoryItem[]> {
+    const out = await this.#doc.send(
+      new QueryCommand({
+        TableName: this.#table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ver)',
+        ExpressionAttributeValues: { ':pk': recordPk(recordId), ':ver': 'VER#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []) as HistoryItem[];
+  }
+
+  /** Every current record about one person, found by personKey (never by the clear ID number). */
+  async recordsOfPerson(personKey: string): Promise<RecordItem[]> {
+    const items: RecordItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': personGsiPk(personKey) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((out.Items ?? []) as RecordItem[]));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}

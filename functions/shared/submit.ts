@@ -1,0 +1,156 @@
+import pLimit from 'p-limit';
+import { toFieldErrors } from '#schemas/errors.ts';
+import { describeRecord, type FieldError, normaliseRecord } from '#schemas/index.ts';
+import { type RecordStatus, recordEntry } from '#schemas/submission.ts';
+import { personKeyOf } from './identity.ts';
+import { recordIdOf } from './record-id.ts';
+import { type Candidate, type WriteOutcome, writeReport } from './record-writer.ts';
+import type { RecordStore } from './store.ts';
+import type { RecordItem, SubmitterRef } from './store-items.ts';
+
+export interface RecordResult {
+  index: number;
+  sourceId?: string;
+  status: RecordStatus;
+  recordId?: string;
+  version?: number;
+  errors: FieldError[];
+}
+
+export interface SubmissionResult {
+  results: RecordResult[];
+  summary: Record<RecordStatus, number>;
+}
+
+export interface SubmitDeps {
+  store: RecordStore;
+  personKeySecret: string;
+  now?: () => Date;
+  /** How many facts are written at once. */
+  concurrency?: number;
+}
+
+interface IndexedCandidate extends Candidate {
+  index: number;
+}
+
+/**
+ * Normalises and stores every record of a submission; each record gets its own result and the batch is never
+ * all-or-nothing. Records about the same fact in one batch are applied in order.
+ */
+export async function submitRecords(
+  entries: readonly unknown[],
+  submitter: SubmitterRef,
+  deps: SubmitDeps,
+): Promise<SubmissionResult> {
+  const results: RecordResult[] = new Array(entries.length);
+  const candidates: IndexedCandidate[] = [];
+  entries.forEach((entry, index) => {
+    const prepared = prepare(entry, index, deps.personKeySecret);
+    if ('status' in prepared) results[index] = prepared;
+    else candidates.push(prepared);
+  });
+
+  const current = await deps.store.getRecords(candidates.map((c) => c.recordId));
+  const limit = pLimit(deps.concurrency ?? 16);
+  const now = deps.now ?? (() => new Date());
+  const at = () => now().toISOString();
+  const write = (candidate: Candidate, stored: RecordItem | undefined) =>
+    writeReport(candidate, stored, submitter, deps.store, at);
+  const departures: IndexedCandidate[] = [];
+  await Promise.all(
+    [...Map.groupBy(candidates, (c) => c.recordId).values()].map((group) =>
+      limit(async () => {
+        let stored = current.get(group[0]?.recordId ?? '');
+        for (const candidate of group) {
+          const outcome = await write(candidate, stored);
+          results[candidate.index] = resultOf(candidate, outcome);
+          if (outcome.status === 'accepted' && candidate.kind === 'residence-departure')
+            departures.push(candidate);
+          stored = outcome.stored;
+        }
+      }),
+    ),
+  );
+  // After every fact of the batch is in, so a registration reported in the same batch is closed too.
+  const close = async (closing: Candidate) => write(closing, await deps.store.getRecord(closing.recordId));
+  await Promise.all(departures.map((departure) => limit(() => close(closingOf(departure)))));
+
+  const summary = { accepted: 0, unchanged: 0, rejected: 0 };
+  for (const result of results) summary[result.status] += 1;
+  return { results, summary };
+}
+
+function prepare(entry: unknown, index: number, secret: string): IndexedCandidate | RecordResult {
+  const shape = recordEntry.safeParse(entry);
+  if (!shape.success) return rejected(index, sourceIdOf(entry), toFieldErrors(shape.error, { input: entry }));
+  const { kind, sourceId, data } = shape.data;
+  const normalised = normaliseRecord(kind, data);
+  if (!normalised.ok) {
+    const errors = normalised.errors.map((e) => ({
+      ...e,
+      path: e.path === 'kind' ? 'kind' : prefixed('data', e.path),
+    }));
+    return rejected(index, sourceId, errors);
+  }
+  const facts = describeRecord(normalised.kind, normalised.record);
+  const personKey =
+    facts.personIdNumber === undefined ? undefined : personKeyOf(facts.personIdNumber, secret);
+  return {
+    index,
+    ...(sourceId === undefined ? {} : { sourceId }),
+    kind: normalised.kind,
+    record: normalised.record as Record<string, unknown>,
+    recordId: recordIdOf(
+      normalised.kind,
+      personKey === undefined ? facts.naturalKey : [personKey, ...facts.naturalKey],
+    ),
+    ...(personKey === undefined ? {} : { personKey }),
+    divisionCode: facts.divisionCode,
+    ...(facts.endedOn === undefined ? {} : { endedOn: facts.endedOn }),
+  };
+}
+
+/**
+ * A departure closes the person's residence registration in that county: the registration's natural key is
+ * the person and the county, so its id follows from the departure alone. It is patched only if it exists and
+ * the move-out date keeps it valid (a departure dated before the move-in stands on its own).
+ */
+function closingOf(departure: Candidate): Candidate {
+  const kind = 'residence-registration';
+  return {
+    ...(departure.sourceId === undefined ? {} : { sourceId: departure.sourceId }),
+    kind,
+    record: { movedOutOn: departure.record.movedOutOn },
+    recordId: recordIdOf(kind, [departure.personKey ?? '', departure.divisionCode]),
+    ...(departure.personKey === undefined ? {} : { personKey: departure.personKey }),
+    divisionCode: departure.divisionCode,
+    patch: true,
+  };
+}
+
+function resultOf(candidate: IndexedCandidate, outcome: WriteOutcome): RecordResult {
+  if (outcome.status === 'conflict')
+    return rejected(candidate.index, candidate.sourceId, outcome.error ? [outcome.error] : []);
+  return {
+    index: candidate.index,
+    ...(candidate.sourceId === undefined ? {} : { sourceId: candidate.sourceId }),
+    status: outcome.status,
+    recordId: candidate.recordId,
+    ...(outcome.stored === undefined ? {} : { version: outcome.stored.version }),
+    errors: [],
+  };
+}
+
+function rejected(index: number, sourceId: string | undefined, errors: FieldError[]): RecordResult {
+  return { index, ...(sourceId === undefined ? {} : { sourceId }), status: 'rejected', errors };
+}
+
+function sourceIdOf(entry: unknown): string | undefined {
+  const sourceId = (entry as { sourceId?: unknown } | null)?.sourceId;
+  return typeof sourceId === 'string' ? sourceId : undefined;
+}
+
+function prefixed(prefix: string, path: string): string {
+  return path === '' ? prefix : `${prefix}.${path}`;
+}

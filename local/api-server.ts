@@ -1,0 +1,96 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ProblemError, problemResponse } from '#functions/shared/problem.ts';
+import type { HubRequestEvent } from '#functions/shared/submitter.ts';
+import { apiGatewayEvent } from './api-gateway-event.ts';
+import { lambdaContext } from './lambda-context.ts';
+
+/** API Gateway's own payload limit for HTTP APIs: bodies beyond it never reach a function. */
+const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+export type HttpHandler = (
+  event: HubRequestEvent,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface LocalRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Whether the route needs a bearer token, as the deployed authorizer requires one. */
+  authorized: boolean;
+  handler: HttpHandler;
+}
+
+export interface ApiServerOptions {
+  port: number;
+  routes: LocalRoute[];
+  /** Verifies a bearer token and returns the claims the deployed authorizer would pass on. */
+  authenticate: (token: string) => Record<string, string> | undefined;
+}
+
+/** The HTTP API as API Gateway runs it: routing, bearer check, payload 2.0 events, the same handlers. */
+export async function startApiServer(options: ApiServerOptions): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    serve(options, request, response).catch((error: unknown) => {
+      send(response, problemResponse(new ProblemError('INTERNAL', undefined, undefined, { cause: error })));
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+async function serve(
+  options: ApiServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const path = new URL(request.url ?? '/', 'http://local').pathname;
+  const onPath = options.routes.filter((r) => r.path === path);
+  const route = onPath.find((r) => r.method === request.method);
+  if (!route) {
+    const code = onPath.length > 0 ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND';
+    request.resume();
+    return send(response, problemResponse(new ProblemError(code, `${request.method} ${path}`), path));
+  }
+  const body = await readBody(request);
+  if (body === undefined) {
+    return send(
+      response,
+      problemResponse(new ProblemError('PAYLOAD_TOO_LARGE', 'API Gateway accepts at most 10 MB.'), path),
+    );
+  }
+  let claims: Record<string, string> | undefined;
+  if (route.authorized) {
+    const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    claims = token === undefined ? undefined : options.authenticate(token);
+    if (!claims) return send(response, problemResponse(new ProblemError('UNAUTHORIZED'), path));
+  }
+  const event = apiGatewayEvent(request, body, `${route.method} ${route.path}`, claims);
+  send(response, await route.handler(event, lambdaContext(`local-${route.method}-${route.path}`)));
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > API_GATEWAY_MAX_BODY) {
+      request.resume();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
+  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+  response.end(body);
+}

@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { maskIdNumber, maskPhone } from '#schemas/errors.ts';
+import { LOCAL_CREDENTIALS } from './emulators/clients.ts';
+import type { HubEndpoints } from './hub-state.ts';
+import { settleHub, takeAllMessages } from './queue-tools.ts';
+import { DEMO_SUBMISSIONS } from './sample-data.ts';
+
+// `npm run demo`: posts the sample story to a running local hub (`npm start`) and prints what each
+// department received. Personal data is printed masked, as everywhere in the hub's output.
+
+const file = resolve(process.env.HUB_STATE_DIR ?? '.local-hub', 'endpoints.json');
+const endpoints = JSON.parse(
+  await readFile(file, 'utf8').catch(() => fail(`No ${file}: start the hub first (npm start).`)),
+) as HubEndpoints;
+const sqs = new SQSClient({
+  endpoint: endpoints.sqsEndpoint,
+  region: endpoints.region,
+  credentials: LOCAL_CREDENTIALS,
+});
+
+for (const queueUrl of Object.values(endpoints.queues)) await takeAllMessages(sqs, queueUrl); // start clean
+for (const submission of DEMO_SUBMISSIONS) {
+  const response = await fetch(`${endpoints.apiUrl}/v1/records`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${endpoints.tokens[submission.submitterId]}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ records: submission.records }),
+  }).catch(() => fail(`The hub at ${endpoints.apiUrl} does not answer: is npm start still running?`));
+  const body = (await response.json()) as {
+    summary: unknown;
+    results: Array<{ sourceId: string; status: string; version: number; errors: unknown[] }>;
+  };
+  console.log(`\n${submission.submitterId}: ${submission.what}`);
+  console.log(`  HTTP ${response.status}, ${JSON.stringify(body.summary)}`);
+  for (const r of body.results)
+    console.log(
+      `  ${r.sourceId.padEnd(14)} ${r.status}${r.version ? ` v${r.version}` : ''}${r.errors.length ? ` ${JSON.stringify(r.errors)}` : ''}`,
+    );
+}
+
+await settleHub(endpoints.apiUrl);
+console.log('\nWhat each department received (minimum necessary: each sees only its projected fields):');
+for (const [department, queueUrl] of Object.entries(endpoints.queues)) {
+  const messages = await takeAllMessages(sqs, queueUrl);
+  console.log(`\n${department}: ${messages.length} message(s)`);
+  for (const message of messages) {
+    const { type, version, record } = JSON.parse(message.Body ?? '{}') as {
+      type: string;
+      version: number;
+      record: unknown;
+    };
+    console.log(`  ${type} v${version} ${JSON.stringify(masked(record))}`);
+  }
+}
+sqs.destroy();
+
+/** Keys whose `name` is a person's name (an employer's or a school's name is not personal data). */
+const PEOPLE = new Set(['person', 'tenant', 'student', 'owner', 'landlord', 'operator']);
+
+/** The record with ID numbers, phones and people's names masked. */
+function masked(value: unknown, key = '', parent = ''): unknown {
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, k, key)]));
+  }
+  if (typeof value !== 'string' || value === '') return value;
+  if (key === 'idNumber') return maskIdNumber(value);
+  if (key === 'phone') return maskPhone(value);
+  if (key === 'name' && PEOPLE.has(parent)) return `${value.slice(0, 1)}${'*'.repeat(value.length - 1)}`;
+  return value;
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}

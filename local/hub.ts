@@ -1,0 +1,223 @@
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { compileSubscription, SUBSCRIPTIONS, type Subscription } from '#events/index.ts';
+import { createIngestHandler } from '#functions/ingest/app.ts';
+import { createPublishHandler } from '#functions/publish/app.ts';
+import type { SubmitterContext } from '#functions/shared/middlewares/submitter-context.ts';
+import { logger } from '#functions/shared/powertools.ts';
+import { RecordStore } from '#functions/shared/store.ts';
+import { startApiServer } from './api-server.ts';
+import { createLocalBus } from './bus/index.ts';
+import { devAuthenticator } from './dev-submitters.ts';
+import { toStreamEvent } from './emulators/change-feed.ts';
+import {
+  ensureTable,
+  LOCAL_CREDENTIALS,
+  localDynamoDbClient,
+  localRegion,
+  localSqsClient,
+} from './emulators/clients.ts';
+import { startDynamoDb } from './emulators/dynamodb.ts';
+import { createQueues, startSqs } from './emulators/sqs.ts';
+import { RECORDS_TABLE } from './emulators/table-definition.ts';
+import { startEventBridgeEndpoint } from './eventbridge-endpoint.ts';
+import { type HubEndpoints, loadHubSecrets } from './hub-state.ts';
+import { lambdaContext } from './lambda-context.ts';
+
+export interface HubOptions {
+  /** Port of the HTTP API; 0 picks a free one. @default 4000 */
+  port?: number;
+  /** Keep data (table, queues, secrets) here across restarts; in memory when omitted. */
+  dataDir?: string;
+  /** Department subscriptions. @default the catalogue in events/ */
+  subscriptions?: readonly Subscription[];
+  /** The handlers' log level. @default POWERTOOLS_LOG_LEVEL, else WARN (the console is the developer's) */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+export interface LocalHub {
+  endpoints: HubEndpoints;
+  /** Resolves once every change stored so far has been published and delivered (or dead-lettered). */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const EVENT_BUS_NAME = 'residence-data-hub-local';
+const PUBLISHER_FAILURES = 'publisher-failures';
+
+/**
+ * The whole flow of DESIGN.md §1 on 127.0.0.1 with Node alone: DynamoDB and SQS emulators, the stream tap's
+ * change feed driving the publish handler, the local bus applying the compiled subscriptions, and the ingest
+ * handler behind an HTTP API.
+ */
+export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
+  logger.setLogLevel(options.logLevel ?? (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN');
+  const region = localRegion();
+  const dataDir = options.dataDir;
+  const secrets = await loadHubSecrets(dataDir);
+  const dynamo = await startDynamoDb({ region, ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
+  const sqs = await startSqs({ region, ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}) });
+  const dynamoDb = localDynamoDbClient(dynamo.endpoint);
+  const sqsClient = localSqsClient(sqs.endpoint);
+  await ensureTable(dynamoDb, RECORDS_TABLE);
+
+  const subscriptions = options.subscriptions ?? SUBSCRIPTIONS;
+  const departments = [...new Set(subscriptions.map((s) => s.name))];
+  const queues = await createQueues(sqs.endpoint, departments, { maxReceiveCount: 5 });
+  const { [PUBLISHER_FAILURES]: failures } = await createQueues(sqs.endpoint, [PUBLISHER_FAILURES], {
+    dlq: false,
+  });
+  const send = async (queueUrl: string, body: string, attributes: Record<string, string> = {}) => {
+    await sqsClient.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: body,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+        ),
+      }),
+    );
+  };
+
+  const rules = subscriptions.flatMap((subscription) =>
+    compileSubscription(subscription).map((rule) => ({ rule, queue: queues[subscription.name] })),
+  );
+  const queueOfRule = new Map(rules.map(({ rule, queue }) => [rule.ruleName, queue]));
+  const bus = createLocalBus({
+    busName: EVENT_BUS_NAME,
+    region,
+    rules: rules.map(({ rule, queue }) => ({
+      name: rule.ruleName,
+      eventPattern: rule.eventPattern,
+      inputTransformer: rule.inputTransformer,
+      target: (message: string) => withRetries(() => send(queue?.queueUrl ?? '', message)),
+    })),
+    // As EventBridge does with a target's dead-letter queue: the original event, the reason as attributes.
+    onTargetError: async ({ ruleName, event, error }) => {
+      const queue = queueOfRule.get(ruleName);
+      await send(queue?.deadLetterQueueUrl ?? '', JSON.stringify(event), {
+        ERROR_CODE: 'SQS_DELIVERY_FAILED',
+        ERROR_MESSAGE: error instanceof Error ? error.message : String(error),
+        RULE_ARN: `arn:local:events:${region}:000000000000:rule/${EVENT_BUS_NAME}/${ruleName}`,
+        TARGET_ARN: queue?.queueArn ?? '',
+      });
+    },
+  });
+  const eventBridge = await startEventBridgeEndpoint(bus);
+
+  const store = new RecordStore(dynamoDb, RECORDS_TABLE.tableName);
+  const ingest = createIngestHandler({ store, personKeySecret: secrets.personKeySecret });
+  const publish = createPublishHandler({
+    store,
+    eventBridge: new EventBridgeClient({
+      endpoint: eventBridge.endpoint,
+      region,
+      credentials: LOCAL_CREDENTIALS,
+    }),
+    eventBusName: EVENT_BUS_NAME,
+  });
+  const unsubscribe = dynamo.changes.subscribe(
+    (records) => publish(toStreamEvent(records), lambdaContext('publish')),
+    {
+      tableNames: [RECORDS_TABLE.tableName],
+      onFailure: ({ records, error, attempts }) =>
+        send(
+          failures?.queueUrl ?? '',
+          JSON.stringify({
+            requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: attempts },
+            DDBStreamBatchInfo: {
+              startSequenceNumber: records[0]?.dynamodb?.SequenceNumber,
+              endSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber,
+              batchSize: records.length,
+            },
+            error: (error as Error).message ?? String(error),
+          }),
+        ),
+    },
+  );
+
+  const api = await startApiServer({
+    port: options.port ?? 4000,
+    authenticate: devAuthenticator(secrets.tokens),
+    routes: [
+      {
+        method: 'POST',
+        path: '/v1/records',
+        authorized: true,
+        handler: (event, context) => ingest(event, context as SubmitterContext),
+      },
+      {
+        // Local only: answers once every change so far has reached the department queues (tests, demo, bench).
+        method: 'POST',
+        path: '/_local/settle',
+        authorized: false,
+        handler: async () => {
+          await dynamo.changes.drain();
+          return { statusCode: 204 };
+        },
+      },
+      {
+        method: 'GET',
+        path: '/health',
+        authorized: false,
+        handler: async () => ({
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          body: '{"status":"ok"}',
+        }),
+      },
+    ],
+  });
+
+  const endpoints: HubEndpoints = {
+    apiUrl: api.url,
+    region,
+    sqsEndpoint: sqs.endpoint,
+    dynamodbEndpoint: dynamo.endpoint,
+    eventBridgeEndpoint: eventBridge.endpoint,
+    tableName: RECORDS_TABLE.tableName,
+    queues: Object.fromEntries(departments.map((d) => [d, queues[d]?.queueUrl ?? ''])),
+    deadLetterQueues: {
+      ...Object.fromEntries(departments.map((d) => [d, queues[d]?.deadLetterQueueUrl ?? ''])),
+      [PUBLISHER_FAILURES]: failures?.queueUrl ?? '',
+    },
+    tokens: secrets.tokens,
+  };
+
+  return {
+    endpoints,
+    settle: () => dynamo.changes.drain(),
+    async stop() {
+      await closeServer(api.server);
+      await dynamo.changes.drain();
+      unsubscribe();
+      await closeServer(eventBridge.server);
+      dynamoDb.destroy();
+      sqsClient.destroy();
+      await dynamo.close();
+      await sqs.close();
+    },
+  };
+}
+
+/** EventBridge retries a failed delivery before it dead-letters the event; the local bus does a few quick ones. */
+async function withRetries(send: () => Promise<void>, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await sleep(50 * attempt);
+    }
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}

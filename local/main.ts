@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startHub } from './hub.ts';
+import { writeEndpoints } from './hub-state.ts';
+
+// `npm start [-- --data-dir DIR]`: the local hub on 127.0.0.1 until Ctrl-C.
+
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } } });
+const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
+const port = Number(process.env.HUB_PORT ?? 4000);
+const stateDir = resolve(process.env.HUB_STATE_DIR ?? '.local-hub');
+
+const hub = await startHub({ port, ...(dataDir ? { dataDir } : {}) });
+const file = await writeEndpoints(stateDir, hub.endpoints);
+const { endpoints } = hub;
+
+const lines = [
+  'residence-data-hub local hub is running (Ctrl-C stops it)',
+  `  HTTP API          POST ${endpoints.apiUrl}/v1/records`,
+  `  SQS endpoint      ${endpoints.sqsEndpoint}`,
+  `  DynamoDB endpoint ${endpoints.dynamodbEndpoint}  (table ${endpoints.tableName})`,
+  `  region            ${endpoints.region}`,
+  `  data              ${dataDir ?? 'in memory (use --data-dir DIR to keep it)'}`,
+  '  department queues:',
+  ...Object.entries(endpoints.queues).map(([name, url]) => `    ${name.padEnd(16)} ${url}`),
+  '  dev tokens (Authorization: Bearer <token>):',
+  ...Object.entries(endpoints.tokens).map(([id, token]) => `    ${id.padEnd(28)} ${token}`),
+  `  all of this is in ${file}`,
+];
+console.log(lines.join('\n'));
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: finishing deliveries and stopping…`);
+  await hub.stop();
+  console.log('stopped');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,147 @@
+import { checkCharacter } from '#schemas/values/id-number.ts';
+
+/** A valid ID number (fictional person) for a county, birth date and sequence (odd = male). */
+export function sampleIdNumber(division: string, birthDate: string, sequence: number): string {
+  const first17 = `${division}${birthDate.replaceAll('-', '')}${String(sequence).padStart(3, '0')}`;
+  return `${first17}${checkCharacter(first17)}`;
+}
+
+const LANDLORD = sampleIdNumber('330106', '1968-04-15', 312);
+const TENANT = sampleIdNumber('341222', '1990-03-07', 123);
+const SPOUSE = sampleIdNumber('341222', '1992-10-20', 246);
+const CHILD = sampleIdNumber('341222', '2016-08-28', 135);
+const EMPLOYER_CODE = '91330106MA2711111A';
+
+/**
+ * The demo's story, one submission per submitter: a landlord registers a flat in Xihu district and the family
+ * renting it (in the dirty forms real forms produce), the employer reports the job and insurance, the school
+ * the child, and a year later the landlord reports the husband's move-out.
+ */
+export const DEMO_SUBMISSIONS: ReadonlyArray<{ submitterId: string; what: string; records: unknown[] }> = [
+  {
+    submitterId: 'landlord-wang-fang',
+    what: 'a landlord registers her flat, the lease and the family living in it',
+    records: [
+      {
+        kind: 'rental-property',
+        sourceId: 'WF-FLAT-1',
+        data: {
+          owner: { 姓名: '王芳', 身份证号: LANDLORD, 手机: '139 1234 5678' },
+          地址: '浙江省杭州市西湖区文三路９０号3-2-301',
+          areaSqm: 68.5,
+          rooms: 2,
+        },
+      },
+      {
+        kind: 'tenancy',
+        sourceId: 'WF-LEASE-1',
+        data: {
+          tenant: { idNumber: TENANT, name: '张伟', phone: '+86 138-0013-8000' },
+          landlord: { name: '王芳', idNumber: LANDLORD },
+          property: '浙江省杭州市西湖区文三路90号3-2-301',
+          startsOn: '2024年3月1日',
+          endsOn: '2026-02-28',
+          monthlyRentYuan: 3200,
+        },
+      },
+      {
+        kind: 'residence-registration',
+        sourceId: 'WF-REG-1',
+        data: {
+          公民身份号码: TENANT.toLowerCase(),
+          姓名: '张伟',
+          民族: '汉族',
+          联系电话: '0086 13800138000',
+          户籍地: '341222',
+          居住地址: '浙江省杭州市西湖区文三路90号3幢2单元301室',
+          居住类型: '租赁房屋',
+          居住事由: '务工',
+          入住日期: '2024.3.1',
+        },
+      },
+      {
+        kind: 'residence-registration',
+        sourceId: 'WF-REG-2',
+        data: {
+          person: { idNumber: SPOUSE, name: '李娜', ethnicity: '回族' },
+          address: { divisionCode: '330106', detail: '文三路90号3-2-301' },
+          residenceType: '租赁房屋',
+          reason: '投靠亲友',
+          movedInOn: '2024/3/1',
+        },
+      },
+      {
+        kind: 'residence-registration',
+        sourceId: 'WF-REG-3',
+        data: {
+          person: { idNumber: CHILD, name: '张小明' },
+          address: { divisionCode: '330106', detail: '文三路90号3-2-301' },
+          residenceType: 'rented',
+          reason: 'family',
+          movedInOn: '20240301',
+        },
+      },
+    ],
+  },
+  {
+    submitterId: 'employer-xihu-tech',
+    what: 'the employer reports the labour contract and the pension insurance',
+    records: [
+      {
+        kind: 'employment',
+        sourceId: 'HR-2024-017',
+        data: {
+          person: { idNumber: TENANT, name: '张伟' },
+          employer: { creditCode: EMPLOYER_CODE, name: '杭州西湖科技有限公司', divisionCode: '330106' },
+          contractType: 'fixed-term',
+          startsOn: '2024-03-04',
+          endsOn: '2027-03-03',
+          occupation: '软件工程师',
+        },
+      },
+      {
+        kind: 'social-insurance',
+        sourceId: 'SI-2024-017',
+        data: {
+          person: { idNumber: TENANT, name: '张伟' },
+          insuranceType: '养老保险',
+          divisionCode: '330106',
+          employer: { creditCode: EMPLOYER_CODE, name: '杭州西湖科技有限公司' },
+          startedOn: '2024-04-01',
+        },
+      },
+    ],
+  },
+  {
+    submitterId: 'school-wensan-primary',
+    what: 'the school reports the child enrolled in year 2',
+    records: [
+      {
+        kind: 'schooling',
+        sourceId: 'WS-2024-0211',
+        data: {
+          student: { idNumber: CHILD, name: '张小明' },
+          school: { name: '杭州市文三街小学', divisionCode: '330106' },
+          stage: 'primary',
+          grade: '二年级',
+          enrolledOn: '2024-09-01',
+        },
+      },
+    ],
+  },
+  {
+    submitterId: 'landlord-wang-fang',
+    what: 'the landlord reports that the husband moved out',
+    records: [
+      {
+        kind: 'residence-departure',
+        sourceId: 'WF-OUT-1',
+        data: {
+          person: { idNumber: TENANT, name: '张伟' },
+          divisionCode: '330106',
+          movedOutOn: '2025-03-31',
+        },
+      },
+    ],
+  },
+];
