@@ -1,0 +1,105 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import { Construct } from 'constructs';
+import type { CompiledRule, Department } from '../../events/index.ts';
+import type { ConsumerPrincipal } from '../config.ts';
+import { DepartmentQueue } from './department-queue.ts';
+import { QueueDelivery, VerbatimInputTransformer } from './queue-delivery.ts';
+
+/** Everything one department receives, and how its inbox is set up. */
+export interface DepartmentRoute {
+  readonly department: Department;
+  /** Its rules as events/ compiles them (`compileSubscription`); each delivers to the department's queue. */
+  readonly rules: readonly CompiledRule[];
+  /** @default - no consumer grant */
+  readonly consumer?: ConsumerPrincipal;
+  /** @default Duration.minutes(5) */
+  readonly visibilityTimeout?: Duration;
+}
+
+export interface DepartmentSubscriptionsProps {
+  /** The bus the rules listen to. */
+  readonly eventBus: events.IEventBus;
+  /** One route per department. */
+  readonly routes: readonly DepartmentRoute[];
+  /** Prefix of queue names, e.g. `residence-data-hub-prod`. */
+  readonly namePrefix: string;
+  /**
+   * Delivery retries before EventBridge moves an event to the department's dead-letter queue.
+   * @default 185 (EventBridge's own default)
+   */
+  readonly deliveryRetryAttempts?: number;
+  /**
+   * Oldest event EventBridge still tries to deliver.
+   * @default Duration.hours(24)
+   */
+  readonly maxEventAge?: Duration;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Declarative fan-out (DESIGN.md §1, §3): per department a queue, and per compiled rule an `events.Rule` on
+ * the bus whose target applies the compiled input transformer verbatim. No code runs between bus and queue.
+ */
+export class DepartmentSubscriptions extends Construct {
+  /** Department → its queue construct. */
+  public readonly queues: ReadonlyMap<Department, DepartmentQueue>;
+  /** Rule name → rule. */
+  public readonly rules: ReadonlyMap<string, events.Rule>;
+
+  constructor(scope: Construct, id: string, props: DepartmentSubscriptionsProps) {
+    super(scope, id);
+    DepartmentSubscriptions.checkRoutes(props.routes);
+
+    const queues = new Map<Department, DepartmentQueue>();
+    const rules = new Map<string, events.Rule>();
+    for (const route of props.routes) {
+      const inbox = new DepartmentQueue(this, route.department, {
+        department: route.department,
+        namePrefix: props.namePrefix,
+        consumer: route.consumer,
+        visibilityTimeout: route.visibilityTimeout,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
+      const departmentRules = route.rules.map((compiled) => {
+        const rule = new events.Rule(this, `Rule-${compiled.ruleName}`, {
+          ruleName: compiled.ruleName,
+          eventBus: props.eventBus,
+          description: compiled.description,
+          // The compiled pattern is already EventBridge JSON; the L2 copies its top-level fields unchanged.
+          eventPattern: structuredClone(compiled.eventPattern) as events.EventPattern,
+        });
+        rule.addTarget(
+          new QueueDelivery(inbox.queue, {
+            input: new VerbatimInputTransformer(compiled.inputTransformer),
+            deadLetterQueue: inbox.deadLetterQueue,
+            retryAttempts: props.deliveryRetryAttempts ?? 185,
+            maxEventAge: props.maxEventAge ?? Duration.hours(24),
+          }),
+        );
+        rules.set(compiled.ruleName, rule);
+        return rule;
+      });
+      inbox.allowDeliveryFrom(departmentRules.map((rule) => rule.ruleArn));
+      queues.set(route.department, inbox);
+    }
+    this.queues = queues;
+    this.rules = rules;
+  }
+
+  /** Duplicate departments or rule names would silently overwrite each other; fail at synth instead. */
+  private static checkRoutes(routes: readonly DepartmentRoute[]): void {
+    const departments = new Set<Department>();
+    const ruleNames = new Set<string>();
+    for (const route of routes) {
+      if (departments.has(route.department))
+        throw new Error(`Department "${route.department}" is routed twice`);
+      departments.add(route.department);
+      for (const { ruleName } of route.rules) {
+        if (ruleNames.has(ruleName)) throw new Error(`Rule name "${ruleName}" is used twice`);
+        ruleNames.add(ruleName);
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { StageConfig } from './config.ts';
+import type { DepartmentRoute } from './constructs/department-subscriptions.ts';
+import { DepartmentSubscriptions } from './constructs/department-subscriptions.ts';
+import { HubBus } from './constructs/hub-bus.ts';
+import type { FunctionSettings } from './constructs/hub-function.ts';
+import { IngestApi } from './constructs/ingest-api.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+import { Publisher } from './constructs/publisher.ts';
+import { RecordStore } from './constructs/record-store.ts';
+import { departmentRoutes } from './department-routes.ts';
+
+export interface ResidenceDataHubStackProps extends StackProps {
+  readonly config: StageConfig;
+  /**
+   * What each department receives.
+   * @default - the subscriptions of events/ compiled with the stage's department overrides
+   */
+  readonly routes?: readonly DepartmentRoute[];
+}
+
+/** The whole hub in one stack: store → ingest API, stream → publisher → bus → department queues, alarms. */
+export class ResidenceDataHubStack extends Stack {
+  public readonly store: RecordStore;
+  public readonly ingestApi: IngestApi;
+  public readonly bus: HubBus;
+  public readonly publisher: Publisher;
+  public readonly subscriptions: DepartmentSubscriptions;
+  public readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: ResidenceDataHubStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    // Protected stages keep their data when resources leave the stack; others clean up after themselves.
+    const removalPolicy = config.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const functionSettings: FunctionSettings = {
+      tracing: config.tracing,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      logLevel: config.logLevel,
+      removalPolicy,
+    };
+
+    this.store = new RecordStore(this, 'RecordStore', {
+      deletionProtection: config.deletionProtection,
+      pointInTimeRecovery: config.pitr,
+      removalPolicy,
+    });
+    this.ingestApi = new IngestApi(this, 'IngestApi', {
+      table: this.store.table,
+      auth: config.ingestAuth,
+      iamSubmitters: config.iamSubmitters,
+      personKeySecretParameterName: config.personKeySecretParameter,
+      functionSettings,
+      rateLimit: config.ingest.rateLimit,
+      burstLimit: config.ingest.burstLimit,
+      reservedConcurrency: config.ingest.reservedConcurrency,
+      memorySize: config.ingest.memorySize,
+      timeout: Duration.seconds(config.ingest.timeoutSeconds),
+    });
+    this.bus = new HubBus(this, 'HubBus', { stage: config.stage });
+    this.publisher = new Publisher(this, 'Publisher', {
+      table: this.store.table,
+      eventBus: this.bus.eventBus,
+      functionSettings,
+    });
+    this.subscriptions = new DepartmentSubscriptions(this, 'DepartmentSubscriptions', {
+      eventBus: this.bus.eventBus,
+      routes: props.routes ?? departmentRoutes(config),
+      namePrefix: HubBus.nameFor(config.stage),
+      removalPolicy,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      deadLetterQueues: [
+        { name: 'publisher', resource: this.publisher.failureQueue },
+        ...[...this.subscriptions.queues].map(([department, inbox]) => ({
+          name: department,
+          resource: inbox.deadLetterQueue,
+        })),
+      ],
+      functions: [
+        { name: 'ingest', resource: this.ingestApi.handler.function },
+        { name: 'publish', resource: this.publisher.handler.function },
+      ],
+      alarmEmail: config.alarms?.email,
+      createTopic: config.alarms?.createTopic,
+    });
+
+    new CfnOutput(this, 'IngestUrl', { value: `${this.ingestApi.url}${IngestApi.ROUTE_PATH}` });
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBus.eventBusName });
+    new CfnOutput(this, 'TableName', { value: this.store.table.tableName });
+    for (const [department, inbox] of this.subscriptions.queues) {
+      new CfnOutput(this, `QueueUrl-${department}`, { value: inbox.queue.queueUrl });
+    }
+  }
+}
