@@ -19,7 +19,7 @@ import {
   sampleDetail,
   sampleRecord,
 } from '../../../events/index.ts';
-import { CANONICAL_LEAF_PATHS, leafPathsOf } from './canonical-shapes.fixture.ts';
+import { CANONICAL_LEAF_PATHS, leafPathsOf } from './canonical-shapes.ts';
 
 describe('sample payloads', () => {
   it('exist for every detail type', () => {

@@ -11,7 +11,7 @@ import {
   type Subscription,
   subscriptionFor,
 } from '../../../events/index.ts';
-import { CANONICAL_LEAF_PATHS } from './canonical-shapes.fixture.ts';
+import { CANONICAL_LEAF_PATHS } from './canonical-shapes.ts';
 
 const byDepartment = (department: Department): Subscription => {
   const subscription = SUBSCRIPTIONS.find((candidate) => candidate.department === department);
