@@ -8,6 +8,7 @@ import { lambdaContext } from './lambda-context.ts';
 
 /** API Gateway's own payload limit for HTTP APIs: bodies beyond it never reach a function. */
 const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+const NO_TOKEN = 'No bearer token: send "Authorization: Bearer <token>".';
 
 export type HttpHandler = (
   event: HubRequestEvent,
@@ -25,8 +26,10 @@ export interface LocalRoute {
 export interface ApiServerOptions {
   port: number;
   routes: LocalRoute[];
-  /** Verifies a bearer token and returns the claims the deployed authorizer would pass on. */
-  authenticate: (token: string) => Record<string, string> | undefined;
+  /** Verifies a bearer token: the claims the deployed authorizer would pass on, or why it is refused. */
+  authenticate: (
+    token: string,
+  ) => Promise<{ ok: true; claims: Record<string, string> } | { ok: false; reason: string }>;
 }
 
 /** The HTTP API as API Gateway runs it: routing, bearer check, payload 2.0 events, the same handlers. */
@@ -60,16 +63,21 @@ async function serve(
   }
   const body = await readBody(request);
   if (body === undefined) {
-    return send(
-      response,
-      problemResponse(new ProblemError('PAYLOAD_TOO_LARGE', 'API Gateway accepts at most 10 MB.'), path),
+    // The rest of the body was never read, so this connection cannot carry another request.
+    const tooLarge = problemResponse(
+      new ProblemError('PAYLOAD_TOO_LARGE', 'API Gateway accepts at most 10 MB.'),
+      path,
     );
+    return send(response, { ...tooLarge, headers: { ...tooLarge.headers, connection: 'close' } });
   }
   let claims: Record<string, string> | undefined;
   if (route.authorized) {
     const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    claims = token === undefined ? undefined : options.authenticate(token);
-    if (!claims) return send(response, problemResponse(new ProblemError('UNAUTHORIZED'), path));
+    const verified =
+      token === undefined ? { ok: false as const, reason: NO_TOKEN } : await options.authenticate(token);
+    if (!verified.ok)
+      return send(response, problemResponse(new ProblemError('UNAUTHORIZED', verified.reason), path));
+    claims = verified.claims;
   }
   const event = apiGatewayEvent(request, body, `${route.method} ${route.path}`, claims);
   send(response, await route.handler(event, lambdaContext(`local-${route.method}-${route.path}`)));

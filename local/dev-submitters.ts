@@ -1,38 +1,57 @@
-import { randomBytes } from 'node:crypto';
+import type { SubmitterRole } from '#functions/shared/permissions.ts';
+import { issueToken, type SigningKey, type SubmitterClaims } from './local-jwt.ts';
 
-/**
- * Sample submitters of the local hub, one per role, with the bearer tokens it accepts for them. Until real
- * identity lands (JWTs from the province's OIDC issuer, IAM), a token only names a submitter and its role.
- */
-export const SAMPLE_SUBMITTERS = [
+/** The sample resident's own ID number (DOMAIN.md's example person), carried in their token's `id_number`. */
+export const SAMPLE_RESIDENT_ID_NUMBER = '330106199003071236';
+
+/** Sample submitters of the local hub, one per role; `npm start` prints a token for each. */
+export const SAMPLE_SUBMITTERS: ReadonlyArray<{
+  submitterId: string;
+  role: SubmitterRole;
+  idNumber?: string;
+  /** Department callers name their department (look-ups are cut to its fields) and may hold an audit right. */
+  department?: string;
+  audit?: boolean | 'all';
+}> = [
   { submitterId: 'landlord-wang-fang', role: 'landlord' },
   { submitterId: 'property-manager-lvcheng', role: 'property-manager' },
   { submitterId: 'agency-woaiwojia-xihu', role: 'agency' },
   { submitterId: 'employer-xihu-tech', role: 'employer' },
   { submitterId: 'school-wensan-primary', role: 'school' },
-  { submitterId: 'dept-public-security-xihu', role: 'department' },
-  { submitterId: 'resident-self-service', role: 'resident' },
-] as const;
+  {
+    submitterId: 'dept-public-security-xihu',
+    role: 'department',
+    department: 'public-security',
+    audit: true,
+  },
+  { submitterId: 'dept-health-xihu', role: 'department', department: 'health' },
+  { submitterId: 'resident-self-service', role: 'resident', idNumber: SAMPLE_RESIDENT_ID_NUMBER },
+];
 
+/** submitterId → bearer token. */
 export type DevTokens = Record<string, string>;
 
-/** A fresh random token per sample submitter (kept across restarts when the hub keeps its data). */
-export function issueDevTokens(): DevTokens {
-  return Object.fromEntries(
-    SAMPLE_SUBMITTERS.map((s) => [s.submitterId, `dev.${randomBytes(18).toString('base64url')}`]),
-  );
+/** The claims of a submitter's token: `sub` is the submitter id, a resident's ID number in `id_number`. */
+export function claimsOf(submitter: {
+  submitterId: string;
+  role: string;
+  idNumber?: string;
+  department?: string;
+  audit?: boolean | 'all';
+}): SubmitterClaims {
+  return {
+    sub: submitter.submitterId,
+    role: submitter.role,
+    ...(submitter.idNumber === undefined ? {} : { id_number: submitter.idNumber }),
+    ...(submitter.department === undefined ? {} : { department: submitter.department }),
+    ...(submitter.audit === undefined ? {} : { audit: submitter.audit }),
+  };
 }
 
-/** The claims the deployed JWT authorizer would pass on for a valid token, or undefined. */
-export function devAuthenticator(tokens: DevTokens): (token: string) => Record<string, string> | undefined {
-  const byToken = new Map(
-    SAMPLE_SUBMITTERS.filter((s) => tokens[s.submitterId] !== undefined).map((s) => [
-      tokens[s.submitterId],
-      s,
-    ]),
+/** A fresh token (default lifetime) per sample submitter, signed with the hub's key. */
+export async function issueSampleTokens(key: SigningKey): Promise<DevTokens> {
+  const tokens = await Promise.all(
+    SAMPLE_SUBMITTERS.map(async (s) => [s.submitterId, await issueToken(key, claimsOf(s))] as const),
   );
-  return (token) => {
-    const submitter = byToken.get(token);
-    return submitter && { sub: submitter.submitterId, role: submitter.role };
-  };
+  return Object.fromEntries(tokens);
 }

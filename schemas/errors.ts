@@ -98,6 +98,18 @@ export const ERROR_CATALOGUE = {
     en: 'Address detail has the wrong format: expected 1–200 characters of text after the division (street, number, building, unit, room).',
     zh: '详细地址格式错误：应为1至200个字符的区划以下地址（街路巷、门牌号、幢、单元、室）。',
   },
+  FORBIDDEN_KIND: {
+    en: "The submitter's role may not submit this record (see the permissions table in the README); nothing of it was stored.",
+    zh: '提交方的角色无权提交此记录（见README中的权限表），本条未保存。',
+  },
+  PROPERTY_NOT_OWNED: {
+    en: 'The rental property at this address was registered by another landlord; only that landlord may report it, its tenancies and its residents.',
+    zh: '该地址的出租房屋已由其他房东登记；只有该房东可以报送此房屋及其租赁和居住登记信息。',
+  },
+  SUBJECT_MISMATCH: {
+    en: "A resident may submit only their own records: this record's ID number is not the one in the resident's token.",
+    zh: '居民只能提交本人的记录：此记录的公民身份号码与令牌中的身份号码不一致。',
+  },
   WRITE_CONFLICT: {
     en: 'The record kept changing under other submissions while this one was written; nothing of it was stored. Submit it again.',
     zh: '写入期间该记录被其他提交反复修改，本条未保存，请重新提交。',

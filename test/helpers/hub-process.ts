@@ -7,6 +7,8 @@ import type { HubEndpoints } from '#local/hub-state.ts';
 
 export interface HubProcess {
   endpoints: HubEndpoints;
+  /** Where the hub wrote endpoints.json and its signing key (HUB_STATE_DIR). */
+  stateDir: string;
   output: () => string;
   /** Ctrl-C, as a developer would stop it; resolves with the exit code. */
   stop(): Promise<number | null>;
@@ -27,7 +29,7 @@ export async function startHubProcess(args: string[] = []): Promise<HubProcess> 
     output += chunk;
   });
   const endpoints = await waitForEndpoints(child, join(stateDir, 'endpoints.json'), () => output);
-  return { endpoints, output: () => output, stop: () => stopProcess(child) };
+  return { endpoints, stateDir, output: () => output, stop: () => stopProcess(child) };
 }
 
 async function waitForEndpoints(

@@ -10,9 +10,17 @@ const MIDDY_STATUS_TO_PROBLEM: Record<number, ProblemCode> = {
   422: 'MALFORMED_JSON',
 };
 
+/** middy's JSON parser refuses these keys (prototype pollution); say so rather than "not valid JSON". */
+const FORBIDDEN_KEY_MESSAGE = 'Forbidden key in JSON body';
+
 function asProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (status === 422 && (error as Error).message === FORBIDDEN_KEY_MESSAGE) {
+    const detail =
+      'Keys named "__proto__", and "constructor" holding a "prototype", are refused anywhere in the body.';
+    return new ProblemError('MALFORMED_JSON', detail, undefined, { cause: error });
+  }
   const code = typeof status === 'number' ? MIDDY_STATUS_TO_PROBLEM[status] : undefined;
   return new ProblemError(code ?? 'INTERNAL', undefined, undefined, { cause: error });
 }

@@ -1,10 +1,10 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { SubmitterRef } from '../store-items.ts';
-import { type HubRequestEvent, submitterOf } from '../submitter.ts';
+import { type HubRequestEvent, type Submitter, submitterOf } from '../submitter.ts';
 
 export interface SubmitterContext extends Context {
-  submitter: SubmitterRef;
+  submitter: Submitter;
 }
 
 /** Resolves the caller before anything reads the body, so an anonymous request gets 401 whatever it sent. */

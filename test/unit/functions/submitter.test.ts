@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ProblemError } from '#functions/shared/problem.ts';
+import { submitterOf } from '#functions/shared/submitter.ts';
+import { recordsPostEvent } from '../../helpers/api-event.ts';
+import { idNumberFor } from '../../helpers/sample-people.ts';
+
+const RESIDENT_ID = idNumberFor('330106', '1990-03-07', 123);
+
+function withIam(userArn: string) {
+  const event = recordsPostEvent();
+  event.requestContext.authorizer = { iam: { userArn } };
+  return event;
+}
+
+/** The 401 detail submitterOf answers with, or fails the test. */
+function refusal(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProblemError);
+    expect((error as ProblemError).code).toBe('UNAUTHORIZED');
+    return (error as ProblemError).detail ?? '';
+  }
+  return expect.fail('expected a 401');
+}
+
+describe('the submitter behind a request', () => {
+  it('reads sub and role from verified JWT claims, with submitter_id naming the organisation', () => {
+    const user = recordsPostEvent({ claims: { sub: 'u-17', role: 'employer' } });
+    const forOrganisation = recordsPostEvent({
+      claims: { sub: 'u-17', role: 'employer', submitter_id: 'employer-xihu-tech' },
+    });
+
+    expect(submitterOf(user)).toEqual({ submitterId: 'u-17', role: 'employer' });
+    expect(submitterOf(forOrganisation)).toEqual({ submitterId: 'employer-xihu-tech', role: 'employer' });
+  });
+
+  it("keeps a resident's normalised ID number from id_number for the own-records check", () => {
+    const event = recordsPostEvent({
+      claims: { sub: 'r-1', role: 'resident', id_number: RESIDENT_ID.toLowerCase() },
+    });
+    expect(submitterOf(event)).toEqual({ submitterId: 'r-1', role: 'resident', idNumber: RESIDENT_ID });
+  });
+
+  it('maps a signed IAM principal to its configured submitter, the same shape as a token', () => {
+    const arn = 'arn:aws-cn:iam::123456789012:role/housing-bureau';
+    const map = { [arn]: { submitterId: 'dept-housing', role: 'department' } };
+    expect(submitterOf(withIam(arn), map)).toEqual({ submitterId: 'dept-housing', role: 'department' });
+    expect(refusal(() => submitterOf(withIam(`${arn}-other`), map))).toMatch(/not a known submitter/);
+  });
+
+  it('refuses with 401 a role outside the table, a missing subject, or a resident without id_number', () => {
+    expect(refusal(() => submitterOf(recordsPostEvent({ claims: { sub: 'x', role: 'admin' } })))).toMatch(
+      /"role" in the token must be one of landlord, /,
+    );
+    expect(refusal(() => submitterOf(recordsPostEvent({ claims: { role: 'landlord' } })))).toMatch(/"sub"/);
+    expect(
+      refusal(() =>
+        submitterOf(recordsPostEvent({ claims: { sub: 'r', role: 'resident', id_number: '1' } })),
+      ),
+    ).toMatch(/"id_number"/);
+    expect(refusal(() => submitterOf(recordsPostEvent({ claims: { sub: 'r', role: 'resident' } })))).toMatch(
+      /"id_number"/,
+    );
+    expect(
+      refusal(() => submitterOf(withIam('arn:x'), { 'arn:x': { submitterId: 'x', role: 'superuser' } })),
+    ).toMatch(/IAM mapping/);
+  });
+
+  it('refuses an ID number as the submitter id, which provenance and events would carry', () => {
+    const detail = refusal(() =>
+      submitterOf(
+        recordsPostEvent({ claims: { sub: RESIDENT_ID, role: 'resident', id_number: RESIDENT_ID } }),
+      ),
+    );
+    expect(detail).toMatch(/opaque id/);
+    expect(detail).not.toContain(RESIDENT_ID);
+  });
+});
