@@ -1,0 +1,29 @@
+import { SUBSCRIPTIONS, type Subscription } from '#events/index.ts';
+import { buildAsyncApiDocument } from './asyncapi.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+
+/** Where the generated documents live, relative to the repository root. */
+export const DOCS_DIR = 'docs';
+export const OPENAPI_PATH = `${DOCS_DIR}/openapi.json`;
+export const ASYNCAPI_DIR = `${DOCS_DIR}/asyncapi`;
+
+export interface GeneratedDocument {
+  /** Relative to the repository root, e.g. `docs/asyncapi/health.json`. */
+  path: string;
+  document: Record<string, unknown>;
+}
+
+/** Every document `npm run docs` writes: the OpenAPI document and one AsyncAPI document per subscription. */
+export function generateDocuments(
+  subscriptions: readonly Subscription[] = SUBSCRIPTIONS,
+): GeneratedDocument[] {
+  return [
+    { path: OPENAPI_PATH, document: buildOpenApiDocument() },
+    ...subscriptions.map((subscription) => ({
+      path: `${ASYNCAPI_DIR}/${subscription.name}.json`,
+      document: buildAsyncApiDocument(subscription),
+    })),
+  ];
+}
+
+export const renderDocument = (document: unknown): string => `${JSON.stringify(document, null, 2)}\n`;

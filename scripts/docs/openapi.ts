@@ -1,0 +1,581 @@
+import { z } from 'zod';
+import { createDocument, type oas31, type ZodOpenApiResponseObject } from 'zod-openapi';
+import { DEPARTMENTS, SAMPLE_RECORDS } from '#events/index.ts';
+import { requireDepartment, requireDepartmentRole } from '#functions/query/department-caller.ts';
+import { PROBLEMS, type ProblemCode, ProblemError, problemResponse } from '#functions/shared/problem.ts';
+import { type FieldError, toFieldErrors } from '#schemas/errors.ts';
+import {
+  errorCode,
+  fieldError,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  idempotencyKey,
+  idempotentReplayed,
+  problemDetails,
+  recordResult,
+  submissionResult,
+} from '#schemas/http-api.ts';
+import { RECORD_KINDS, type RecordKind } from '#schemas/index.ts';
+import { inputJsonSchema } from '#schemas/json-schema.ts';
+import {
+  auditEntry,
+  auditQuery,
+  auditTrailResponse,
+  divisionStatsResponse,
+  eligibilityView,
+  personLookupRequest,
+  personLookupResponse,
+  pointsView,
+  profileView,
+  statsQuery,
+} from '#schemas/query-api.ts';
+import { MAX_SUBMISSION_BYTES, recordEntry, submissionEnvelope } from '#schemas/submission.ts';
+import { EXAMPLE_LOOKUP_REQUESTS, exampleAuditTrail, exampleLookup, exampleStats } from './query-examples.ts';
+
+/*
+ * The OpenAPI 3.1 document of the HTTP API, built with zod-openapi from the schemas the handlers use: the
+ * envelope (schemas/submission.ts), each kind's input JSON Schema (schemas/json-schema.ts), the response and
+ * problem bodies (schemas/http-api.ts), the department read API's requests and answers (schemas/query-api.ts,
+ * examples built by derive/ in query-examples.ts) and the problem catalogue (functions/shared/problem.ts), so a
+ * change to any of them changes the document (and the drift test fails until `npm run docs` is run).
+ */
+
+export const OPENAPI_VERSION = '3.1.0';
+const RECORDS_PATH = '/v1/records';
+/** The department read API (functions/query/app.ts QUERY_ROUTES). */
+const LOOKUP_PATH = '/v1/persons/lookup';
+const STATS_PATH = '/v1/stats';
+const AUDIT_PATH = '/v1/audit';
+
+/**
+ * The whole-request failures of POST /v1/records (the catalogue also holds other routes' codes, and routing's
+ * NOT_FOUND and METHOD_NOT_ALLOWED). Add a code here when the ingest chain starts to answer it.
+ */
+export const RECORDS_PROBLEMS = [
+  'MALFORMED_JSON',
+  'INVALID_ENVELOPE',
+  'NESTING_TOO_DEEP',
+  'INVALID_IDEMPOTENCY_KEY',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'IDEMPOTENCY_IN_FLIGHT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'THROTTLED',
+  'INTERNAL',
+] as const satisfies readonly ProblemCode[];
+
+// The failures of the query function's chain (functions/query/app.ts): the caller (401), the body's size and
+// nesting (its POST only), the request's schema (400), the department checks (403), the look-up's miss (404).
+export const LOOKUP_PROBLEMS = [
+  'MALFORMED_JSON',
+  'NESTING_TOO_DEEP',
+  'INVALID_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'THROTTLED',
+  'INTERNAL',
+] as const satisfies readonly ProblemCode[];
+
+export const STATS_PROBLEMS = [
+  'INVALID_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'THROTTLED',
+  'INTERNAL',
+] as const satisfies readonly ProblemCode[];
+
+export const AUDIT_PROBLEMS = STATS_PROBLEMS;
+
+/** Each operation's problem codes, by operationId. */
+export const OPERATION_PROBLEMS = {
+  submitRecords: RECORDS_PROBLEMS,
+  lookupPerson: LOOKUP_PROBLEMS,
+  divisionStats: STATS_PROBLEMS,
+  auditTrail: AUDIT_PROBLEMS,
+} as const;
+
+const pascal = (kind: string) =>
+  kind
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+const inputComponentOf = (kind: RecordKind) => `${pascal(kind)}Input`;
+
+// Placeholders the override below turns into references to raw JSON Schema components (zod cannot hold them).
+const REFERENCES = new Map<unknown, string>([[submissionEnvelope.shape.records.element, 'RecordEntry']]);
+
+const entrySchemas = RECORD_KINDS.map((kind) => {
+  const data = z.looseObject({});
+  REFERENCES.set(data, inputComponentOf(kind));
+  return recordEntry.extend({ kind: z.literal(kind), data }).meta({
+    description: `A ${kind} record: \`data\` in canonical names or the Chinese labels of its x-aliases.`,
+  });
+});
+
+const submissionRequest = submissionEnvelope.meta({
+  description: 'A batch of 1 to 500 records; each is checked and stored on its own.',
+});
+
+const recordEntryUnion = z.discriminatedUnion(
+  'kind',
+  entrySchemas as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+
+function inputSchemaComponent(kind: RecordKind): Record<string, unknown> {
+  const { $schema: _dialect, ...schema } = inputJsonSchema(kind) as Record<string, unknown>;
+  return schema;
+}
+
+type ProblemExamples = Partial<Record<ProblemCode, ProblemError>>;
+
+const RECORDS_EXAMPLES: ProblemExamples = {
+  INVALID_ENVELOPE: new ProblemError(
+    'INVALID_ENVELOPE',
+    'Send { "records": [ 1 to 500 records ] } and nothing else.',
+    [{ path: 'records', code: 'VALUE_OUT_OF_RANGE', message: 'The value (or its length) is outside …' }],
+  ),
+};
+
+function problemExample(code: ProblemCode, path: string, examples: ProblemExamples): unknown {
+  const problem = examples[code] ?? new ProblemError(code);
+  return problemDetails.parse(JSON.parse(problemResponse(problem, path).body ?? '{}'));
+}
+
+/** One response per HTTP status of `codes`, its `code` narrowed to the codes of that status. */
+function problemResponses(
+  codes: readonly ProblemCode[],
+  path: string,
+  examples: ProblemExamples = {},
+): Record<string, ZodOpenApiResponseObject> {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of codes) {
+    const { status } = PROBLEMS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, codes]) => [
+      String(status),
+      {
+        description: codes.map((code) => `\`${code}\`: ${PROBLEMS[code].title}`).join(' '),
+        content: {
+          'application/problem+json': {
+            schema: problemDetails.extend({
+              status: z.literal(status),
+              code: z.enum(codes as [ProblemCode, ...ProblemCode[]]),
+            }),
+            examples: Object.fromEntries(
+              codes.map((code) => [code, { value: problemExample(code, path, examples) }]),
+            ),
+          },
+        },
+      },
+    ]),
+  );
+}
+
+/** A request the query handlers refuse, with the field errors they answer (functions/query/request-body.ts). */
+function invalidRequest(schema: z.ZodType, input: unknown, hint: string): ProblemError {
+  const parsed = schema.safeParse(input);
+  const errors: FieldError[] = parsed.success ? [] : toFieldErrors(parsed.error, { input });
+  return new ProblemError('INVALID_REQUEST', hint, errors);
+}
+
+/** The problem a department check of functions/query/department-caller.ts throws. */
+function refusedBy(check: () => unknown): ProblemError {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof ProblemError) return error;
+    throw error;
+  }
+  throw new Error('the check let the caller through');
+}
+
+const LOOKUP_EXAMPLES: ProblemExamples = {
+  INVALID_REQUEST: invalidRequest(
+    personLookupRequest,
+    { idNumber: '330106199003071235' },
+    'Send { "idNumber": "<18-character resident ID>" } and optionally "asOf": "YYYY-MM-DD".',
+  ),
+  FORBIDDEN: refusedBy(() => requireDepartment({ submitterId: 'dept-unnamed', role: 'department' })),
+  NOT_FOUND: new ProblemError('NOT_FOUND', 'No person with this ID number is registered with the hub.'),
+};
+
+const STATS_EXAMPLES: ProblemExamples = {
+  INVALID_REQUEST: invalidRequest(
+    statsQuery,
+    { division: '330199' },
+    'Send ?division=<6-digit province, city or county code> and optionally &asOf=YYYY-MM-DD.',
+  ),
+  FORBIDDEN: refusedBy(() => requireDepartmentRole({ submitterId: 'landlord-0001', role: 'landlord' })),
+};
+
+const AUDIT_EXAMPLES: ProblemExamples = {
+  INVALID_REQUEST: invalidRequest(
+    auditQuery,
+    { limit: '5000' },
+    'Send ?from=YYYY-MM-DD (or an ISO time), optionally &to=, &department=, &limit=1..1000, &cursor=.',
+  ),
+  FORBIDDEN: new ProblemError('FORBIDDEN', 'Reading the audit trail needs an audit right (claim "audit").'),
+};
+
+/** The department read API: bearer JWT or SigV4 like submissions, for the role `department` only. */
+const DEPARTMENT_SECURITY: oas31.SecurityRequirementObject[] = [
+  { bearerJwt: ['department'] },
+  { sigv4: ['department'] },
+];
+
+/** Examples of request fields (body and query parameters). */
+const FIELD_EXAMPLES = new Map<unknown, unknown[]>([
+  [personLookupRequest.shape.idNumber, [EXAMPLE_LOOKUP_REQUESTS.asOf.idNumber]],
+  [personLookupRequest.shape.asOf, [EXAMPLE_LOOKUP_REQUESTS.asOf.asOf]],
+  [statsQuery.shape.division, ['330106']],
+  [statsQuery.shape.asOf, [EXAMPLE_LOOKUP_REQUESTS.asOf.asOf]],
+  [auditQuery.shape.department, ['health']],
+  [auditQuery.shape.from, ['2026-08-01']],
+  [auditQuery.shape.limit, [100]],
+]);
+
+// Rendered where used, as input only (a component listed below would be rendered as output too, which its
+// transforms cannot be).
+const lookupRequest = personLookupRequest.meta({ id: 'PersonLookupRequest' });
+
+const NO_STORE = z.object({
+  'Cache-Control': z.literal('no-store').meta({ description: 'Answers are never cached.' }),
+});
+
+/** Every problem code of the hub's HTTP API with its status and title (functions/shared/problem.ts). */
+function problemCodeCatalogue(): Record<string, unknown> {
+  const codes = Object.keys(PROBLEMS) as ProblemCode[];
+  return {
+    type: 'string',
+    enum: codes,
+    description: `Every problem code of the API: ${codes
+      .map((code) => `\`${code}\` ${PROBLEMS[code].status} (${PROBLEMS[code].title})`)
+      .join('; ')}.`,
+  };
+}
+
+const SUCCESS_EXAMPLE = submissionResult.parse({
+  results: [
+    {
+      index: 0,
+      sourceId: 'L-0001',
+      status: 'accepted',
+      recordId: 'residence-registration:Q2hhbmdlRXZlbnRzU2FtcG',
+      version: 1,
+      errors: [],
+    },
+    {
+      index: 1,
+      sourceId: 'L-0002',
+      status: 'rejected',
+      errors: [
+        {
+          path: 'data.person.idNumber',
+          code: 'ID_NUMBER_CHECKSUM',
+          message: 'Resident ID number fails the GB 11643 check character; check for a mistyped digit.',
+        },
+      ],
+    },
+  ],
+  summary: { accepted: 1, unchanged: 0, rejected: 1 },
+});
+
+const DESCRIPTION = `Submit records about migrant residents, rentals, employment, insurance, schooling and business
+licences. Every record is validated and normalised into the canonical model and gets its own result: a batch is
+never all-or-nothing. Every accepted change is published as an event and delivered to the departments' queues
+(see the AsyncAPI documents in docs/asyncapi/).
+
+**Authentication** depends on the stage (infra/config.ts \`ingestAuth\`): a bearer JWT from the configured OIDC
+issuer and audience (claims \`sub\` or \`submitter_id\`, and \`role\`), or an AWS SigV4-signed request (IAM
+authorization, service \`execute-api\`) whose principal is mapped to a submitter. The local hub accepts the
+tokens \`npm start\` prints.
+
+**Departments** read through the same authorizer (role \`department\`): \`POST /v1/persons/lookup\` answers one
+person's profile, permit eligibility and points cut to what the caller's department may see, and audits every
+look-up; \`GET /v1/stats\` answers a division's survey statistics; \`GET /v1/audit\` lists a department's look-ups
+to a caller with an audit right. A department caller's token also carries \`department\` (the department it acts
+for, one of ${DEPARTMENTS.join(', ')}; needed for look-ups and audit trails) and, to read
+audit trails, \`audit\` (\`true\`: its own department's; \`"all"\`: every department's). An unknown
+\`department\` is 401; a missing one, or a missing or too narrow audit right, 403.
+
+**Errors**: a rejected record lists all its errors (\`errors[].code\`, see the ErrorCode schema). A failure of the
+whole request is \`application/problem+json\` (RFC 9457) with a stable \`code\`; a wrong path or method answers
+404 \`NOT_FOUND\` or 405 \`METHOD_NOT_ALLOWED\`.
+
+The local hub serves this document at \`GET /v1/openapi.json\`. Generated by \`npm run docs\`; do not edit.`;
+
+export function buildOpenApiDocument(): Record<string, unknown> {
+  return createDocument(
+    {
+      openapi: OPENAPI_VERSION,
+      info: { title: 'residence-data-hub HTTP API', version: '1', description: DESCRIPTION },
+      servers: [
+        {
+          url: 'https://{apiId}.execute-api.{region}.amazonaws.com.cn',
+          description: 'The HTTP API in a China region (the stage output IngestApiUrl)',
+          variables: {
+            apiId: { default: 'abc123defg', description: 'The API id' },
+            region: { enum: ['cn-northwest-1', 'cn-north-1'], default: 'cn-northwest-1' },
+          },
+        },
+        { url: 'http://127.0.0.1:4000', description: 'The local hub (npm start)' },
+      ],
+      security: [{ bearerJwt: [] }, { sigv4: [] }],
+      paths: {
+        [RECORDS_PATH]: {
+          post: {
+            operationId: 'submitRecords',
+            summary: 'Submit 1 to 500 records',
+            description:
+              `At most ${MAX_SUBMISSION_BYTES / 1024 / 1024} MiB. Each record is normalised and stored as a ` +
+              'new version (accepted), found identical to what is stored (unchanged) or rejected with all ' +
+              'its errors. A role may submit only the kinds its permissions allow.',
+            requestParams: {
+              header: z.object({
+                [IDEMPOTENCY_KEY_HEADER]: idempotencyKey
+                  .optional()
+                  .meta({ description: idempotencyKey.description }),
+              }),
+            },
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: submissionRequest,
+                  examples: {
+                    canonical: {
+                      summary: 'Canonical field names',
+                      value: {
+                        records: [
+                          {
+                            kind: 'residence-registration',
+                            sourceId: 'L-0001',
+                            data: SAMPLE_RECORDS['residence-registration'],
+                          },
+                        ],
+                      },
+                    },
+                    labels: {
+                      summary: 'Chinese labels and dirty forms, as a landlord’s form sends them',
+                      value: {
+                        records: [
+                          {
+                            kind: 'residence-registration',
+                            sourceId: 'WF-REG-001',
+                            data: {
+                              公民身份号码: '330106199003071236',
+                              姓名: ' 张  伟 ',
+                              民族: '汉族',
+                              联系电话: '+86 138-0013-8000',
+                              居住地址: '浙江省杭州市西湖区文三路90号3-2-301',
+                              居住类型: '租赁房屋',
+                              居住事由: '务工',
+                              入住日期: '2024年3月1日',
+                            },
+                          },
+                        ],
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            responses: {
+              '200': {
+                description: 'One result per record.',
+                headers: z.object({
+                  [IDEMPOTENT_REPLAYED_HEADER]: idempotentReplayed
+                    .optional()
+                    .meta({ description: idempotentReplayed.description }),
+                }),
+                content: {
+                  'application/json': {
+                    schema: submissionResult,
+                    examples: { mixed: { value: SUCCESS_EXAMPLE } },
+                  },
+                },
+              },
+              ...problemResponses(RECORDS_PROBLEMS, RECORDS_PATH, RECORDS_EXAMPLES),
+            },
+          },
+        },
+        [LOOKUP_PATH]: {
+          post: {
+            operationId: 'lookupPerson',
+            summary: "Look up one person, cut to what the caller's department may see",
+            description:
+              'For role `department` with the claim `department` (the department the caller acts for). The ' +
+              'ID number travels in the body, never in the URL, and is never echoed. Answers the profile, ' +
+              'the permit eligibility and the points as of today (China) or `asOf`, evaluated on read, cut ' +
+              "to what the department's own event subscription receives: a profile field only where its " +
+              "queue gets the record field it comes from; every condition's `met` for all, its evidence, " +
+              "dates and the points' measured values only where the department sees their inputs. Every " +
+              'look-up, found or not, writes an audit entry (who, when, which personKey, which fields) ' +
+              'before it answers; a look-up whose entry cannot be written fails.',
+            security: DEPARTMENT_SECURITY,
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: lookupRequest,
+                  examples: {
+                    today: { summary: 'As of today', value: EXAMPLE_LOOKUP_REQUESTS.today },
+                    asOf: { summary: 'As of the day of an application', value: EXAMPLE_LOOKUP_REQUESTS.asOf },
+                  },
+                },
+              },
+            },
+            responses: {
+              '200': {
+                description: 'The person as the calling department may see them.',
+                headers: NO_STORE,
+                content: {
+                  'application/json': {
+                    schema: personLookupResponse,
+                    examples: {
+                      health: {
+                        summary: 'Asked by health (the asOf request): contact and addresses, no ID number',
+                        value: exampleLookup('health'),
+                      },
+                      'public-security': {
+                        summary: 'Asked by public security: the ID number, the hukou, the residence type',
+                        value: exampleLookup('public-security'),
+                      },
+                      hrss: {
+                        summary: 'Asked by hrss: jobs and insurance, where the worker lives by county only',
+                        value: exampleLookup('hrss'),
+                      },
+                    },
+                  },
+                },
+              },
+              ...problemResponses(LOOKUP_PROBLEMS, LOOKUP_PATH, LOOKUP_EXAMPLES),
+            },
+          },
+        },
+        [STATS_PATH]: {
+          get: {
+            operationId: 'divisionStats',
+            summary: 'Survey statistics of a province, city or county',
+            description:
+              'For any caller with role `department` (aggregates only: no `department` claim needed). ' +
+              'Registered migrants, by residence type, employed or not, insured or not, in school, by ' +
+              "length of residence, and the coordinators required at 800:1 of the previous year's " +
+              "registrations, read from the division's counters.",
+            security: DEPARTMENT_SECURITY,
+            requestParams: { query: statsQuery },
+            responses: {
+              '200': {
+                description: 'The statistics of the division as of the day asked for.',
+                headers: NO_STORE,
+                content: {
+                  'application/json': {
+                    schema: divisionStatsResponse,
+                    examples: { xihu: { summary: 'Xihu district, Hangzhou', value: exampleStats() } },
+                  },
+                },
+              },
+              ...problemResponses(STATS_PROBLEMS, STATS_PATH, STATS_EXAMPLES),
+            },
+          },
+        },
+        [AUDIT_PATH]: {
+          get: {
+            operationId: 'auditTrail',
+            summary: "A department's look-up audit trail",
+            description:
+              'For role `department` with the claims `department` and `audit`: `audit: true` reads the ' +
+              "caller's own department's trail, `audit: \"all\"` any department's (a supervising " +
+              'data-protection office); without an audit right, or for another department with `true`: 403. ' +
+              'Entries oldest first, in pages with `nextCursor`; the person is named by personKey only.',
+            security: DEPARTMENT_SECURITY,
+            requestParams: { query: auditQuery },
+            responses: {
+              '200': {
+                description: 'A page of the trail.',
+                headers: NO_STORE,
+                content: {
+                  'application/json': {
+                    schema: auditTrailResponse,
+                    examples: {
+                      health: { summary: "The health department's trail", value: exampleAuditTrail() },
+                    },
+                  },
+                },
+              },
+              ...problemResponses(AUDIT_PROBLEMS, AUDIT_PATH, AUDIT_EXAMPLES),
+            },
+          },
+        },
+      },
+      components: {
+        schemas: {
+          SubmissionRequest: submissionRequest,
+          RecordEntry: recordEntryUnion,
+          ...Object.fromEntries(
+            RECORD_KINDS.map((kind) => [inputComponentOf(kind), inputSchemaComponent(kind)]),
+          ),
+          SubmissionResult: submissionResult,
+          RecordResult: recordResult,
+          FieldError: fieldError,
+          ErrorCode: errorCode,
+          ProblemDetails: problemDetails,
+          ProblemCode: problemCodeCatalogue(),
+          PersonLookup: personLookupResponse,
+          ProfileView: profileView,
+          Eligibility: eligibilityView,
+          Points: pointsView,
+          DivisionStats: divisionStatsResponse,
+          AuditTrail: auditTrailResponse,
+          AuditEntry: auditEntry,
+        },
+        securitySchemes: {
+          bearerJwt: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              'Stages with ingestAuth jwt: a JWT of the configured OIDC issuer and audience, claims sub (or ' +
+              'submitter_id) and role; a department caller also department and, for audit trails, audit ' +
+              '(true or "all"). Locally: the tokens npm start prints. The roles an operation requires are ' +
+              'listed in its security requirement.',
+          },
+          sigv4: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description:
+              'Stages with ingestAuth iam: an AWS SigV4-signed request (service execute-api); the IAM ' +
+              "principal's ARN is mapped to a submitter in the stage's iamSubmitters (a department caller's " +
+              'entry with department and audit too).',
+            'x-amazon-apigateway-authtype': 'awsSigv4',
+          },
+        },
+      },
+    },
+    {
+      override: ({ zodSchema, jsonSchema }) => {
+        // A query parameter is a string; the division code schema also takes numbers (in record fields).
+        if (zodSchema === statsQuery.shape.division) {
+          delete jsonSchema.anyOf;
+          jsonSchema.type = 'string';
+        }
+        // zod drops examples of a transforming schema's input; these are inputs.
+        const examples = FIELD_EXAMPLES.get(zodSchema);
+        if (examples !== undefined) jsonSchema.examples = examples;
+        const component = REFERENCES.get(zodSchema);
+        if (component === undefined) return;
+        for (const key of Object.keys(jsonSchema)) delete (jsonSchema as Record<string, unknown>)[key];
+        (jsonSchema as Record<string, unknown>).$ref = `#/components/schemas/${component}`;
+      },
+    },
+  ) as unknown as Record<string, unknown>;
+}

@@ -1,0 +1,127 @@
+import { departmentLookupView, returnedFields } from '#derive/department-view.ts';
+import { DEFAULT_ELIGIBILITY_CONFIG, evaluateEligibility } from '#derive/eligibility.ts';
+import { scorePoints } from '#derive/points.ts';
+import { POINTS_TABLES, pointsTableFor } from '#derive/points-config.ts';
+import { buildPersonProfile, type ProfileSource } from '#derive/profile.ts';
+import { DEFAULT_STATS_CONFIG, statsView } from '#derive/stats.ts';
+import { type Department, type EventKind, SAMPLE_RECORDS, sampleRecordId } from '#events/index.ts';
+import { personKeyOf } from '#functions/shared/identity.ts';
+import type {
+  AuditTrailResponse,
+  DivisionStatsResponse,
+  PersonLookupRequest,
+  PersonLookupResponse,
+} from '#schemas/query-api.ts';
+
+/*
+ * The examples of the department read API, built by the code that builds the real answers (derive/): the
+ * catalogue's sample person (events/samples.ts) with a registration, a lease, a job and insurance, merged into
+ * a profile, evaluated and cut for a department as the look-up does. Fixed inputs, so the document is stable.
+ */
+
+/** The day the examples are evaluated as of: seven months after the sample move-in. */
+export const EXAMPLE_AS_OF = '2026-08-01';
+const EXAMPLE_SECRET = 'example-person-key-secret';
+const UPDATED_AT = '2026-03-01T08:00:00.000Z';
+
+// Zhang Wei: the sample registration's and lease's person; the sample job and insurance are given to him too.
+const subject = SAMPLE_RECORDS.tenancy.tenant as { idNumber: string; name: string; phone: string };
+
+export const EXAMPLE_ID_NUMBER: string = subject.idNumber;
+
+const source = (kind: EventKind, record: Record<string, unknown>) =>
+  ({ recordId: sampleRecordId(kind), kind, version: 1, record, updatedAt: UPDATED_AT }) as ProfileSource;
+
+const sources = [
+  source('residence-registration', SAMPLE_RECORDS['residence-registration']),
+  source('tenancy', SAMPLE_RECORDS.tenancy),
+  source('employment', { ...SAMPLE_RECORDS.employment, person: subject }),
+  source('social-insurance', { ...SAMPLE_RECORDS['social-insurance'], person: subject }),
+];
+
+const personKey = personKeyOf(EXAMPLE_ID_NUMBER, EXAMPLE_SECRET);
+const profile = buildPersonProfile(personKey, sources);
+
+/** The look-up answer to `department`, as functions/query/lookup.ts composes it. */
+export function exampleLookup(department: Department): PersonLookupResponse {
+  const eligibility = evaluateEligibility(profile, EXAMPLE_AS_OF, DEFAULT_ELIGIBILITY_CONFIG);
+  const table =
+    eligibility.city === undefined
+      ? undefined
+      : pointsTableFor(eligibility.city.padEnd(6, '0'), POINTS_TABLES);
+  const points = table === undefined ? undefined : scorePoints(profile, EXAMPLE_AS_OF, table);
+  // Typed loosely by derive/ (a projection); test/unit/docs validates it against the schema.
+  return departmentLookupView(
+    { idNumber: EXAMPLE_ID_NUMBER, profile, eligibility, points },
+    department,
+  ) as PersonLookupResponse;
+}
+
+export const EXAMPLE_LOOKUP_REQUESTS = {
+  today: { idNumber: EXAMPLE_ID_NUMBER },
+  asOf: { idNumber: EXAMPLE_ID_NUMBER, asOf: EXAMPLE_AS_OF },
+} satisfies Record<string, PersonLookupRequest>;
+
+// Counters of a county (functions/shared/stats-store.ts holds them per division), illustrative numbers that add up.
+const EXAMPLE_DIVISION = '330106';
+const EXAMPLE_COUNTERS = new Map(
+  Object.entries({
+    registered: 1842,
+    'residenceType:rented': 1311,
+    'residenceType:owned': 203,
+    'residenceType:employer-dormitory': 248,
+    'residenceType:lodging': 61,
+    'residenceType:other': 19,
+    employed: 1520,
+    notEmployed: 322,
+    insured: 1377,
+    uninsured: 465,
+    schooling: 214,
+    'movedIn:2026-05': 300,
+    'movedIn:2025-12': 420,
+    'movedIn:2024-06': 610,
+    'movedIn:2022-03': 390,
+    'movedIn:2019-01': 122,
+    'registeredInYear:2025': 2210,
+    'registeredInYear:2026': 905,
+  }),
+);
+
+/** The statistics answer of a county, from the counters above. */
+export function exampleStats(): DivisionStatsResponse {
+  // byResidenceType is a Record<string, number> in derive/; validated against the schema by test/unit/docs.
+  return {
+    ...statsView(EXAMPLE_COUNTERS, EXAMPLE_DIVISION, EXAMPLE_AS_OF, DEFAULT_STATS_CONFIG),
+    asOf: EXAMPLE_AS_OF,
+  } as DivisionStatsResponse;
+}
+
+const cursorOf = (sortKey: string): string => Buffer.from(sortKey, 'utf8').toString('base64url');
+
+/** A page of the health department's trail: a look-up that found the person, and one that did not. */
+export function exampleAuditTrail(): AuditTrailResponse {
+  const department: Department = 'health';
+  const first = {
+    at: '2026-08-01T01:15:42.318Z',
+    department,
+    submitterId: 'dept-health-xihu',
+    personKey,
+    found: true,
+    fields: returnedFields(exampleLookup(department)),
+    requestId: 'Kx7mEhRZoAMEMbw=',
+  };
+  const second = {
+    at: '2026-08-01T01:17:05.902Z',
+    department,
+    submitterId: 'dept-health-xihu',
+    personKey: personKeyOf('410527198805124538', EXAMPLE_SECRET),
+    found: false,
+    fields: [],
+    requestId: 'Kx7zPjR4oAMEP3Q=',
+  };
+  return {
+    department,
+    entries: [first, second],
+    nextCursor: cursorOf(`${second.at}#3f2b8c1e-6d4a-4e0b-9a57-1c2d3e4f5a6b`),
+  };
+}

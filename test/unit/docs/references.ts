@@ -1,0 +1,29 @@
+/** Every local `$ref` of a document that does not resolve to a value in it (JSON Pointer, RFC 6901). */
+export function unresolvedReferences(document: unknown): string[] {
+  const missing: string[] = [];
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$ref' && typeof child === 'string' && resolve(document, child) === undefined)
+        missing.push(child);
+      else visit(child);
+    }
+  };
+  visit(document);
+  return missing;
+}
+
+function resolve(document: unknown, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  let node = document;
+  for (const token of ref.slice(2).split('/')) {
+    const key = token.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
