@@ -30,6 +30,21 @@ export {
   MAX_INPUT_TEMPLATE_LENGTH,
   SubscriptionCompileError,
 } from './compile.ts';
+export {
+  buildDerivedEvent,
+  DERIVED_DETAIL_SCHEMAS,
+  DERIVED_DETAIL_TYPES,
+  DERIVED_SOURCE,
+  type DerivedDetailType,
+  type DerivedEventEntry,
+  ELIGIBILITY_CONDITIONS,
+  type EligibilityChangedDetail,
+  eligibilityChangedDetailSchema,
+  PROFILE_SECTIONS,
+  type ProfileUpdatedDetail,
+  parseDerivedDetail,
+  profileUpdatedDetailSchema,
+} from './derived.ts';
 export { EVENT_KINDS, type EventKind, isEventKind, type PascalCase, pascalKind } from './kinds.ts';
 export {
   CHANGE_EVENT_SCHEMA_VERSION,

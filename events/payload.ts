@@ -106,6 +106,19 @@ export type ChangeEventDetail<K extends EventKind = EventKind> = {
 
 /** The schema for the detail of one detail-type: the kind's schema plus the envelope checks. */
 export function detailSchemaForType(kind: EventKind, change: (typeof CHANGES)[number]) {
+  // Built once per detail-type: every new zod schema compiles its parser again on first use.
+  const key = `${kind}\n${change}`;
+  let schema = detailSchemasByType.get(key);
+  if (!schema) {
+    schema = buildDetailSchemaForType(kind, change);
+    detailSchemasByType.set(key, schema);
+  }
+  return schema;
+}
+
+const detailSchemasByType = new Map<string, ReturnType<typeof buildDetailSchemaForType>>();
+
+function buildDetailSchemaForType(kind: EventKind, change: (typeof CHANGES)[number]) {
   const detailType = detailTypeOf(kind, change);
   return changeEventDetailSchemasByKind[kind].superRefine((detail, ctx) => {
     checkEnvelope(detail, ctx);

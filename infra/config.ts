@@ -1,3 +1,4 @@
+import type { DerivedOverrides } from '../derive/config.ts';
 import type { Department } from '../events/index.ts';
 
 /**
@@ -109,6 +110,12 @@ export interface StageConfig {
   readonly departments: { readonly [D in Department]?: DepartmentSettings };
   /** @default - alarms without actions */
   readonly alarms?: AlarmSettings;
+  /**
+   * Overrides of the derived services' rules: eligibility (居住证暂行条例 as the city applies it), late-report
+   * deadlines per kind, migrants per coordinator (derive/config.ts; checked at synth).
+   * @default - the domain defaults: six months in the city, three days, 800∶1
+   */
+  readonly derived?: DerivedOverrides;
 }
 
 export const STAGES = {

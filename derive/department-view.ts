@@ -1,0 +1,312 @@
+// What a department may see of a person's derived view, taken from its event subscription (events/), so the
+// look-up never shows a department more than its own queue delivers (PIPL: the minimum for its duties).
+import { type Department, subscriptionFor } from '../events/subscriptions.ts';
+import type { ConditionName, EligibilityResult } from './eligibility.ts';
+import type { PointsScore } from './points.ts';
+import type { PointsIndicator } from './points-config.ts';
+import type { PersonProfile, ProfilePerson } from './profile.ts';
+
+/** The lists of a profile, each fed by one record kind. */
+export const PROFILE_LISTS = {
+  residences: 'residence-registration',
+  tenancies: 'tenancy',
+  employments: 'employment',
+  insurances: 'social-insurance',
+  schooling: 'schooling',
+  businessLicenses: 'business-license',
+  departures: 'residence-departure',
+} as const;
+
+export type ProfileList = keyof typeof PROFILE_LISTS;
+
+/** Each list field of a profile, and the record path (below `record.`) it is taken from. */
+const LIST_FIELD_SOURCES: { readonly [L in ProfileList]: Readonly<Record<string, string>> } = {
+  residences: {
+    divisionCode: 'address.divisionCode',
+    detail: 'address.detail',
+    residenceType: 'residenceType',
+    reason: 'reason',
+    movedInOn: 'movedInOn',
+    movedOutOn: 'movedOutOn',
+  },
+  tenancies: {
+    divisionCode: 'property.divisionCode',
+    detail: 'property.detail',
+    startsOn: 'startsOn',
+    endsOn: 'endsOn',
+    endedOn: 'endedOn',
+  },
+  employments: {
+    employerCreditCode: 'employer.creditCode',
+    employerName: 'employer.name',
+    divisionCode: 'employer.divisionCode',
+    contractType: 'contractType',
+    startsOn: 'startsOn',
+    endsOn: 'endsOn',
+    endedOn: 'endedOn',
+  },
+  insurances: {
+    insuranceType: 'insuranceType',
+    divisionCode: 'divisionCode',
+    startedOn: 'startedOn',
+    stoppedOn: 'stoppedOn',
+  },
+  schooling: {
+    schoolName: 'school.name',
+    divisionCode: 'school.divisionCode',
+    stage: 'stage',
+    enrolledOn: 'enrolledOn',
+    leftOn: 'leftOn',
+  },
+  businessLicenses: {
+    creditCode: 'creditCode',
+    name: 'name',
+    divisionCode: 'address.divisionCode',
+    registeredOn: 'registeredOn',
+    revokedOn: 'revokedOn',
+  },
+  departures: {
+    divisionCode: 'divisionCode',
+    movedOutOn: 'movedOutOn',
+    destinationDivisionCode: 'destinationDivisionCode',
+  },
+};
+
+/** The subject person of each kind sits under this key of the record (rental properties have none). */
+const SUBJECT_OF: Readonly<Record<string, string>> = {
+  'residence-registration': 'person',
+  'residence-departure': 'person',
+  tenancy: 'tenant',
+  employment: 'person',
+  'social-insurance': 'person',
+  schooling: 'student',
+  'business-license': 'operator',
+};
+
+export type PersonField = keyof ProfilePerson | 'idNumber';
+
+const PERSON_FIELDS: readonly PersonField[] = [
+  'idNumber',
+  'name',
+  'gender',
+  'birthDate',
+  'ethnicity',
+  'phone',
+  'hukouDivisionCode',
+  'educationLevel',
+];
+
+/** What one department may see of a profile: person fields, and per list the fields (recordId included). */
+export interface ProfileFieldSet {
+  department: Department;
+  person: ReadonlySet<PersonField>;
+  lists: { readonly [L in ProfileList]?: ReadonlySet<string> };
+}
+
+/**
+ * A department's profile fields, derived from its subscription: a person field when the department receives
+ * it for the subject of any kind; a list (and each of its fields) when it receives that kind (and the field's
+ * record path); a list's `recordId` when it receives the envelope's recordId.
+ */
+export function profileFieldsFor(department: Department): ProfileFieldSet {
+  const { fields } = subscriptionFor(department);
+  const person = new Set<PersonField>();
+  const lists: { [L in ProfileList]?: Set<string> } = {};
+  for (const [kind, paths] of Object.entries(fields) as [string, readonly string[]][]) {
+    const received = new Set(paths);
+    const subject = SUBJECT_OF[kind];
+    if (subject !== undefined) {
+      for (const field of PERSON_FIELDS) if (received.has(`record.${subject}.${field}`)) person.add(field);
+    }
+    const list = (Object.keys(PROFILE_LISTS) as ProfileList[]).find((l) => PROFILE_LISTS[l] === kind);
+    if (list === undefined) continue;
+    const visible = new Set<string>();
+    if (received.has('recordId')) visible.add('recordId');
+    for (const [field, path] of Object.entries(LIST_FIELD_SOURCES[list])) {
+      if (received.has(`record.${path}`)) visible.add(field);
+    }
+    lists[list] = visible;
+  }
+  return { department, person, lists };
+}
+
+// ---- the projected look-up answer ------------------------------------------------------------------------
+
+export interface ProjectedCondition {
+  met: boolean;
+  [detail: string]: unknown;
+}
+
+export interface ProjectedEligibility {
+  asOf: string;
+  eligible: boolean;
+  eligibleFrom?: string;
+  conditions: Record<ConditionName, ProjectedCondition>;
+}
+
+export interface ProjectedPointsLine {
+  indicator: PointsIndicator;
+  points: number;
+  cap: number;
+  value?: number | string | boolean;
+  explanation?: string;
+}
+
+export interface ProjectedPoints {
+  city: string;
+  asOf: string;
+  example: boolean;
+  total: number;
+  breakdown: ProjectedPointsLine[];
+}
+
+export interface DepartmentLookupView {
+  personKey: string;
+  profile: Record<string, unknown>;
+  eligibility: ProjectedEligibility;
+  /** null when no points table is configured for the person's city. */
+  points: ProjectedPoints | null;
+}
+
+export interface LookupSubject {
+  /** The normalised ID number the department asked with; shown back only where its projection has it. */
+  idNumber: string;
+  profile: PersonProfile;
+  eligibility: EligibilityResult;
+  points: PointsScore | undefined;
+}
+
+const pick = (value: object, keys: ReadonlySet<string>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(value).filter(([key, v]) => keys.has(key) && v !== undefined));
+
+function projectProfile(subject: LookupSubject, fields: ProfileFieldSet): Record<string, unknown> {
+  const personSource: Record<string, unknown> = { idNumber: subject.idNumber, ...subject.profile.person };
+  const projected: Record<string, unknown> = { person: pick(personSource, fields.person) };
+  for (const list of Object.keys(PROFILE_LISTS) as ProfileList[]) {
+    const visible = fields.lists[list];
+    if (visible === undefined) continue;
+    projected[list] = subject.profile[list].map((item) => pick(item, visible));
+  }
+  return projected;
+}
+
+/** The recordIds a department can see (of the lists it receives, with their recordId). */
+function visibleRecordIds(profile: PersonProfile, fields: ProfileFieldSet): Set<string> {
+  const ids = new Set<string>();
+  for (const list of Object.keys(PROFILE_LISTS) as ProfileList[]) {
+    if (!fields.lists[list]?.has('recordId')) continue;
+    for (const item of profile[list]) ids.add(item.recordId);
+  }
+  return ids;
+}
+
+/**
+ * Every condition's `met` is the service itself and always shown; its details only where the department sees
+ * what they come from: residence dates with the residences' move-in, the hukou with the person's hukou field,
+ * evidence recordIds of the records it receives.
+ */
+function projectEligibility(subject: LookupSubject, fields: ProfileFieldSet): ProjectedEligibility {
+  const { eligibility } = subject;
+  const ids = visibleRecordIds(subject.profile, fields);
+  const evidence = (list: readonly string[]) => list.filter((id) => ids.has(id));
+  const {
+    residence6Months: residence,
+    awayFromHukou: hukou,
+    employment,
+    housing,
+    schooling,
+  } = eligibility.conditions;
+  const seesMoveIn = fields.lists.residences?.has('movedInOn') ?? false;
+  const conditions: Record<ConditionName, ProjectedCondition> = {
+    residence6Months: {
+      met: residence.met,
+      requiredMonths: residence.requiredMonths,
+      ...(seesMoveIn
+        ? {
+            monthsResided: residence.monthsResided,
+            ...(residence.since === undefined ? {} : { since: residence.since }),
+            ...(residence.reachedOn === undefined ? {} : { reachedOn: residence.reachedOn }),
+          }
+        : {}),
+      evidence: evidence(residence.evidence),
+    },
+    awayFromHukou: {
+      met: hukou.met,
+      ...(fields.person.has('hukouDivisionCode') && hukou.hukouDivisionCode !== undefined
+        ? { hukouDivisionCode: hukou.hukouDivisionCode }
+        : {}),
+    },
+    employment: { met: employment.met, evidence: evidence(employment.evidence) },
+    housing: { met: housing.met, evidence: evidence(housing.evidence) },
+    schooling: { met: schooling.met, evidence: evidence(schooling.evidence) },
+  };
+  return {
+    asOf: eligibility.asOf,
+    eligible: eligibility.eligible,
+    ...(eligibility.eligibleFrom === undefined ? {} : { eligibleFrom: eligibility.eligibleFrom }),
+    conditions,
+  };
+}
+
+/** Which field the measured value of an indicator reveals. */
+function seesInputOf(indicator: PointsIndicator, fields: ProfileFieldSet): boolean {
+  switch (indicator) {
+    case 'residenceYears':
+      return fields.lists.residences?.has('movedInOn') ?? false;
+    case 'insuranceMonths':
+      return fields.lists.insurances?.has('startedOn') ?? false;
+    case 'educationLevel':
+      return fields.person.has('educationLevel');
+    case 'homeOwnership':
+      return fields.lists.residences?.has('residenceType') ?? false;
+  }
+}
+
+/** Points and caps are the service; the measured value and its explanation only with the input visible. */
+function projectPoints(points: PointsScore | undefined, fields: ProfileFieldSet): ProjectedPoints | null {
+  if (points === undefined) return null;
+  return {
+    city: points.city,
+    asOf: points.asOf,
+    example: points.example,
+    total: points.total,
+    breakdown: points.breakdown.map((line) =>
+      seesInputOf(line.indicator, fields)
+        ? { ...line }
+        : { indicator: line.indicator, points: line.points, cap: line.cap },
+    ),
+  };
+}
+
+/** The look-up answer for one department: profile, eligibility and points, each cut to what it may see. */
+export function departmentLookupView(subject: LookupSubject, department: Department): DepartmentLookupView {
+  const fields = profileFieldsFor(department);
+  return {
+    personKey: subject.profile.personKey,
+    profile: projectProfile(subject, fields),
+    eligibility: projectEligibility(subject, fields),
+    points: projectPoints(subject.points, fields),
+  };
+}
+
+/**
+ * The fields an answer returned, as paths with list items folded (`profile.residences[].detail`), sorted: what
+ * the audit trail records. Values never appear.
+ */
+export function returnedFields(value: unknown, prefix = ''): string[] {
+  const paths = new Set<string>();
+  const walk = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) {
+      if (node.length === 0) paths.add(path);
+      for (const item of node) walk(item, `${path}[]`);
+    } else if (typeof node === 'object' && node !== null) {
+      const entries = Object.entries(node);
+      if (entries.length === 0) paths.add(path);
+      for (const [key, child] of entries) walk(child, path === '' ? key : `${path}.${key}`);
+    } else if (path !== '') {
+      paths.add(path);
+    }
+  };
+  walk(value, prefix);
+  return [...paths].sort();
+}

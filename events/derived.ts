@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { divisionCodeSchema, personKeySchema } from './payload.ts';
+
+/*
+ * Events of the derived services (functions/derive): a person's merged profile changed, or their residence
+ * permit eligibility changed. They go on the same bus as the change events but with their own source, so the
+ * derive rule (source `residence-data-hub`) never matches its own output and no department subscription
+ * (which names record detail-types) receives them unless it asks for them. They carry no personal data beyond
+ * the pseudonymous personKey: a consumer that needs the view asks the look-up API.
+ */
+
+/** The EventBridge `source` of derived events. */
+export const DERIVED_SOURCE = 'residence-data-hub.derived';
+
+export const DERIVED_DETAIL_TYPES = {
+  profileUpdated: 'PersonProfile.Updated',
+  eligibilityChanged: 'PermitEligibility.Changed',
+} as const;
+
+export type DerivedDetailType = (typeof DERIVED_DETAIL_TYPES)[keyof typeof DERIVED_DETAIL_TYPES];
+
+/** The permit conditions (居住证暂行条例 art. 2), as derive/eligibility.ts names them. */
+export const ELIGIBILITY_CONDITIONS = [
+  'residence6Months',
+  'awayFromHukou',
+  'employment',
+  'housing',
+  'schooling',
+] as const;
+
+/** The lists of a person profile (derive/profile.ts), named in `changedSections`. */
+export const PROFILE_SECTIONS = [
+  'person',
+  'residences',
+  'tenancies',
+  'employments',
+  'insurances',
+  'schooling',
+  'businessLicenses',
+  'departures',
+] as const;
+
+const calendarDate = z.iso.date();
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hex digest');
+
+/**
+ * `PersonProfile.Updated`: the content of a person's profile changed (its hash differs). `id` is
+ * `<personKey>:<version>`, stable across redeliveries; `version` orders the updates of one person.
+ */
+export const profileUpdatedDetailSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    personKey: personKeySchema,
+    version: z.int().min(1),
+    profileHash: sha256Hex,
+    /** Absent for the first profile of a person. */
+    previousProfileHash: sha256Hex.optional(),
+    changedSections: z.array(z.enum(PROFILE_SECTIONS)),
+    /** The division of the person's most recent residence registration, for content filters. */
+    divisionCode: divisionCodeSchema.optional(),
+    occurredAt: z.iso.datetime({ offset: true }),
+  })
+  .superRefine((detail, ctx) => {
+    if (detail.id !== `${detail.personKey}:${detail.version}`) {
+      ctx.addIssue({ code: 'custom', path: ['id'], message: 'id must be "<personKey>:<version>"' });
+    }
+  });
+
+export type ProfileUpdatedDetail = z.infer<typeof profileUpdatedDetailSchema>;
+
+const eligibilityOutcome = z.strictObject({
+  eligible: z.boolean(),
+  eligibleFrom: calendarDate.optional(),
+  met: z.array(z.enum(ELIGIBILITY_CONDITIONS)),
+});
+
+/**
+ * `PermitEligibility.Changed`: the outcome of the permit conditions changed (eligibility, eligibleFrom, the
+ * city, the start of the residence, or any condition's met flag). `cause` says whether new records or the
+ * passing of time (the daily evaluation) changed it. `previous` is absent for a person's first evaluation.
+ */
+export const eligibilityChangedDetailSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    personKey: personKeySchema,
+    version: z.int().min(1),
+    asOf: calendarDate,
+    eligible: z.boolean(),
+    eligibleFrom: calendarDate.optional(),
+    /** Division prefix of the residence area (4 digits for a city). */
+    city: z
+      .string()
+      .regex(/^\d{2,6}$/)
+      .optional(),
+    met: z.array(z.enum(ELIGIBILITY_CONDITIONS)),
+    missing: z.array(z.enum(ELIGIBILITY_CONDITIONS)),
+    previous: eligibilityOutcome.optional(),
+    cause: z.enum(['records', 'time']),
+    occurredAt: z.iso.datetime({ offset: true }),
+  })
+  .superRefine((detail, ctx) => {
+    if (detail.id !== `${detail.personKey}:${detail.version}`) {
+      ctx.addIssue({ code: 'custom', path: ['id'], message: 'id must be "<personKey>:<version>"' });
+    }
+  });
+
+export type EligibilityChangedDetail = z.infer<typeof eligibilityChangedDetailSchema>;
+
+export const DERIVED_DETAIL_SCHEMAS = {
+  [DERIVED_DETAIL_TYPES.profileUpdated]: profileUpdatedDetailSchema,
+  [DERIVED_DETAIL_TYPES.eligibilityChanged]: eligibilityChangedDetailSchema,
+} as const;
+
+/** Ready for `PutEventsCommand({ Entries: [entry] })`. */
+export interface DerivedEventEntry {
+  Source: typeof DERIVED_SOURCE;
+  DetailType: DerivedDetailType;
+  Detail: string;
+  EventBusName?: string;
+}
+
+type DetailOf<T extends DerivedDetailType> = T extends typeof DERIVED_DETAIL_TYPES.profileUpdated
+  ? ProfileUpdatedDetail
+  : EligibilityChangedDetail;
+
+/** One derived event, its detail validated against the contract (a ZodError means a bug: never publish it). */
+export function buildDerivedEvent<T extends DerivedDetailType>(
+  detailType: T,
+  detail: DetailOf<T>,
+  eventBusName?: string,
+): DerivedEventEntry {
+  const parsed = DERIVED_DETAIL_SCHEMAS[detailType].parse(detail);
+  return {
+    Source: DERIVED_SOURCE,
+    DetailType: detailType,
+    Detail: JSON.stringify(parsed),
+    ...(eventBusName === undefined ? {} : { EventBusName: eventBusName }),
+  };
+}
+
+/** Parses a received derived event's detail by its detail-type; undefined for any other detail-type. */
+export function parseDerivedDetail(
+  detailType: string,
+  detail: unknown,
+): ProfileUpdatedDetail | EligibilityChangedDetail | undefined {
+  if (detailType === DERIVED_DETAIL_TYPES.profileUpdated) return profileUpdatedDetailSchema.parse(detail);
+  if (detailType === DERIVED_DETAIL_TYPES.eligibilityChanged)
+    return eligibilityChangedDetailSchema.parse(detail);
+  return undefined;
+}

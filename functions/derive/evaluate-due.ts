@@ -1,0 +1,92 @@
+import pLimit from 'p-limit';
+import { addDays } from '#derive/dates.ts';
+import { ProfileConflictError, type ProfileItem } from '../shared/profile-store.ts';
+import type { DeriveDeps } from './derive-person.ts';
+import { flushOutbox } from './outbox.ts';
+import { planProfile } from './profile-plan.ts';
+
+export interface EvaluationOptions {
+  /** The day to evaluate as of (`YYYY-MM-DD`, China date). */
+  asOf: string;
+}
+
+export interface EvaluationSummary {
+  asOf: string;
+  /** The due days looked at: from the day after the last run (or the look-back) through asOf. */
+  from?: string;
+  days: number;
+  /** Profiles due in those days and re-evaluated. */
+  evaluated: number;
+  /** Of those, how many got a PermitEligibility.Changed event. */
+  changed: number;
+}
+
+export interface EvaluateDeps extends DeriveDeps {
+  /** Days looked back on the very first run, when no mark says where the last one stopped. @default 366 */
+  firstRunLookbackDays?: number;
+  /** Profiles re-evaluated at once. @default 8 */
+  concurrency?: number;
+}
+
+const MAX_ATTEMPTS = 10;
+
+/** Re-evaluates one due profile as of `asOf`; true when its eligibility outcome changed. */
+async function reevaluate(personKey: string, asOf: string, deps: EvaluateDeps): Promise<boolean> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const before: ProfileItem | undefined = await deps.profiles.get(personKey);
+    // The index is eventually consistent, and a derivation may have moved the day since.
+    if (before?.reviewOn === undefined || before.reviewOn > asOf) return false;
+    const at = deps.now().toISOString();
+    const plan = planProfile(before, before.profile, {
+      config: deps.config,
+      asOf,
+      at,
+      cause: 'time',
+      eventBusName: deps.eventBusName,
+    });
+    if (plan.item) {
+      try {
+        await deps.profiles.put(plan.item, before.version);
+      } catch (error) {
+        if (error instanceof ProfileConflictError) continue;
+        throw error;
+      }
+    }
+    // The profile's content is the same, so its statistics contribution is too: nothing to apply.
+    await flushOutbox(plan.item ?? before, deps);
+    return plan.events.length > 0;
+  }
+  throw new ProfileConflictError(personKey);
+}
+
+/**
+ * The daily evaluation: time alone makes people eligible (six months reached) or not (a contract's planned
+ * end passed). Every profile is indexed under the next day its outcome changes by time (profile-store.ts), so
+ * this reads only the index partitions of the days since the last run, never the whole table. The mark moves
+ * to `asOf` only when every due profile was handled; a failed run is repeated from the same day next time
+ * (profiles already handled are no longer due, so nothing happens twice).
+ */
+export async function evaluateDue(
+  options: EvaluationOptions,
+  deps: EvaluateDeps,
+): Promise<EvaluationSummary> {
+  const { asOf } = options;
+  const last = await deps.profiles.evaluatedThrough();
+  const from = last === undefined ? addDays(asOf, -(deps.firstRunLookbackDays ?? 366)) : addDays(last, 1);
+  if (from > asOf) return { asOf, days: 0, evaluated: 0, changed: 0 };
+  const limit = pLimit(deps.concurrency ?? 8);
+  let days = 0;
+  let evaluated = 0;
+  let changed = 0;
+  for (let day = from; day <= asOf; day = addDays(day, 1)) {
+    days += 1;
+    const due = await deps.profiles.dueOn(day);
+    const outcomes = await Promise.all(
+      due.map((personKey) => limit(() => reevaluate(personKey, asOf, deps))),
+    );
+    evaluated += due.length;
+    changed += outcomes.filter(Boolean).length;
+  }
+  await deps.profiles.markEvaluatedThrough(asOf, deps.now().toISOString());
+  return { asOf, from, days, evaluated, changed };
+}

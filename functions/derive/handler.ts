@@ -1,0 +1,20 @@
+import { dynamoDb, eventBridge } from '../shared/clients.ts';
+import { derivedConfigFromEnv } from '../shared/derived-config.ts';
+import { requiredEnv } from '../shared/env.ts';
+import { ProfileStore } from '../shared/profile-store.ts';
+import { StatsStore } from '../shared/stats-store.ts';
+import { RecordStore } from '../shared/store.ts';
+import { createDeriveHandler } from './app.ts';
+
+// Lambda entry point: configuration from the environment, read once at cold start.
+const tableName = requiredEnv('TABLE_NAME');
+export const handler = createDeriveHandler({
+  records: new RecordStore(dynamoDb, tableName),
+  profiles: new ProfileStore(dynamoDb, tableName),
+  // The lease outlives the function's 300 s timeout, as stats-store.ts requires.
+  stats: new StatsStore(dynamoDb, tableName, { leaseMs: 360_000 }),
+  eventBridge,
+  eventBusName: requiredEnv('EVENT_BUS_NAME'),
+  config: derivedConfigFromEnv(),
+  now: () => new Date(),
+});

@@ -1,0 +1,74 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { AuditStore } from '../shared/audit-store.ts';
+import type { DerivedConfig } from '../shared/derived-config.ts';
+import { bodyLimit } from '../shared/middlewares/body-limit.ts';
+import { jsonDepthLimit } from '../shared/middlewares/json-depth-limit.ts';
+import { problemJson } from '../shared/middlewares/problem-json.ts';
+import { type SubmitterContext, submitterContext } from '../shared/middlewares/submitter-context.ts';
+import { logger } from '../shared/powertools.ts';
+import { ProblemError } from '../shared/problem.ts';
+import type { ProfileStore } from '../shared/profile-store.ts';
+import type { StatsStore } from '../shared/stats-store.ts';
+import type { SubmitterRef } from '../shared/store-items.ts';
+import type { HubRequestEvent } from '../shared/submitter.ts';
+import { auditTrail } from './audit.ts';
+import { lookupPerson } from './lookup.ts';
+import { divisionStats } from './stats.ts';
+
+/** The routes of the query function, as API Gateway's route keys name them. */
+export const QUERY_ROUTES = {
+  lookup: { method: 'POST', path: '/v1/persons/lookup' },
+  stats: { method: 'GET', path: '/v1/stats' },
+  audit: { method: 'GET', path: '/v1/audit' },
+} as const;
+
+export interface QueryDeps {
+  profiles: ProfileStore;
+  audit: AuditStore;
+  stats: Pick<StatsStore, 'readCounters'>;
+  personKeySecret: string;
+  config: DerivedConfig;
+  now?: () => Date;
+  /** IAM principal ARN → submitter (with `department`, `audit`), for callers that sign with SigV4. */
+  iamSubmitters?: Record<string, SubmitterRef>;
+}
+
+/** A look-up body holds one ID number: anything much larger is not one. */
+const MAX_BODY_BYTES = 4 * 1024;
+
+const json = (body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+/**
+ * The department-facing read API (DESIGN.md "Derived services"): `POST /v1/persons/lookup`,
+ * `GET /v1/stats`, `GET /v1/audit`, behind the same authorizer as submissions; problem+json on every error.
+ */
+export function createQueryHandler(deps: QueryDeps) {
+  const now = deps.now ?? (() => new Date());
+  const resolved = { ...deps, now };
+  const route = async (
+    event: HubRequestEvent,
+    context: SubmitterContext,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const caller = context.submitter;
+    const method = event.requestContext.http.method;
+    const path = event.rawPath;
+    const is = (r: { method: string; path: string }) => r.method === method && r.path === path;
+    if (is(QUERY_ROUTES.lookup)) return json(await lookupPerson(event, caller, resolved));
+    if (is(QUERY_ROUTES.stats)) return json(await divisionStats(event, caller, resolved));
+    if (is(QUERY_ROUTES.audit)) return json(await auditTrail(event, caller, resolved));
+    throw new ProblemError('NOT_FOUND', `${method} ${path}`);
+  };
+  return middy<HubRequestEvent, APIGatewayProxyStructuredResultV2, Error, SubmitterContext>()
+    .use(problemJson({ logger }))
+    .use(httpHeaderNormalizer())
+    .use(submitterContext(deps.iamSubmitters))
+    .use(bodyLimit({ maxBytes: MAX_BODY_BYTES }))
+    .use(jsonDepthLimit({ maxDepth: 4 }))
+    .handler(route);
+}

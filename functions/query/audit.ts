@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { Department } from '#events/subscriptions.ts';
+import { auditQuery } from '#schemas/query-api.ts';
+import { type AuditPage, type AuditStore, decodeCursor } from '../shared/audit-store.ts';
+import { ProblemError } from '../shared/problem.ts';
+import type { HubRequestEvent, Submitter } from '../shared/submitter.ts';
+import { requireDepartment } from './department-caller.ts';
+import { queryParameters } from './request-body.ts';
+
+/** The documented query (schemas/query-api.ts), with the check that a cursor is one this API issued. */
+export const auditRequest = auditQuery.extend({
+  cursor: z
+    .string()
+    .refine((cursor) => {
+      try {
+        decodeCursor(cursor);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a cursor this API issued')
+    .optional(),
+});
+
+/**
+ * `GET /v1/audit?department=health&from=2025-09-01`: the look-up audit trail of a department, oldest first,
+ * in pages. Only for a department caller with an audit right: claim `audit: true` reads its own
+ * department's trail, `audit: "all"` any department's (a supervising office). Everyone else: 403.
+ */
+export async function auditTrail(
+  event: HubRequestEvent,
+  caller: Submitter,
+  deps: { audit: AuditStore },
+): Promise<AuditPage & { department: Department }> {
+  const own = requireDepartment(caller);
+  if (own.audit === undefined)
+    throw new ProblemError('FORBIDDEN', 'Reading the audit trail needs an audit right (claim "audit").');
+  const query = queryParameters(
+    event,
+    auditRequest,
+    'Send ?from=YYYY-MM-DD (or an ISO time), optionally &to=, &department=, &limit=1..1000, &cursor=.',
+  );
+  const department = query.department ?? own.department;
+  if (department !== own.department && own.audit !== 'all')
+    throw new ProblemError('FORBIDDEN', 'The audit right of this caller covers its own department only.');
+  const page = await deps.audit.list(department, {
+    from: query.from,
+    ...(query.to === undefined ? {} : { to: query.to }),
+    ...(query.limit === undefined ? {} : { limit: query.limit }),
+    ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+  });
+  return { department, ...page };
+}

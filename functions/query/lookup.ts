@@ -1,0 +1,72 @@
+import { chinaDateOf } from '#derive/dates.ts';
+import { departmentLookupView, returnedFields } from '#derive/department-view.ts';
+import { evaluateEligibility } from '#derive/eligibility.ts';
+import { scorePoints } from '#derive/points.ts';
+import { pointsTableFor } from '#derive/points-config.ts';
+import { personLookupRequest } from '#schemas/query-api.ts';
+import type { AuditStore } from '../shared/audit-store.ts';
+import type { DerivedConfig } from '../shared/derived-config.ts';
+import { personKeyOf } from '../shared/identity.ts';
+import { ProblemError } from '../shared/problem.ts';
+import type { ProfileStore } from '../shared/profile-store.ts';
+import type { HubRequestEvent, Submitter } from '../shared/submitter.ts';
+import { requireDepartment } from './department-caller.ts';
+import { jsonBody } from './request-body.ts';
+
+export interface LookupDeps {
+  profiles: ProfileStore;
+  audit: AuditStore;
+  personKeySecret: string;
+  config: DerivedConfig;
+  now: () => Date;
+}
+
+/**
+ * A department's look-up of one person: the profile, the permit eligibility and the points as of today (or
+ * the requested day), evaluated on read so that months passing since the last derivation count, cut to the
+ * fields the caller's department may see (derive/department-view.ts). Every look-up, found or not, leaves an
+ * audit entry naming the caller, the personKey and the fields returned; the entry is written before the
+ * answer is sent, and a look-up whose entry cannot be written fails.
+ */
+export async function lookupPerson(event: HubRequestEvent, caller: Submitter, deps: LookupDeps) {
+  const { department, submitterId } = requireDepartment(caller);
+  const { idNumber: id, asOf: requestedDay } = jsonBody(
+    event,
+    personLookupRequest,
+    'Send { "idNumber": "<18-character resident ID>" } and optionally "asOf": "YYYY-MM-DD".',
+  );
+  const personKey = personKeyOf(id, deps.personKeySecret);
+  const item = await deps.profiles.get(personKey);
+  const now = deps.now();
+  const at = now.toISOString();
+  const requestId = event.requestContext.requestId;
+  if (item === undefined) {
+    await deps.audit.append({ at, department, submitterId, personKey, found: false, fields: [], requestId });
+    throw new ProblemError('NOT_FOUND', 'No person with this ID number is registered with the hub.');
+  }
+  const asOf = requestedDay ?? chinaDateOf(at);
+  const eligibility = evaluateEligibility(item.profile, asOf, deps.config.eligibility);
+  const table =
+    eligibility.city === undefined
+      ? undefined
+      : pointsTableFor(eligibility.city.padEnd(6, '0'), deps.config.pointsTables);
+  const view = departmentLookupView(
+    {
+      idNumber: id,
+      profile: item.profile,
+      eligibility,
+      points: table === undefined ? undefined : scorePoints(item.profile, asOf, table),
+    },
+    department,
+  );
+  await deps.audit.append({
+    at,
+    department,
+    submitterId,
+    personKey,
+    found: true,
+    fields: returnedFields(view),
+    requestId,
+  });
+  return view;
+}

@@ -1,0 +1,162 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { type DerivedOverrides, derivedConfigEnvironment } from '../../derive/config.ts';
+import { SOURCE } from '../../events/index.ts';
+import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
+import { type FunctionSettings, HubFunction } from './hub-function.ts';
+
+export interface DerivedServicesProps {
+  /** The shared table: records are read, profiles, counters and audit entries written. */
+  readonly table: dynamodb.Table;
+  /** The hub bus: change events in (the derive rule), derived events out. */
+  readonly eventBus: events.IEventBus;
+  /** The HTTP API the department queries are added to, with the submissions' authorizer. */
+  readonly httpApi: apigwv2.HttpApi;
+  readonly authorizer: apigwv2.IHttpRouteAuthorizer;
+  /** The personKey HMAC secret: the look-up turns the ID number it is sent into a personKey. */
+  readonly personKeySecretParameterName: string;
+  readonly functionSettings: FunctionSettings;
+  /**
+   * Overrides of the eligibility rules, reporting deadlines and coordinator ratio (derive/config.ts).
+   * @default - the domain defaults
+   */
+  readonly config?: DerivedOverrides;
+  /**
+   * IAM principal ARN → submitter (with `department`, `audit`) when callers sign with SigV4.
+   * @default - none (JWT callers)
+   */
+  readonly iamSubmitters?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The derived services (DESIGN.md "Derived services"):
+ * - `derive` function behind a rule on the hub bus (every record event with a personKey, the whole event as
+ *   input), plus a daily schedule rule at 00:05 China time (cron 16:05 UTC) for the time-driven eligibility
+ *   evaluation. EventBridge Scheduler is not confirmed in the China regions, so the schedule is a classic
+ *   EventBridge schedule-expression rule (on the default bus, where schedule rules live), which is.
+ * - `query` function behind `POST /v1/persons/lookup`, `GET /v1/stats`, `GET /v1/audit`, on the same HTTP API
+ *   and authorizer as submissions.
+ * Failed deliveries and failed asynchronous invocations end in one encrypted failure queue.
+ */
+export class DerivedServices extends Construct {
+  public static readonly ROUTES = [
+    { method: apigwv2.HttpMethod.POST, path: '/v1/persons/lookup' },
+    { method: apigwv2.HttpMethod.GET, path: '/v1/stats' },
+    { method: apigwv2.HttpMethod.GET, path: '/v1/audit' },
+  ] as const;
+  /** 00:05 in China (UTC+8, no daylight saving) is 16:05 UTC the day before. */
+  public static readonly DAILY_SCHEDULE = events.Schedule.cron({ minute: '5', hour: '16' });
+
+  public readonly deriveHandler: HubFunction;
+  public readonly queryHandler: HubFunction;
+  public readonly deriveRule: events.Rule;
+  public readonly dailyEvaluationRule: events.Rule;
+  /** Events EventBridge could not deliver to `derive`, and invocations that failed all their retries. */
+  public readonly failureQueue: sqs.Queue;
+  public readonly failureQueueKey: kms.Key;
+
+  constructor(scope: Construct, id: string, props: DerivedServicesProps) {
+    super(scope, id);
+    const configEnvironment = derivedConfigEnvironment(props.config);
+
+    this.failureQueueKey = new kms.Key(this, 'FailureQueueKey', {
+      description: 'residence-data-hub derive failure queue',
+      enableKeyRotation: true,
+    });
+    // EventBridge writes undeliverable events to the queue under its own service identity.
+    this.failureQueueKey.grant(
+      new iam.ServicePrincipal('events.amazonaws.com'),
+      'kms:GenerateDataKey',
+      'kms:Decrypt',
+    );
+    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.failureQueueKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: of the derive rules and of the function’s async invocations.',
+    });
+
+    this.deriveHandler = new HubFunction(this, 'DeriveHandler', {
+      entry: 'functions/derive/handler.ts',
+      serviceName: 'derive',
+      settings: props.functionSettings,
+      // The daily evaluation may re-evaluate many profiles; functions/derive/handler.ts sets the statistics
+      // lease above this timeout, as functions/shared/stats-store.ts requires.
+      timeout: Duration.minutes(5),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        EVENT_BUS_NAME: props.eventBus.eventBusName,
+        ...configEnvironment,
+      },
+    });
+    grantRecordTableReadWrite(props.table, this.deriveHandler.role);
+    props.eventBus.grantPutEventsTo(this.deriveHandler.function);
+    this.deriveHandler.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.failureQueue),
+    });
+    acknowledgeKeyUse(this.deriveHandler.role, 'the derive failure queue');
+
+    const deriveTarget = () =>
+      new targets.LambdaFunction(this.deriveHandler.function, {
+        deadLetterQueue: this.failureQueue,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+      });
+    this.deriveRule = new events.Rule(this, 'DeriveRule', {
+      eventBus: props.eventBus,
+      description: 'Every record change event about a person → derive (profile, eligibility, statistics)',
+      // Derived events have their own source (residence-data-hub.derived), so they never come back here.
+      eventPattern: { source: [SOURCE], detail: { personKey: events.Match.exists() } },
+      targets: [deriveTarget()],
+    });
+    this.dailyEvaluationRule = new events.Rule(this, 'DailyEvaluationRule', {
+      description: 'Daily permit eligibility evaluation at 00:05 China time (time alone changes eligibility)',
+      schedule: DerivedServices.DAILY_SCHEDULE,
+      targets: [deriveTarget()],
+    });
+
+    this.queryHandler = new HubFunction(this, 'QueryHandler', {
+      entry: 'functions/query/handler.ts',
+      serviceName: 'query',
+      settings: props.functionSettings,
+      timeout: Duration.seconds(10),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        PERSON_KEY_SECRET_PARAMETER: props.personKeySecretParameterName,
+        ...(props.iamSubmitters === undefined ? {} : { IAM_SUBMITTERS: JSON.stringify(props.iamSubmitters) }),
+        ...configEnvironment,
+      },
+    });
+    // Reads profiles and counters, appends audit entries.
+    grantRecordTableReadWrite(props.table, this.queryHandler.role);
+    ssm.StringParameter.fromSecureStringParameterAttributes(this, 'PersonKeySecret', {
+      parameterName: props.personKeySecretParameterName,
+    }).grantRead(this.queryHandler.function);
+    const integration = new HttpLambdaIntegration('Query', this.queryHandler.function);
+    for (const route of DerivedServices.ROUTES) {
+      props.httpApi.addRoutes({
+        path: route.path,
+        methods: [route.method],
+        integration,
+        authorizer: props.authorizer,
+      });
+    }
+  }
+}

@@ -1,0 +1,229 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import { chinaDateOf } from '#derive/dates.ts';
+import { DERIVED_SOURCE } from '#events/derived.ts';
+import { SOURCE } from '#events/index.ts';
+import { createDeriveHandler, type DeriveHandler } from '#functions/derive/app.ts';
+import { createQueryHandler, QUERY_ROUTES } from '#functions/query/app.ts';
+import { AuditStore } from '#functions/shared/audit-store.ts';
+import { DEFAULT_DERIVED_CONFIG, type DerivedConfig } from '#functions/shared/derived-config.ts';
+import { LateReportCounter, type LateReportDeps } from '#functions/shared/late-reports.ts';
+import type { SubmitterContext } from '#functions/shared/middlewares/submitter-context.ts';
+import { logger } from '#functions/shared/powertools.ts';
+import { ProblemError, problemResponse } from '#functions/shared/problem.ts';
+import { ProfileStore } from '#functions/shared/profile-store.ts';
+import { StatsStore } from '#functions/shared/stats-store.ts';
+import { RecordStore } from '#functions/shared/store.ts';
+import { calendarDate } from '#schemas/values/date.ts';
+import type { LocalRoute } from './api-server.ts';
+import type { LocalBusRule } from './bus/index.ts';
+import { createQueues } from './emulators/sqs.ts';
+
+/*
+ * The derived services on the local hub, wired as on AWS: the derive handler behind an internal rule of the
+ * local bus (every record event with a personKey, the whole event as input), the query handler behind
+ * `POST /v1/persons/lookup`, `GET /v1/stats`, `GET /v1/audit`, and the daily evaluation on an internal timer
+ * (00:05 China time) plus `POST /_local/evaluate {"asOf":"YYYY-MM-DD"}` for tests and demos.
+ * Derived events (source residence-data-hub.derived) land in a `derived-events` queue for inspection.
+ */
+
+export const DERIVE_RULE = 'derive-person-profile';
+export const DERIVED_EVENTS_RULE = 'derived-events-debug';
+export const DERIVED_EVENTS_QUEUE = 'derived-events';
+export const DERIVE_FAILURES_QUEUE = 'derive-failures';
+export const EVALUATE_ROUTE_PATH = '/_local/evaluate';
+/** Derivations at once: the local DynamoDB emulator, not the handler, is the limit. */
+const DERIVE_CONCURRENCY = 8;
+
+/** Same daily moment as the deployed schedule rule: 00:05 in China (16:05 UTC the day before). */
+const RUN_AT_CHINA_MINUTES = 5;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Milliseconds from `now` to the next 00:05 China time (never 0: a run exactly on time waits a day). */
+export function msUntilNextDailyRun(now: Date): number {
+  const chinaMs = now.getTime() + CHINA_OFFSET_MS;
+  const runToday = Math.floor(chinaMs / DAY_MS) * DAY_MS + RUN_AT_CHINA_MINUTES * 60_000;
+  const next = runToday > chinaMs ? runToday : runToday + DAY_MS;
+  return next - chinaMs;
+}
+
+export interface LocalDerivedOptions {
+  dynamoDb: DynamoDBClient;
+  sqs: SQSClient;
+  sqsEndpoint: string;
+  tableName: string;
+  personKeySecret: string;
+  /** The client of the hub's EventBridge endpoint; only known once the bus is up, hence a function. */
+  eventBridge: () => EventBridgeClient;
+  eventBusName: string;
+  /** Resolves once every stored change has been published and derived (the hub's settle). */
+  settle: () => Promise<void>;
+  config?: DerivedConfig;
+}
+
+export interface LocalDerived {
+  busRules: LocalBusRule[];
+  routes: LocalRoute[];
+  queues: { derivedEvents: string; deriveFailures: string };
+  derive: DeriveHandler;
+  /** Resolves once every event handed to the derive rule so far has been derived (or dead-lettered). */
+  drain(): Promise<void>;
+  /** For the ingest handler: the reporting deadlines and the per-submitter late-report counter. */
+  lateReports: LateReportDeps;
+  /** Starts the daily timer; returns the function that stops it. */
+  startDailyEvaluation(): () => void;
+}
+
+const evaluateRequest = z.strictObject({ asOf: calendarDate.optional() });
+
+export async function createLocalDerivedServices(options: LocalDerivedOptions): Promise<LocalDerived> {
+  const config = options.config ?? DEFAULT_DERIVED_CONFIG;
+  const { tableName, dynamoDb } = options;
+  const profiles = new ProfileStore(dynamoDb, tableName);
+  const stats = new StatsStore(dynamoDb, tableName, { leaseMs: 60_000 });
+  // The bus client exists only after the bus does: resolve it at each send (the derive code only sends).
+  const eventBridge = {
+    send: (command: never) => options.eventBridge().send(command),
+  } as unknown as EventBridgeClient;
+  const derive = createDeriveHandler({
+    records: new RecordStore(dynamoDb, tableName),
+    profiles,
+    stats,
+    eventBridge,
+    eventBusName: options.eventBusName,
+    config,
+    now: () => new Date(),
+  });
+  const query = createQueryHandler({
+    profiles,
+    audit: new AuditStore(dynamoDb, tableName),
+    stats,
+    personKeySecret: options.personKeySecret,
+    config,
+  });
+  const queues = await createQueues(options.sqsEndpoint, [DERIVED_EVENTS_QUEUE, DERIVE_FAILURES_QUEUE], {
+    dlq: false,
+  });
+  const derivedEvents = queues[DERIVED_EVENTS_QUEUE]?.queueUrl ?? '';
+  const deriveFailures = queues[DERIVE_FAILURES_QUEUE]?.queueUrl ?? '';
+  const send = (queueUrl: string, body: string) =>
+    options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+
+  // Like Lambda's asynchronous invocation: the bus hands the event over and moves on (department deliveries
+  // never wait for derivation); a few run at once; two retries, then the event goes to the failure queue.
+  const limit = pLimit(DERIVE_CONCURRENCY);
+  const inFlight = new Set<Promise<void>>();
+  const invoke = async (message: string) => {
+    const event: unknown = JSON.parse(message);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await derive(event);
+        return;
+      } catch (error) {
+        if (attempt >= 3) {
+          logger.error('derive failed; event kept in the failure queue', { error: error as Error });
+          await send(deriveFailures, message).catch(() => undefined);
+          return;
+        }
+        await sleep(50 * attempt);
+      }
+    }
+  };
+  const drain = async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
+
+  const busRules: LocalBusRule[] = [
+    {
+      name: DERIVE_RULE,
+      eventPattern: { source: [SOURCE], detail: { personKey: [{ exists: true }] } },
+      target: async (message) => {
+        const run = limit(() => invoke(message));
+        inFlight.add(run);
+        void run.finally(() => inFlight.delete(run));
+      },
+    },
+    {
+      name: DERIVED_EVENTS_RULE,
+      eventPattern: { source: [DERIVED_SOURCE] },
+      target: async (message) => {
+        await send(derivedEvents, message);
+      },
+    },
+  ];
+
+  const evaluate = async (asOf: string) => {
+    await options.settle(); // everything stored so far is derived before the day is evaluated
+    await drain();
+    return derive.evaluateDue({ asOf });
+  };
+  const queryRoute = (route: { method: 'GET' | 'POST'; path: string }): LocalRoute => ({
+    ...route,
+    authorized: true,
+    handler: (event, context) => query(event, context as SubmitterContext),
+  });
+  const routes: LocalRoute[] = [
+    queryRoute(QUERY_ROUTES.lookup),
+    queryRoute(QUERY_ROUTES.stats),
+    queryRoute(QUERY_ROUTES.audit),
+    {
+      // Local only, like /_local/settle: the daily evaluation "as of" a day (default today, China date).
+      method: 'POST',
+      path: EVALUATE_ROUTE_PATH,
+      authorized: false,
+      handler: async (event) => {
+        let asOf: string | undefined;
+        try {
+          const parsed = evaluateRequest.safeParse(event.body ? JSON.parse(event.body) : {});
+          if (!parsed.success) throw new Error('invalid');
+          asOf = parsed.data.asOf;
+        } catch {
+          const problem = new ProblemError('INVALID_REQUEST', 'Send {"asOf":"YYYY-MM-DD"} or nothing.');
+          return problemResponse(problem, EVALUATE_ROUTE_PATH);
+        }
+        const summary = await evaluate(asOf ?? chinaDateOf(new Date().toISOString()));
+        return {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(summary),
+        };
+      },
+    },
+  ];
+
+  const startDailyEvaluation = () => {
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const schedule = () => {
+      timer = setTimeout(async () => {
+        try {
+          await evaluate(chinaDateOf(new Date().toISOString()));
+        } catch (error) {
+          logger.error('daily eligibility evaluation failed', { error: error as Error });
+        }
+        if (!stopped) schedule();
+      }, msUntilNextDailyRun(new Date()));
+      timer.unref(); // never keeps the process alive on its own
+    };
+    schedule();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  };
+
+  return {
+    busRules,
+    routes,
+    queues: { derivedEvents, deriveFailures },
+    derive,
+    drain,
+    lateReports: { config: config.lateReport, counter: new LateReportCounter(dynamoDb, tableName) },
+    startDailyEvaluation,
+  };
+}

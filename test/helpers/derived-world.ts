@@ -1,0 +1,142 @@
+import type { Server } from 'node:http';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { createDeriveHandler, type DeriveHandler } from '#functions/derive/app.ts';
+import { createIngestHandler } from '#functions/ingest/app.ts';
+import { DEFAULT_DERIVED_CONFIG } from '#functions/shared/derived-config.ts';
+import { personKeyOf } from '#functions/shared/identity.ts';
+import type { SubmitterContext } from '#functions/shared/middlewares/submitter-context.ts';
+import { ProfileStore } from '#functions/shared/profile-store.ts';
+import { StatsStore } from '#functions/shared/stats-store.ts';
+import { RecordStore } from '#functions/shared/store.ts';
+import { ensureTable, LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
+import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
+import { startEventBridgeEndpoint } from '#local/eventbridge-endpoint.ts';
+import { lambdaContext } from '#local/lambda-context.ts';
+import { jsonPost } from './api-event.ts';
+
+export const SECRET = 'derived-test-secret';
+/** A department may submit every kind, so one caller builds any person's records. */
+export const REPORTER = { sub: 'dept-records-office', role: 'department' };
+export const EMPLOYER = {
+  creditCode: '91330106MA2711111A',
+  name: '杭州西湖科技有限公司',
+  divisionCode: '330106',
+};
+
+/** What the fake bus received, and how many of the next entries it refuses (to prove the outbox). */
+export interface FakeBus {
+  entries: PutEventsRequestEntry[];
+  refuseNext: number;
+  client: EventBridgeClient;
+  server: Server;
+}
+
+export async function startFakeBus(): Promise<FakeBus> {
+  const bus = { entries: [] as PutEventsRequestEntry[], refuseNext: 0 } as FakeBus;
+  const endpoint = await startEventBridgeEndpoint({
+    async putEvents(entries) {
+      const results = entries.map((entry) => {
+        if (bus.refuseNext > 0) {
+          bus.refuseNext -= 1;
+          return { ErrorCode: 'InternalFailure', ErrorMessage: 'refused by the test' };
+        }
+        bus.entries.push(entry);
+        return { EventId: `e-${bus.entries.length}` };
+      });
+      return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+    },
+  });
+  bus.server = endpoint.server;
+  bus.client = new EventBridgeClient({
+    endpoint: endpoint.endpoint,
+    region: 'cn-north-1',
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  return bus;
+}
+
+let tables = 0;
+
+/** A fresh table (its own evaluation mark and counters) with ingest, stores and a derive handler on it. */
+export async function derivedWorld(client: DynamoDBClient, bus: FakeBus, clock: { now: Date }) {
+  const tableName = `derived-${process.pid}-${++tables}`;
+  await ensureTable(client, { ...RECORDS_TABLE, tableName });
+  const records = new RecordStore(client, tableName);
+  const profiles = new ProfileStore(client, tableName);
+  const stats = new StatsStore(client, tableName, { leaseMs: 60_000 });
+  const derive: DeriveHandler = createDeriveHandler({
+    records,
+    profiles,
+    stats,
+    eventBridge: bus.client,
+    eventBusName: 'test-bus',
+    config: DEFAULT_DERIVED_CONFIG,
+    now: () => clock.now,
+    firstRunLookbackDays: 30,
+  });
+  const ingest = createIngestHandler({ store: records, personKeySecret: SECRET });
+  /** Stores records as the reporter; returns each record's change event as the derive rule passes it. */
+  const submit = async (entries: unknown[]) => {
+    const response = await ingest(
+      jsonPost({ records: entries }, REPORTER),
+      lambdaContext('ingest') as SubmitterContext,
+    );
+    const body = JSON.parse(response.body ?? '{}') as {
+      results: Array<{ status: string; recordId: string; version: number; errors: unknown[] }>;
+    };
+    const items = await records.getRecords(body.results.map((r) => r.recordId));
+    return body.results.map((result) => {
+      if (result.status === 'rejected') throw new Error(`rejected: ${JSON.stringify(result.errors)}`);
+      const item = items.get(result.recordId);
+      return {
+        source: 'residence-data-hub',
+        'detail-type': 'Record.Changed',
+        time: '2025-01-01T00:00:00Z',
+        detail: { personKey: item?.personKey, recordId: result.recordId, version: item?.version },
+      };
+    });
+  };
+  return { tableName, records, profiles, stats, derive, submit };
+}
+
+export const personKey = (idNumber: string): string => personKeyOf(idNumber, SECRET);
+
+export function registration(idNumber: string, movedInOn: string, extra: Record<string, unknown> = {}) {
+  return {
+    kind: 'residence-registration',
+    data: {
+      person: { idNumber, name: '张伟', hukouDivisionCode: '341222', educationLevel: 'bachelor' },
+      address: { divisionCode: '330106', detail: '文三路90号3幢2单元301室' },
+      residenceType: 'rented',
+      reason: 'work',
+      movedInOn,
+      ...extra,
+    },
+  };
+}
+
+export function employment(idNumber: string, startsOn: string, extra: Record<string, unknown> = {}) {
+  return {
+    kind: 'employment',
+    data: {
+      person: { idNumber, name: '张伟' },
+      employer: EMPLOYER,
+      contractType: 'open-ended',
+      startsOn,
+      ...extra,
+    },
+  };
+}
+
+export function pension(idNumber: string, startedOn: string) {
+  return {
+    kind: 'social-insurance',
+    data: { person: { idNumber, name: '张伟' }, insuranceType: 'pension', divisionCode: '330106', startedOn },
+  };
+}
+
+/** Details of the derived events the bus received, by type. */
+export const derivedEvents = (bus: FakeBus, type: string) =>
+  bus.entries.filter((e) => e.DetailType === type).map((e) => JSON.parse(e.Detail ?? '{}'));

@@ -1,0 +1,290 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoDbClient } from '#local/emulators/clients.ts';
+import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
+import { countersOfDivision, statsContribution } from '../../../derive/stats.ts';
+import {
+  derivedEvents,
+  derivedWorld,
+  employment,
+  type FakeBus,
+  pension,
+  personKey,
+  registration,
+  startFakeBus,
+} from '../../helpers/derived-world.ts';
+import { idNumberFor } from '../../helpers/sample-people.ts';
+import { sorted } from '../../unit/derive/stats-facts.ts';
+
+let emulator: DynamoDbEmulator;
+let client: DynamoDBClient;
+let bus: FakeBus;
+const clock = { now: new Date('2025-10-01T02:00:00Z') };
+
+beforeAll(async () => {
+  emulator = await startDynamoDb();
+  client = localDynamoDbClient(emulator.endpoint);
+  bus = await startFakeBus();
+});
+
+afterAll(async () => {
+  bus?.server.close();
+  await emulator?.close();
+});
+
+/** Every item of a table, to prove a replay changed nothing at all. */
+async function snapshot(tableName: string, prefixes: string[]) {
+  const doc = DynamoDBDocumentClient.from(client);
+  const items: unknown[] = [];
+  for (const pk of prefixes) {
+    const out = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+      }),
+    );
+    items.push(...(out.Items ?? []));
+  }
+  return items;
+}
+
+describe('derive: change events → profile, eligibility, points, statistics', () => {
+  it('derives an eligible worker (hukou elsewhere, six months resided, employed) and says so once', async () => {
+    // Prepare
+    clock.now = new Date('2025-10-01T02:00:00Z');
+    const world = await derivedWorld(client, bus, clock);
+    const id = idNumberFor('341222', '1990-03-07', 123);
+    const events = await world.submit([registration(id, '2025-03-01'), employment(id, '2025-03-03')]);
+    const before = bus.entries.length;
+
+    // Act: both events; the first run already reads both records, the second finds nothing new
+    const outcomes = [];
+    for (const event of events) outcomes.push(await world.derive(event));
+
+    // Assess
+    expect(outcomes.map((o) => 'wrote' in o && o.wrote)).toEqual([true, false]);
+    const item = await world.profiles.get(personKey(id));
+    expect(item).toMatchObject({
+      version: 1,
+      eligibility: { asOf: '2025-10-01', eligible: true, eligibleFrom: '2025-09-01' },
+      points: { city: '3301', example: true },
+    });
+    expect(item?.profile.residences).toHaveLength(1);
+    expect(item?.profile.employments).toHaveLength(1);
+    expect(item?.reviewOn).toBeUndefined();
+    expect(item?.outbox).toBeUndefined();
+    expect(bus.entries.slice(before).map((e) => e.DetailType)).toEqual([
+      'PersonProfile.Updated',
+      'PermitEligibility.Changed',
+    ]);
+    expect(bus.entries.every((e) => e.Source === 'residence-data-hub.derived')).toBe(true);
+  });
+
+  it('emits PersonProfile.Updated for a new record, PermitEligibility.Changed only when the outcome changes', async () => {
+    // Prepare
+    clock.now = new Date('2025-10-01T02:00:00Z');
+    const world = await derivedWorld(client, bus, clock);
+    const id = idNumberFor('341222', '1990-03-07', 125);
+    const [registered] = await world.submit([registration(id, '2025-03-01')]);
+    await world.derive(registered);
+    const first = bus.entries.length;
+
+    // Act
+    const [employed] = await world.submit([employment(id, '2025-03-03')]);
+    await world.derive(employed);
+    const second = bus.entries.length;
+    const [insured] = await world.submit([pension(id, '2025-04-01')]);
+    await world.derive(insured);
+
+    // Assess
+    const key = personKey(id);
+    expect(bus.entries.slice(first, second).map((e) => e.DetailType)).toEqual([
+      'PersonProfile.Updated',
+      'PermitEligibility.Changed',
+    ]);
+    expect(bus.entries.slice(second).map((e) => e.DetailType)).toEqual(['PersonProfile.Updated']);
+    expect(
+      derivedEvents(bus, 'PersonProfile.Updated')
+        .filter((d) => d.personKey === key)
+        .at(-1),
+    ).toMatchObject({
+      id: `${key}:3`,
+      version: 3,
+      changedSections: ['insurances'],
+      divisionCode: '330106',
+    });
+    expect(derivedEvents(bus, 'PermitEligibility.Changed').filter((d) => d.personKey === key)).toMatchObject([
+      { version: 1, eligible: false, missing: ['employment', 'housing', 'schooling'], cause: 'records' },
+      { version: 2, eligible: true, eligibleFrom: '2025-09-01', previous: { eligible: false } },
+    ]);
+  });
+
+  it('leaves everything unchanged when the same events are replayed (item, counters, no events)', async () => {
+    // Prepare
+    clock.now = new Date('2025-10-01T02:00:00Z');
+    const world = await derivedWorld(client, bus, clock);
+    const id = idNumberFor('341222', '1991-04-08', 135);
+    const events = await world.submit([
+      registration(id, '2025-03-01'),
+      employment(id, '2025-03-03'),
+      pension(id, '2025-04-01'),
+    ]);
+    for (const event of events) await world.derive(event);
+    const key = personKey(id);
+    const stored = await snapshot(world.tableName, [`PERSON#${key}`, 'STATS#330106', `STATS#PERSON#${key}`]);
+    const sent = bus.entries.length;
+
+    // Act: every event again, in another order, twice
+    for (const event of [...events].reverse()) await world.derive(event);
+    for (const event of events) await world.derive(event);
+
+    // Assess
+    expect(await snapshot(world.tableName, [`PERSON#${key}`, 'STATS#330106', `STATS#PERSON#${key}`])).toEqual(
+      stored,
+    );
+    expect(bus.entries.length).toBe(sent);
+  });
+
+  it('builds one profile from a person’s events delivered at the same moment, counted once', async () => {
+    // Prepare
+    clock.now = new Date('2025-10-01T02:00:00Z');
+    const world = await derivedWorld(client, bus, clock);
+    const id = idNumberFor('341222', '1992-05-09', 147);
+    const events = await world.submit([
+      registration(id, '2025-03-01'),
+      employment(id, '2025-03-03'),
+      pension(id, '2025-04-01'),
+    ]);
+
+    // Act
+    await Promise.all(events.map((event) => world.derive(event)));
+
+    // Assess
+    const item = await world.profiles.get(personKey(id));
+    expect(Object.keys(item?.profile.sources ?? {})).toHaveLength(3);
+    expect(item?.eligibility.eligible).toBe(true);
+    const counters = await world.stats.readCounters('330106');
+    const expected = countersOfDivision(statsContribution(item?.profile), '330106');
+    expect(sorted(counters)).toEqual(sorted(expected));
+    expect((await world.stats.personState(personKey(id)))?.version).toBe(item?.version);
+  });
+
+  it('indexes a person who moved in five months ago under the day the six months are reached', async () => {
+    // Prepare
+    clock.now = new Date('2025-08-01T02:00:00Z');
+    const world = await derivedWorld(client, bus, clock);
+    const id = idNumberFor('341222', '1993-06-10', 159);
+    const events = await world.submit([registration(id, '2025-03-01'), employment(id, '2025-03-01')]);
+
+    // Act
+    for (const event of events) await world.derive(event);
+
+    // Assess
+    const item = await world.profiles.get(personKey(id));
+    expect(item).toMatchObject({
+      eligibility: { eligible: false, eligibleFrom: '2025-09-01' },
+      reviewOn: '2025-09-01',
+      gsi1pk: 'ELIGIBILITY-DUE#2025-09-01',
+      gsi1sk: personKey(id),
+    });
+    expect(await world.profiles.dueOn('2025-09-01')).toEqual([personKey(id)]);
+  });
+
+  it('makes the person eligible on the daily evaluation of that day, and only then', async () => {
+    // Prepare
+    clock.now = new Date('2025-08-01T02:00:00Z');
+    const world = await derivedWorld(client, bus, clock);
+    const id = idNumberFor('341222', '1994-07-11', 161);
+    const key = personKey(id);
+    for (const event of await world.submit([registration(id, '2025-03-01'), employment(id, '2025-03-01')]))
+      await world.derive(event);
+    const sent = bus.entries.length;
+
+    // Act
+    const dayBefore = await world.derive.evaluateDue({ asOf: '2025-08-31' });
+    const unchanged = bus.entries.length;
+    const onTheDay = await world.derive.evaluateDue({ asOf: '2025-09-01' });
+    const again = await world.derive.evaluateDue({ asOf: '2025-09-01' });
+
+    // Assess
+    expect(dayBefore).toMatchObject({
+      asOf: '2025-08-31',
+      from: '2025-08-01',
+      days: 31,
+      evaluated: 0,
+      changed: 0,
+    });
+    expect(unchanged).toBe(sent);
+    expect(onTheDay).toEqual({ asOf: '2025-09-01', from: '2025-09-01', days: 1, evaluated: 1, changed: 1 });
+    expect(again).toEqual({ asOf: '2025-09-01', days: 0, evaluated: 0, changed: 0 });
+    const changes = derivedEvents(bus, 'PermitEligibility.Changed').filter((d) => d.personKey === key);
+    expect(changes.at(-1)).toMatchObject({
+      eligible: true,
+      eligibleFrom: '2025-09-01',
+      asOf: '2025-09-01',
+      cause: 'time',
+      previous: { eligible: false, eligibleFrom: '2025-09-01' },
+    });
+    const item = await world.profiles.get(key);
+    expect(item).toMatchObject({ eligibility: { eligible: true, asOf: '2025-09-01' } });
+    expect(item?.reviewOn).toBeUndefined();
+    expect(await world.profiles.dueOn('2025-09-01')).toEqual([]);
+  });
+
+  it('runs the daily evaluation from the scheduled event, as of its China date', async () => {
+    clock.now = new Date('2025-08-01T02:00:00Z');
+    const world = await derivedWorld(client, bus, clock);
+    const id = idNumberFor('341222', '1995-08-12', 173);
+    for (const event of await world.submit([registration(id, '2025-03-01'), employment(id, '2025-03-01')]))
+      await world.derive(event);
+
+    // 2025-08-31T16:05Z is 00:05 on 2025-09-01 in China.
+    const summary = await world.derive({
+      source: 'aws.events',
+      'detail-type': 'Scheduled Event',
+      time: '2025-08-31T16:05:00Z',
+    });
+
+    expect(summary).toMatchObject({ asOf: '2025-09-01', evaluated: 1, changed: 1 });
+  });
+
+  it('keeps events the bus refused in the outbox and publishes them on the next delivery', async () => {
+    // Prepare
+    clock.now = new Date('2025-10-01T02:00:00Z');
+    const world = await derivedWorld(client, bus, clock);
+    const id = idNumberFor('341222', '1996-09-13', 185);
+    const [event] = await world.submit([registration(id, '2025-03-01')]);
+    bus.refuseNext = 100;
+
+    // Act
+    const failed = await world.derive(event).catch((error: Error) => error);
+    const waiting = await world.profiles.get(personKey(id));
+    bus.refuseNext = 0;
+    const sent = bus.entries.length;
+    const retried = await world.derive(event);
+
+    // Assess
+    expect(failed).toMatchObject({ name: 'OutboxNotDeliveredError' });
+    expect(waiting?.outbox?.map((e) => e.DetailType)).toEqual([
+      'PersonProfile.Updated',
+      'PermitEligibility.Changed',
+    ]);
+    expect(retried).toMatchObject({ wrote: false, published: 2 });
+    expect(bus.entries.slice(sent).map((e) => JSON.parse(e.Detail ?? '{}').id)).toEqual([
+      `${personKey(id)}:1`,
+      `${personKey(id)}:1`,
+    ]);
+    expect((await world.profiles.get(personKey(id)))?.outbox).toBeUndefined();
+  });
+
+  it('ignores events without a person (a rental property) and anything else', async () => {
+    const world = await derivedWorld(client, bus, clock);
+
+    expect(await world.derive({ source: 'residence-data-hub', detail: { recordId: 'x' } })).toHaveProperty(
+      'ignored',
+    );
+    expect(await world.derive({ source: 'elsewhere' })).toHaveProperty('ignored');
+  });
+});
