@@ -1,11 +1,14 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { derivedConfigEnvironment } from '../derive/config.ts';
 import type { StageConfig } from './config.ts';
 import type { DepartmentRoute } from './constructs/department-subscriptions.ts';
 import { DepartmentSubscriptions } from './constructs/department-subscriptions.ts';
+import { DerivedServices } from './constructs/derived-services.ts';
 import { HubBus } from './constructs/hub-bus.ts';
 import type { FunctionSettings } from './constructs/hub-function.ts';
+import { IdempotencyStore } from './constructs/idempotency-store.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Publisher } from './constructs/publisher.ts';
@@ -24,10 +27,12 @@ export interface ResidenceDataHubStackProps extends StackProps {
 /** The whole hub in one stack: store → ingest API, stream → publisher → bus → department queues, alarms. */
 export class ResidenceDataHubStack extends Stack {
   public readonly store: RecordStore;
+  public readonly idempotencyStore: IdempotencyStore;
   public readonly ingestApi: IngestApi;
   public readonly bus: HubBus;
   public readonly publisher: Publisher;
   public readonly subscriptions: DepartmentSubscriptions;
+  public readonly derived: DerivedServices;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ResidenceDataHubStackProps) {
@@ -47,8 +52,14 @@ export class ResidenceDataHubStack extends Stack {
       pointInTimeRecovery: config.pitr,
       removalPolicy,
     });
+    this.idempotencyStore = new IdempotencyStore(this, 'IdempotencyStore', {
+      deletionProtection: config.deletionProtection,
+      pointInTimeRecovery: config.pitr,
+      removalPolicy,
+    });
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       table: this.store.table,
+      idempotencyStore: this.idempotencyStore,
       auth: config.ingestAuth,
       iamSubmitters: config.iamSubmitters,
       personKeySecretParameterName: config.personKeySecretParameter,
@@ -71,9 +82,24 @@ export class ResidenceDataHubStack extends Stack {
       namePrefix: HubBus.nameFor(config.stage),
       removalPolicy,
     });
+    this.derived = new DerivedServices(this, 'DerivedServices', {
+      table: this.store.table,
+      eventBus: this.bus.eventBus,
+      httpApi: this.ingestApi.httpApi,
+      authorizer: this.ingestApi.authorizer,
+      personKeySecretParameterName: config.personKeySecretParameter,
+      functionSettings,
+      ...(config.derived === undefined ? {} : { config: config.derived }),
+      ...(config.ingestAuth.type === 'iam' ? { iamSubmitters: config.iamSubmitters ?? {} } : {}),
+    });
+    // Ingest flags late reports by the same deadlines.
+    for (const [name, value] of Object.entries(derivedConfigEnvironment(config.derived))) {
+      this.ingestApi.handler.function.addEnvironment(name, value);
+    }
     this.monitoring = new Monitoring(this, 'Monitoring', {
       deadLetterQueues: [
         { name: 'publisher', resource: this.publisher.failureQueue },
+        { name: 'derive', resource: this.derived.failureQueue },
         ...[...this.subscriptions.queues].map(([department, inbox]) => ({
           name: department,
           resource: inbox.deadLetterQueue,
@@ -82,6 +108,8 @@ export class ResidenceDataHubStack extends Stack {
       functions: [
         { name: 'ingest', resource: this.ingestApi.handler.function },
         { name: 'publish', resource: this.publisher.handler.function },
+        { name: 'derive', resource: this.derived.deriveHandler.function },
+        { name: 'query', resource: this.derived.queryHandler.function },
       ],
       alarmEmail: config.alarms?.email,
       createTopic: config.alarms?.createTopic,

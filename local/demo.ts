@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { maskIdNumber, maskPhone } from '#schemas/errors.ts';
+import { runDerivedDemo } from './demo-derived.ts';
 import { LOCAL_CREDENTIALS } from './emulators/clients.ts';
 import type { HubEndpoints } from './hub-state.ts';
 import { settleHub, takeAllMessages } from './queue-tools.ts';
@@ -9,6 +10,9 @@ import { DEMO_SUBMISSIONS } from './sample-data.ts';
 
 // `npm run demo`: posts the sample story to a running local hub (`npm start`) and prints what each
 // department received. Personal data is printed masked, as everywhere in the hub's output.
+
+/** Keys whose `name` is a person's name (an employer's or a school's name is not personal data). */
+const PEOPLE = new Set(['person', 'tenant', 'student', 'owner', 'landlord', 'operator']);
 
 const file = resolve(process.env.HUB_STATE_DIR ?? '.local-hub', 'endpoints.json');
 const endpoints = JSON.parse(
@@ -32,13 +36,19 @@ for (const submission of DEMO_SUBMISSIONS) {
   }).catch(() => fail(`The hub at ${endpoints.apiUrl} does not answer: is npm start still running?`));
   const body = (await response.json()) as {
     summary: unknown;
-    results: Array<{ sourceId: string; status: string; version: number; errors: unknown[] }>;
+    results: Array<{
+      sourceId: string;
+      status: string;
+      version: number;
+      errors: unknown[];
+      flags?: Array<{ code: string; daysLate: number }>;
+    }>;
   };
   console.log(`\n${submission.submitterId}: ${submission.what}`);
   console.log(`  HTTP ${response.status}, ${JSON.stringify(body.summary)}`);
   for (const r of body.results)
     console.log(
-      `  ${r.sourceId.padEnd(14)} ${r.status}${r.version ? ` v${r.version}` : ''}${r.errors.length ? ` ${JSON.stringify(r.errors)}` : ''}`,
+      `  ${r.sourceId.padEnd(14)} ${r.status}${r.version ? ` v${r.version}` : ''}${r.errors.length ? ` ${JSON.stringify(r.errors)}` : ''}${(r.flags ?? []).map((f) => ` ${f.code} (${f.daysLate} days late)`).join('')}`,
     );
 }
 
@@ -56,10 +66,8 @@ for (const [department, queueUrl] of Object.entries(endpoints.queues)) {
     console.log(`  ${type} v${version} ${JSON.stringify(masked(record))}`);
   }
 }
+await runDerivedDemo(endpoints, sqs);
 sqs.destroy();
-
-/** Keys whose `name` is a person's name (an employer's or a school's name is not personal data). */
-const PEOPLE = new Set(['person', 'tenant', 'student', 'owner', 'landlord', 'operator']);
 
 /** The record with ID numbers, phones and people's names masked. */
 function masked(value: unknown, key = '', parent = ''): unknown {

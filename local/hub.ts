@@ -6,12 +6,14 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { compileSubscription, SUBSCRIPTIONS, type Subscription } from '#events/index.ts';
 import { createIngestHandler } from '#functions/ingest/app.ts';
 import { createPublishHandler } from '#functions/publish/app.ts';
+import { idempotencyPersistence } from '#functions/shared/idempotency.ts';
 import type { SubmitterContext } from '#functions/shared/middlewares/submitter-context.ts';
 import { logger } from '#functions/shared/powertools.ts';
 import { RecordStore } from '#functions/shared/store.ts';
 import { startApiServer } from './api-server.ts';
 import { createLocalBus } from './bus/index.ts';
-import { devAuthenticator } from './dev-submitters.ts';
+import { createLocalDerivedServices } from './derived-services.ts';
+import { issueSampleTokens } from './dev-submitters.ts';
 import { toStreamEvent } from './emulators/change-feed.ts';
 import {
   ensureTable,
@@ -22,10 +24,13 @@ import {
 } from './emulators/clients.ts';
 import { startDynamoDb } from './emulators/dynamodb.ts';
 import { createQueues, startSqs } from './emulators/sqs.ts';
-import { RECORDS_TABLE } from './emulators/table-definition.ts';
+import { IDEMPOTENCY_TABLE, RECORDS_TABLE } from './emulators/table-definition.ts';
 import { startEventBridgeEndpoint } from './eventbridge-endpoint.ts';
 import { type HubEndpoints, loadHubSecrets } from './hub-state.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, publicJwks, type SigningKey } from './local-jwt.ts';
+import { openApiRoute } from './openapi-route.ts';
+import { createQueueBatcher } from './queue-batcher.ts';
 
 export interface HubOptions {
   /** Port of the HTTP API; 0 picks a free one. @default 4000 */
@@ -40,7 +45,9 @@ export interface HubOptions {
 
 export interface LocalHub {
   endpoints: HubEndpoints;
-  /** Resolves once every change stored so far has been published and delivered (or dead-lettered). */
+  /** The private key the hub signs and verifies submitter tokens with (local-jwt.ts). */
+  signingKey: SigningKey;
+  /** Resolves once every change stored so far has been published, delivered and derived (or dead-lettered). */
   settle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -63,6 +70,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   const dynamoDb = localDynamoDbClient(dynamo.endpoint);
   const sqsClient = localSqsClient(sqs.endpoint);
   await ensureTable(dynamoDb, RECORDS_TABLE);
+  await ensureTable(dynamoDb, IDEMPOTENCY_TABLE);
 
   const subscriptions = options.subscriptions ?? SUBSCRIPTIONS;
   const departments = [...new Set(subscriptions.map((s) => s.name))];
@@ -82,19 +90,43 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     );
   };
 
+  // One message per event and rule, as EventBridge delivers; concurrent ones to a queue share SendMessageBatch calls.
+  const targetQueues = createQueueBatcher({ client: sqsClient });
   const rules = subscriptions.flatMap((subscription) =>
     compileSubscription(subscription).map((rule) => ({ rule, queue: queues[subscription.name] })),
   );
   const queueOfRule = new Map(rules.map(({ rule, queue }) => [rule.ruleName, queue]));
+  // The derived services: an internal bus rule to the derive handler, the query routes, the daily timer.
+  let derivedBusClient: EventBridgeClient | undefined;
+  const derived = await createLocalDerivedServices({
+    dynamoDb,
+    sqs: sqsClient,
+    sqsEndpoint: sqs.endpoint,
+    tableName: RECORDS_TABLE.tableName,
+    personKeySecret: secrets.personKeySecret,
+    eventBridge: () => {
+      if (!derivedBusClient) throw new Error('the local bus endpoint is not up yet');
+      return derivedBusClient;
+    },
+    eventBusName: EVENT_BUS_NAME,
+    settle: () => dynamo.changes.drain(),
+  });
   const bus = createLocalBus({
     busName: EVENT_BUS_NAME,
     region,
-    rules: rules.map(({ rule, queue }) => ({
-      name: rule.ruleName,
-      eventPattern: rule.eventPattern,
-      inputTransformer: rule.inputTransformer,
-      target: (message: string) => withRetries(() => send(queue?.queueUrl ?? '', message)),
-    })),
+    rules: [
+      ...rules.map(({ rule, queue }) => ({
+        name: rule.ruleName,
+        eventPattern: rule.eventPattern,
+        inputTransformer: rule.inputTransformer,
+        target: async (message: string) => {
+          await withRetries(async () => {
+            await targetQueues.send(queue?.queueUrl ?? '', { MessageBody: message });
+          });
+        },
+      })),
+      ...derived.busRules,
+    ],
     // As EventBridge does with a target's dead-letter queue: the original event, the reason as attributes.
     onTargetError: async ({ ruleName, event, error }) => {
       const queue = queueOfRule.get(ruleName);
@@ -107,9 +139,19 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     },
   });
   const eventBridge = await startEventBridgeEndpoint(bus);
+  derivedBusClient = new EventBridgeClient({
+    endpoint: eventBridge.endpoint,
+    region,
+    credentials: LOCAL_CREDENTIALS,
+  });
 
   const store = new RecordStore(dynamoDb, RECORDS_TABLE.tableName);
-  const ingest = createIngestHandler({ store, personKeySecret: secrets.personKeySecret });
+  const ingest = createIngestHandler({
+    store,
+    personKeySecret: secrets.personKeySecret,
+    idempotencyStore: idempotencyPersistence(dynamoDb, IDEMPOTENCY_TABLE.tableName),
+    lateReports: derived.lateReports,
+  });
   const publish = createPublishHandler({
     store,
     eventBridge: new EventBridgeClient({
@@ -141,7 +183,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
 
   const api = await startApiServer({
     port: options.port ?? 4000,
-    authenticate: devAuthenticator(secrets.tokens),
+    authenticate: localVerifier(secrets.signingKey),
     routes: [
       {
         method: 'POST',
@@ -155,10 +197,23 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
         path: '/_local/settle',
         authorized: false,
         handler: async () => {
-          await dynamo.changes.drain();
+          await settle();
           return { statusCode: 204 };
         },
       },
+      {
+        // The public key, as an OIDC issuer publishes it, so integrators can verify tokens themselves.
+        method: 'GET',
+        path: '/.well-known/jwks.json',
+        authorized: false,
+        handler: async () => ({
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(publicJwks(secrets.signingKey)),
+        }),
+      },
+      ...derived.routes,
+      openApiRoute(),
       {
         method: 'GET',
         path: '/health',
@@ -172,6 +227,13 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     ],
   });
 
+  const stopDailyEvaluation = derived.startDailyEvaluation();
+  /** Every change published and delivered, and every person event derived (derivation writes no records). */
+  async function settle(): Promise<void> {
+    await dynamo.changes.drain();
+    await derived.drain();
+  }
+
   const endpoints: HubEndpoints = {
     apiUrl: api.url,
     region,
@@ -183,17 +245,23 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     deadLetterQueues: {
       ...Object.fromEntries(departments.map((d) => [d, queues[d]?.deadLetterQueueUrl ?? ''])),
       [PUBLISHER_FAILURES]: failures?.queueUrl ?? '',
+      derive: derived.queues.deriveFailures,
     },
-    tokens: secrets.tokens,
+    derivedEventsQueue: derived.queues.derivedEvents,
+    identity: { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, jwksUrl: `${api.url}/.well-known/jwks.json` },
+    tokens: await issueSampleTokens(secrets.signingKey),
   };
 
   return {
     endpoints,
-    settle: () => dynamo.changes.drain(),
+    signingKey: secrets.signingKey,
+    settle,
     async stop() {
       await closeServer(api.server);
-      await dynamo.changes.drain();
+      await settle();
       unsubscribe();
+      stopDailyEvaluation();
+      derivedBusClient?.destroy();
       await closeServer(eventBridge.server);
       dynamoDb.destroy();
       sqsClient.destroy();

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHub } from './hub.ts';
-import { writeEndpoints } from './hub-state.ts';
+import { writeEndpoints, writeSigningKey } from './hub-state.ts';
+import { DEFAULT_TOKEN_LIFETIME } from './local-jwt.ts';
 
 // `npm start [-- --data-dir DIR]`: the local hub on 127.0.0.1 until Ctrl-C.
 
@@ -12,18 +13,23 @@ const stateDir = resolve(process.env.HUB_STATE_DIR ?? '.local-hub');
 
 const hub = await startHub({ port, ...(dataDir ? { dataDir } : {}) });
 const file = await writeEndpoints(stateDir, hub.endpoints);
+await writeSigningKey(stateDir, hub.signingKey);
 const { endpoints } = hub;
 
 const lines = [
   'residence-data-hub local hub is running (Ctrl-C stops it)',
   `  HTTP API          POST ${endpoints.apiUrl}/v1/records`,
+  `  department API    POST /v1/persons/lookup, GET /v1/stats?division=…, GET /v1/audit?from=… (department tokens)`,
+  `  daily evaluation  00:05 China time; now: npm run evaluate -- --as-of YYYY-MM-DD`,
+  `  derived events    ${endpoints.derivedEventsQueue ?? ''}`,
   `  SQS endpoint      ${endpoints.sqsEndpoint}`,
   `  DynamoDB endpoint ${endpoints.dynamodbEndpoint}  (table ${endpoints.tableName})`,
   `  region            ${endpoints.region}`,
   `  data              ${dataDir ?? 'in memory (use --data-dir DIR to keep it)'}`,
   '  department queues:',
   ...Object.entries(endpoints.queues).map(([name, url]) => `    ${name.padEnd(16)} ${url}`),
-  '  dev tokens (Authorization: Bearer <token>):',
+  `  JWKS              ${endpoints.identity.jwksUrl}  (issuer ${endpoints.identity.issuer})`,
+  `  sample tokens, valid ${DEFAULT_TOKEN_LIFETIME} (Authorization: Bearer <token>; more: npm run token -- --help):`,
   ...Object.entries(endpoints.tokens).map(([id, token]) => `    ${id.padEnd(28)} ${token}`),
   `  all of this is in ${file}`,
 ];

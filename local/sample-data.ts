@@ -145,3 +145,53 @@ export const DEMO_SUBMISSIONS: ReadonlyArray<{ submitterId: string; what: string
     ],
   },
 ];
+
+const NEWCOMER = sampleIdNumber('341222', '1999-06-18', 157);
+
+/** The newcomer of the derived-services demo: the ID the look-ups use. */
+export const DEMO_NEWCOMER_ID_NUMBER = NEWCOMER;
+
+/**
+ * The demo's second story, dated from the day it runs (a record may not lie in the future): a worker from
+ * Anhui moved into the employer's dormitory five months ago under an open-ended contract. Six months of
+ * residence make him eligible; the daily evaluation notices the day it happens.
+ */
+export function demoNewcomerSubmission(movedInOn: string): {
+  submitterId: string;
+  what: string;
+  records: unknown[];
+} {
+  return {
+    submitterId: 'employer-xihu-tech',
+    what: 'the employer reports a new worker in its dormitory and his labour contract',
+    records: [
+      {
+        kind: 'residence-registration',
+        sourceId: 'HR-DORM-031',
+        data: {
+          person: {
+            idNumber: NEWCOMER,
+            name: '刘洋',
+            hukouDivisionCode: '341222',
+            educationLevel: 'vocational',
+          },
+          address: { divisionCode: '330106', detail: '西溪路525号职工宿舍2幢101室' },
+          residenceType: '单位集体宿舍',
+          reason: '务工',
+          movedInOn,
+        },
+      },
+      {
+        kind: 'employment',
+        sourceId: 'HR-2025-031',
+        data: {
+          person: { idNumber: NEWCOMER, name: '刘洋' },
+          employer: { creditCode: EMPLOYER_CODE, name: '杭州西湖科技有限公司', divisionCode: '330106' },
+          contractType: 'open-ended',
+          startsOn: movedInOn,
+          occupation: '装配工',
+        },
+      },
+    ],
+  };
+}

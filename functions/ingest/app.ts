@@ -1,10 +1,15 @@
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { toFieldErrors } from '#schemas/errors.ts';
+import type { SubmissionResponse } from '#schemas/http-api.ts';
 import { MAX_SUBMISSION_BYTES, submissionEnvelope } from '#schemas/submission.ts';
+import { createIdempotentRun, idempotencyKeyOf } from '../shared/idempotency.ts';
+import type { LateReportDeps } from '../shared/late-reports.ts';
 import { bodyLimit } from '../shared/middlewares/body-limit.ts';
+import { jsonDepthLimit } from '../shared/middlewares/json-depth-limit.ts';
 import { problemJson } from '../shared/middlewares/problem-json.ts';
 import { type SubmitterContext, submitterContext } from '../shared/middlewares/submitter-context.ts';
 import { logger } from '../shared/powertools.ts';
@@ -14,19 +19,31 @@ import type { SubmitterRef } from '../shared/store-items.ts';
 import { submitRecords } from '../shared/submit.ts';
 import type { HubRequestEvent } from '../shared/submitter.ts';
 
+/** Far deeper than any record (about 6 levels), far shallower than what exhausts a parser's stack. */
+const MAX_JSON_DEPTH = 32;
+
 export interface IngestDeps {
   store: RecordStore;
   personKeySecret: string;
   /** IAM principal ARN → submitter, for callers that sign with SigV4. */
   iamSubmitters?: Record<string, SubmitterRef>;
+  /**
+   * Where `Idempotency-Key` requests are tracked (functions/shared/idempotency.ts). Omitted only by tests
+   * that do not exercise idempotency: the header is then validated but not tracked.
+   */
+  idempotencyStore?: BasePersistenceLayer;
+  /** Reporting deadlines per kind and the per-submitter counter of late reports (late-reports.ts). */
+  lateReports?: LateReportDeps;
 }
 
 /** POST /v1/records (DESIGN.md §5): one result per record, problem+json for whole-request failures. */
 export function createIngestHandler(deps: IngestDeps) {
+  const runOnce = deps.idempotencyStore && createIdempotentRun(deps.idempotencyStore);
   const ingest = async (
     event: HubRequestEvent,
     context: SubmitterContext,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const idempotencyKey = idempotencyKeyOf(event.headers);
     const envelope = submissionEnvelope.safeParse(event.body);
     if (!envelope.success) {
       const detail = 'Send { "records": [ 1 to 500 records ] } and nothing else.';
@@ -36,9 +53,18 @@ export function createIngestHandler(deps: IngestDeps) {
         toFieldErrors(envelope.error, { input: event.body }),
       );
     }
-    const result = await submitRecords(envelope.data.records, context.submitter, deps);
-    logger.info('submission stored', { submitterId: context.submitter.submitterId, ...result.summary });
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+    const submit = async (): Promise<APIGatewayProxyStructuredResultV2> => {
+      const result = await submitRecords(envelope.data.records, context.submitter, deps);
+      logger.info('submission stored', { submitterId: context.submitter.submitterId, ...result.summary });
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(result satisfies SubmissionResponse),
+      };
+    };
+    if (idempotencyKey === undefined || !runOnce) return submit();
+    const { submitterId } = context.submitter;
+    return runOnce({ submitterId, key: idempotencyKey, body: event.body }, context, submit);
   };
 
   return middy<HubRequestEvent, APIGatewayProxyStructuredResultV2, Error, SubmitterContext>()
@@ -46,6 +72,7 @@ export function createIngestHandler(deps: IngestDeps) {
     .use(httpHeaderNormalizer())
     .use(submitterContext(deps.iamSubmitters))
     .use(bodyLimit({ maxBytes: MAX_SUBMISSION_BYTES }))
+    .use(jsonDepthLimit({ maxDepth: MAX_JSON_DEPTH }))
     .use(httpJsonBodyParser())
     .handler(ingest);
 }

@@ -1,15 +1,30 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ProblemDetails } from '#schemas/http-api.ts';
 
 /** Stable codes of whole-request failures (RFC 9457 problem details), with their HTTP status and title. */
 export const PROBLEMS = {
   MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON.' },
   INVALID_ENVELOPE: { status: 400, title: 'The body is not a valid submission envelope.' },
+  NESTING_TOO_DEEP: { status: 400, title: 'The body nests objects or arrays too deeply.' },
+  INVALID_REQUEST: { status: 400, title: "The request's body or parameters are not valid." },
+  INVALID_IDEMPOTENCY_KEY: {
+    status: 400,
+    title: 'The Idempotency-Key header must be 1 to 128 printable ASCII characters.',
+  },
   UNAUTHORIZED: { status: 401, title: 'A valid bearer token is required.' },
   FORBIDDEN: { status: 403, title: 'The caller may not do this.' },
   NOT_FOUND: { status: 404, title: 'No such resource.' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'This method is not allowed on this resource.' },
+  IDEMPOTENCY_IN_FLIGHT: {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still being processed.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'This Idempotency-Key was already used with a different body.',
+  },
   THROTTLED: { status: 429, title: 'Too many requests.' },
   INTERNAL: { status: 500, title: 'The hub failed to handle the request; nothing was half-written.' },
 } as const;
@@ -45,8 +60,8 @@ export function problemResponse(problem: ProblemError, instance?: string): APIGa
     code: problem.code,
     ...(problem.detail === undefined ? {} : { detail: problem.detail }),
     ...(instance === undefined ? {} : { instance }),
-    ...(problem.errors === undefined ? {} : { errors: problem.errors }),
-  };
+    ...(problem.errors === undefined ? {} : { errors: [...problem.errors] }),
+  } satisfies ProblemDetails;
   return {
     statusCode: status,
     headers: { 'content-type': 'application/problem+json' },

@@ -2,10 +2,10 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { buildChangeEvent } from '#events/build.ts';
 import type { EventKind } from '#events/kinds.ts';
-import { putEventsReliably } from './bus.ts';
+import { type KeyedEntry, putEventsReliably } from './bus.ts';
 import { changedPaths } from './record-diff.ts';
 import type { RecordStore } from './store.ts';
-import { historySk, recordPk } from './store-items.ts';
+import { type HistoryItem, historySk, recordPk } from './store-items.ts';
 import { type RecordChange, realChanges } from './stream-changes.ts';
 
 export interface PublishDeps {
@@ -22,27 +22,31 @@ export interface StreamBatchResponse {
 /**
  * For every real change in a batch of stream records: write its history entry (who, when, what changed), then
  * publish its one change event. Both are idempotent per version, so a redelivered batch does no harm; a record
- * whose history or event failed is reported, and Lambda retries from it.
+ * whose history or event failed is reported, and Lambda retries from it. History entries go in batches.
  */
 export async function publishChanges(
   records: readonly DynamoDBRecord[],
   deps: PublishDeps,
 ): Promise<StreamBatchResponse> {
-  const changes = realChanges(records);
   const failed = new Set<string>();
-  const ready = await Promise.all(
-    changes.map(async (change) => {
-      try {
-        const { entry } = changeEvent(change, deps.eventBusName);
-        await recordHistory(change, deps.store);
-        return { key: change.sequenceNumber, entry };
-      } catch {
-        failed.add(change.sequenceNumber);
-        return undefined;
-      }
-    }),
+  const ready: { change: RecordChange; history: HistoryItem; entry: KeyedEntry<string>['entry'] }[] = [];
+  for (const change of realChanges(records)) {
+    try {
+      const { entry } = changeEvent(change, deps.eventBusName);
+      ready.push({ change, history: historyOf(change), entry });
+    } catch {
+      failed.add(change.sequenceNumber);
+    }
+  }
+  const histories = ready.map(({ history }) => history);
+  const unwritten = new Set(
+    (await deps.store.putHistories(histories).catch(() => histories)).map(historyKey),
   );
-  const entries = ready.filter((entry) => entry !== undefined);
+  const entries: KeyedEntry<string>[] = [];
+  for (const { change, history, entry } of ready) {
+    if (unwritten.has(historyKey(history))) failed.add(change.sequenceNumber);
+    else entries.push({ key: change.sequenceNumber, entry });
+  }
   for (const key of await putEventsReliably(deps.eventBridge, entries)) failed.add(key);
   return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
 }
@@ -63,8 +67,10 @@ function changeEvent({ current, previous }: RecordChange, eventBusName: string |
   });
 }
 
-async function recordHistory({ current, previous }: RecordChange, store: RecordStore): Promise<void> {
-  await store.putHistory({
+const historyKey = ({ pk, sk }: HistoryItem): string => `${pk}\n${sk}`;
+
+function historyOf({ current, previous }: RecordChange): HistoryItem {
+  return {
     pk: recordPk(current.recordId),
     sk: historySk(current.version),
     recordId: current.recordId,
@@ -74,5 +80,5 @@ async function recordHistory({ current, previous }: RecordChange, store: RecordS
     ...(current.lastChange.sourceId === undefined ? {} : { sourceId: current.lastChange.sourceId }),
     changedPaths: changedPaths(previous?.record ?? {}, current.record),
     record: current.record,
-  });
+  };
 }

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LateReportConfig } from '#derive/late-report.ts';
 import { errorMessage } from '#schemas/errors.ts';
 import { describeRecord, type FieldError, normaliseRecord, type RecordKind } from '#schemas/index.ts';
 import type { RecordStatus } from '#schemas/submission.ts';
 import { contentHash } from './canonical-json.ts';
+import { lateReportNoteOf } from './late-reports.ts';
 import { overlay } from './record-diff.ts';
 import { type RecordStore, VersionConflictError } from './store.ts';
 import {
@@ -34,6 +36,11 @@ export interface WriteOutcome {
   error?: FieldError;
 }
 
+export interface WriteOptions {
+  /** Reporting deadlines: a new version stating a fact late carries a `lateReport` note (late-reports.ts). */
+  lateReport?: LateReportConfig;
+}
+
 /** Enough for a burst of concurrent reports of one fact; each retry re-reads and decides again. */
 const MAX_WRITE_ATTEMPTS = 10;
 
@@ -47,10 +54,11 @@ export async function writeReport(
   submitter: SubmitterRef,
   store: RecordStore,
   at: () => string,
+  options: WriteOptions = {},
 ): Promise<WriteOutcome> {
   let current = stored;
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
-    const next = nextItem(candidate, current, submitter, at());
+    const next = nextItem(candidate, current, submitter, at(), options);
     if (next === undefined || next === current) return { status: 'unchanged', stored: current };
     try {
       await store.putRecord(next, current?.version ?? 0);
@@ -75,6 +83,7 @@ function nextItem(
   current: RecordItem | undefined,
   by: SubmitterRef,
   at: string,
+  options: WriteOptions,
 ): RecordItem | undefined {
   if (candidate.patch && current === undefined) return current;
   const record = current === undefined ? candidate.record : mergeReport(candidate, current.record);
@@ -85,12 +94,23 @@ function nextItem(
     return provenance === current.provenance ? current : { ...current, provenance, updatedAt: at };
   }
   const facts = record === candidate.record ? candidate : factsOf(candidate.kind, record);
+  const version = (current?.version ?? 0) + 1;
+  // A departure's closing patch is not a report of its own: only the departure is judged.
+  const late =
+    options.lateReport === undefined || candidate.patch
+      ? undefined
+      : lateReportNoteOf(candidate.kind, record, current?.record, at, {
+          version,
+          submitterId: by.submitterId,
+          config: options.lateReport,
+        });
+  const lateReport = late ?? current?.lateReport;
   return {
     pk: recordPk(candidate.recordId),
     sk: 'RECORD',
     recordId: candidate.recordId,
     kind: candidate.kind,
-    version: (current?.version ?? 0) + 1,
+    version,
     contentHash: hash,
     record,
     divisionCode: facts.divisionCode,
@@ -106,6 +126,7 @@ function nextItem(
     lastChange: { by, ...(candidate.sourceId === undefined ? {} : { sourceId: candidate.sourceId }), at },
     createdAt: current?.createdAt ?? at,
     updatedAt: at,
+    ...(lateReport === undefined ? {} : { lateReport }),
   };
 }
 

@@ -10,6 +10,8 @@ export const RECORD_SK = 'RECORD';
 export interface SubmitterRef {
   submitterId: string;
   role: string;
+  /** A department caller's department (department-claims.ts); never stored with a record. */
+  department?: string;
 }
 
 /** Who reported a record: every submitter that ever reported it, with the source ids they used. */
@@ -37,6 +39,20 @@ export interface RecordItem {
   updatedAt: string;
   gsi1pk?: string;
   gsi1sk?: string;
+  /** Set when a version stated a fact after its reporting deadline (functions/shared/late-reports.ts). */
+  lateReport?: LateReportNote;
+}
+
+/** A late report: the version that stated the fact late, who reported it, and by how much it was late. */
+export interface LateReportNote {
+  version: number;
+  submitterId: string;
+  fact: string;
+  factDate: string;
+  deadline: string;
+  reportedOn: string;
+  daysLate: number;
+  deadlineDays: number;
 }
 
 export interface HistoryItem {

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -18,6 +20,15 @@ export class VersionConflictError extends Error {
 }
 
 const BATCH_GET_LIMIT = 100;
+/** BatchWriteItem takes at most 25 requests per call. */
+const BATCH_WRITE_LIMIT = 25;
+
+export interface BatchWriteOptions {
+  /** BatchWriteItem calls per chunk, the first included, while DynamoDB leaves items unprocessed. @default 5 */
+  maxAttempts?: number;
+  /** Back-off before the first retry of unprocessed items, doubled for each further one. @default 50 */
+  baseDelayMs?: number;
+}
 
 /** The shared DynamoDB table: current records, their history, person look-ups. No business rules here. */
 export class RecordStore {
@@ -85,6 +96,50 @@ export class RecordStore {
     await this.#doc.send(new PutCommand({ TableName: this.#table, Item: item }));
   }
 
+  /**
+   * Many history entries with BatchWriteItem, 25 per call, re-sending what DynamoDB leaves unprocessed with
+   * back-off. A chunk whose call fails outright is written item by item, so one bad entry fails alone.
+   * Idempotent like putHistory. Returns the entries that could not be written (empty when all were).
+   */
+  async putHistories(items: readonly HistoryItem[], options: BatchWriteOptions = {}): Promise<HistoryItem[]> {
+    // One request may not name a key twice; the same entry twice is the same write.
+    const unique = [...new Map(items.map((item) => [historyKeyOf(item), item])).values()];
+    const chunks: HistoryItem[][] = [];
+    for (let start = 0; start < unique.length; start += BATCH_WRITE_LIMIT) {
+      chunks.push(unique.slice(start, start + BATCH_WRITE_LIMIT));
+    }
+    const failed = await Promise.all(chunks.map((chunk) => this.#putHistoryChunk(chunk, options)));
+    return failed.flat();
+  }
+
+  async #putHistoryChunk(chunk: HistoryItem[], options: BatchWriteOptions): Promise<HistoryItem[]> {
+    const maxAttempts = options.maxAttempts ?? 5;
+    const baseDelayMs = options.baseDelayMs ?? 50;
+    let pending = chunk;
+    for (let attempt = 1; pending.length > 0 && attempt <= maxAttempts; attempt += 1) {
+      if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
+      let unprocessed: unknown[];
+      try {
+        const out = await this.#doc.send(
+          new BatchWriteCommand({
+            RequestItems: { [this.#table]: pending.map((item) => ({ PutRequest: { Item: item } })) },
+          }),
+        );
+        unprocessed = (out.UnprocessedItems?.[this.#table] ?? []).map((request) => request.PutRequest?.Item);
+      } catch {
+        return this.#putHistoriesOneByOne(pending);
+      }
+      const left = new Set(unprocessed.map((item) => historyKeyOf(item)));
+      pending = pending.filter((item) => left.has(historyKeyOf(item)));
+    }
+    return pending;
+  }
+
+  async #putHistoriesOneByOne(items: HistoryItem[]): Promise<HistoryItem[]> {
+    const outcomes = await Promise.allSettled(items.map((item) => this.putHistory(item)));
+    return items.filter((_, index) => outcomes[index]?.status === 'rejected');
+  }
+
   async getHistory(recordId: string): Promise<HistoryItem[]> {
     const out = await this.#doc.send(
       new QueryCommand({
@@ -116,4 +171,9 @@ export class RecordStore {
     } while (startKey);
     return items;
   }
+}
+
+function historyKeyOf(item: unknown): string {
+  const { pk, sk } = (item ?? {}) as { pk?: unknown; sk?: unknown };
+  return `${String(pk)}\n${String(sk)}`;
 }

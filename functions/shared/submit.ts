@@ -3,10 +3,19 @@ import { toFieldErrors } from '#schemas/errors.ts';
 import { describeRecord, type FieldError, normaliseRecord } from '#schemas/index.ts';
 import { type RecordStatus, recordEntry } from '#schemas/submission.ts';
 import { personKeyOf } from './identity.ts';
+import { flagsOf, type LateReportDeps, type RecordFlag } from './late-reports.ts';
+import {
+  kindPermissionError,
+  type PropertyRef,
+  propertyOwnershipError,
+  propertyToCheck,
+  recordPermissionError,
+} from './permissions.ts';
 import { recordIdOf } from './record-id.ts';
 import { type Candidate, type WriteOutcome, writeReport } from './record-writer.ts';
 import type { RecordStore } from './store.ts';
 import type { RecordItem, SubmitterRef } from './store-items.ts';
+import type { Submitter } from './submitter.ts';
 
 export interface RecordResult {
   index: number;
@@ -15,6 +24,8 @@ export interface RecordResult {
   recordId?: string;
   version?: number;
   errors: FieldError[];
+  /** Accepted but worth a look: `LATE_REPORT` when the report came after its deadline (late-reports.ts). */
+  flags?: RecordFlag[];
 }
 
 export interface SubmissionResult {
@@ -28,35 +39,51 @@ export interface SubmitDeps {
   now?: () => Date;
   /** How many facts are written at once. */
   concurrency?: number;
+  /** Reporting deadlines and the per-submitter counter; without it nothing is flagged. */
+  lateReports?: LateReportDeps;
 }
 
 interface IndexedCandidate extends Candidate {
   index: number;
+  /** The rental property whose landlord alone may report this record (see permissions.ts). */
+  property?: PropertyRef;
 }
 
 /**
  * Normalises and stores every record of a submission; each record gets its own result and the batch is never
- * all-or-nothing. Records about the same fact in one batch are applied in order.
+ * all-or-nothing. Records about the same fact in one batch are applied in order. A record outside the
+ * submitter's rights is rejected on its own, like an invalid one (permissions.ts).
  */
 export async function submitRecords(
   entries: readonly unknown[],
-  submitter: SubmitterRef,
+  submitter: Submitter,
   deps: SubmitDeps,
 ): Promise<SubmissionResult> {
   const results: RecordResult[] = new Array(entries.length);
-  const candidates: IndexedCandidate[] = [];
+  const prepared: IndexedCandidate[] = [];
   entries.forEach((entry, index) => {
-    const prepared = prepare(entry, index, deps.personKeySecret);
-    if ('status' in prepared) results[index] = prepared;
-    else candidates.push(prepared);
+    const outcome = prepare(entry, index, submitter, deps.personKeySecret);
+    if ('status' in outcome) results[index] = outcome;
+    else prepared.push(outcome);
   });
 
-  const current = await deps.store.getRecords(candidates.map((c) => c.recordId));
+  // The properties to check ownership of are read in the same round trip as the records themselves.
+  const properties = prepared.flatMap((c) => (c.property ? [c.property.recordId] : []));
+  const current = await deps.store.getRecords([...prepared.map((c) => c.recordId), ...properties]);
+  const candidates = prepared.filter((c) => {
+    const error =
+      c.property &&
+      propertyOwnershipError(submitter.submitterId, c.property, current.get(c.property.recordId));
+    if (error) results[c.index] = rejected(c.index, c.sourceId, [error]);
+    return !error;
+  });
+  // Only the id and role are kept with the record: never a resident's ID number from the token.
+  const by: SubmitterRef = { submitterId: submitter.submitterId, role: submitter.role };
   const limit = pLimit(deps.concurrency ?? 16);
   const now = deps.now ?? (() => new Date());
   const at = () => now().toISOString();
   const write = (candidate: Candidate, stored: RecordItem | undefined) =>
-    writeReport(candidate, stored, submitter, deps.store, at);
+    writeReport(candidate, stored, by, deps.store, at, { lateReport: deps.lateReports?.config });
   const departures: IndexedCandidate[] = [];
   await Promise.all(
     [...Map.groupBy(candidates, (c) => c.recordId).values()].map((group) =>
@@ -76,15 +103,23 @@ export async function submitRecords(
   const close = async (closing: Candidate) => write(closing, await deps.store.getRecord(closing.recordId));
   await Promise.all(departures.map((departure) => limit(() => close(closingOf(departure)))));
 
+  await countLateReports(results, candidates, submitter.submitterId, deps.lateReports);
   const summary = { accepted: 0, unchanged: 0, rejected: 0 };
   for (const result of results) summary[result.status] += 1;
   return { results, summary };
 }
 
-function prepare(entry: unknown, index: number, secret: string): IndexedCandidate | RecordResult {
+function prepare(
+  entry: unknown,
+  index: number,
+  submitter: Submitter,
+  secret: string,
+): IndexedCandidate | RecordResult {
   const shape = recordEntry.safeParse(entry);
   if (!shape.success) return rejected(index, sourceIdOf(entry), toFieldErrors(shape.error, { input: entry }));
   const { kind, sourceId, data } = shape.data;
+  const notAllowed = kindPermissionError(submitter, kind);
+  if (notAllowed) return rejected(index, sourceId, [notAllowed]);
   const normalised = normaliseRecord(kind, data);
   if (!normalised.ok) {
     const errors = normalised.errors.map((e) => ({
@@ -94,6 +129,9 @@ function prepare(entry: unknown, index: number, secret: string): IndexedCandidat
     return rejected(index, sourceId, errors);
   }
   const facts = describeRecord(normalised.kind, normalised.record);
+  const outsideGrant = recordPermissionError(submitter, normalised.kind, normalised.record, facts);
+  if (outsideGrant) return rejected(index, sourceId, [outsideGrant]);
+  const property = propertyToCheck(submitter, normalised.kind, normalised.record);
   const personKey =
     facts.personIdNumber === undefined ? undefined : personKeyOf(facts.personIdNumber, secret);
   return {
@@ -108,6 +146,7 @@ function prepare(entry: unknown, index: number, secret: string): IndexedCandidat
     ...(personKey === undefined ? {} : { personKey }),
     divisionCode: facts.divisionCode,
     ...(facts.endedOn === undefined ? {} : { endedOn: facts.endedOn }),
+    ...(property === undefined ? {} : { property }),
   };
 }
 
@@ -139,7 +178,28 @@ function resultOf(candidate: IndexedCandidate, outcome: WriteOutcome): RecordRes
     recordId: candidate.recordId,
     ...(outcome.stored === undefined ? {} : { version: outcome.stored.version }),
     errors: [],
+    ...lateFlags(outcome),
   };
+}
+
+function lateFlags(outcome: WriteOutcome): Pick<RecordResult, 'flags'> {
+  const flags = outcome.status === 'accepted' ? flagsOf(outcome.stored) : [];
+  return flags.length === 0 ? {} : { flags };
+}
+
+/** One ADD per kind for the late reports of this submission. */
+async function countLateReports(
+  results: readonly RecordResult[],
+  candidates: readonly IndexedCandidate[],
+  submitterId: string,
+  lateReports: LateReportDeps | undefined,
+): Promise<void> {
+  if (!lateReports?.counter) return;
+  const counts = new Map<string, number>();
+  for (const c of candidates) {
+    if (results[c.index]?.flags?.length) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
+  }
+  if (counts.size > 0) await lateReports.counter.add(submitterId, counts);
 }
 
 function rejected(index: number, sourceId: string | undefined, errors: FieldError[]): RecordResult {

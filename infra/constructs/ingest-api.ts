@@ -10,10 +10,13 @@ import { Construct } from 'constructs';
 import type { IngestAuth } from '../config.ts';
 import { grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
+import type { IdempotencyStore } from './idempotency-store.ts';
 
 export interface IngestApiProps {
   /** The record table; the function reads and writes it. */
   readonly table: dynamodb.Table;
+  /** Where `Idempotency-Key` answers are kept; the function gets and writes its items. */
+  readonly idempotencyStore: IdempotencyStore;
   /** How callers authenticate. Every route is authorised: there is no open variant. */
   readonly auth: IngestAuth;
   /** Name of the SSM SecureString parameter with the personKey HMAC secret; the function may read it. */
@@ -64,6 +67,8 @@ export class IngestApi extends Construct {
   public readonly stage: apigwv2.HttpStage;
   public readonly handler: HubFunction;
   public readonly accessLogGroup: logs.LogGroup;
+  /** The routes' authorizer: further routes on this API (the department queries) reuse it. */
+  public readonly authorizer: apigwv2.IHttpRouteAuthorizer;
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
@@ -77,15 +82,18 @@ export class IngestApi extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         TABLE_NAME: props.table.tableName,
+        IDEMPOTENCY_TABLE_NAME: props.idempotencyStore.table.tableName,
         PERSON_KEY_SECRET_PARAMETER: props.personKeySecretParameterName,
         ...(props.auth.type === 'iam' ? { IAM_SUBMITTERS: JSON.stringify(props.iamSubmitters ?? {}) } : {}),
       },
     });
     grantRecordTableReadWrite(props.table, this.handler.role);
+    props.idempotencyStore.grantPersistence(this.handler.role);
     ssm.StringParameter.fromSecureStringParameterAttributes(this, 'PersonKeySecret', {
       parameterName: props.personKeySecretParameterName,
     }).grantRead(this.handler.function);
 
+    this.authorizer = IngestApi.authorizerFor(props.auth);
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: 'residence-data-hub submissions',
       createDefaultStage: false,
@@ -94,7 +102,7 @@ export class IngestApi extends Construct {
       path: IngestApi.ROUTE_PATH,
       methods: [apigwv2.HttpMethod.POST],
       integration: new HttpLambdaIntegration('Ingest', this.handler.function),
-      authorizer: IngestApi.authorizerFor(props.auth),
+      authorizer: this.authorizer,
     });
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {

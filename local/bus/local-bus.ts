@@ -18,7 +18,8 @@ import { type CompiledPattern, compilePattern, type EventPattern } from './patte
  * of Source, DetailType, Detail, Resources) against 256 KB; unlike AWS, which fails a whole oversized request,
  * the local bus fails the oversized entry alone. More than 10 entries fail the call, as in AWS.
  * Delivery is awaited before putEvents resolves (AWS delivers asynchronously), which keeps tests deterministic;
- * a failing target never stops the others and is reported to `onTargetError` (the hub's DLQ).
+ * the deliveries of all entries of a call run concurrently, started in entry order (so a target may send
+ * them together). A failing target never stops the others and is reported to `onTargetError` (the hub's DLQ).
  */
 
 export interface LocalBusRule {
@@ -149,7 +150,7 @@ export function createLocalBus(options: LocalBusOptions): LocalBus {
         );
       }
       const results: PutEventsResultEntry[] = [];
-      const callbackErrors: unknown[] = [];
+      const deliveries: Promise<void>[] = [];
       for (const entry of entries) {
         const checked = checkEntry(entry, busName, busArn);
         if ('ErrorCode' in checked) {
@@ -167,11 +168,13 @@ export function createLocalBus(options: LocalBusOptions): LocalBus {
           resources: [...(entry.Resources ?? [])],
           detail: checked.detail,
         };
-        const matching = rules.filter((rule) => rule.pattern.matches(event));
-        const settled = await Promise.allSettled(matching.map((rule) => deliver(rule, event)));
-        for (const outcome of settled) if (outcome.status === 'rejected') callbackErrors.push(outcome.reason);
+        for (const rule of rules) if (rule.pattern.matches(event)) deliveries.push(deliver(rule, event));
         results.push({ EventId: event.id });
       }
+      const settled = await Promise.allSettled(deliveries);
+      const callbackErrors = settled.flatMap((outcome) =>
+        outcome.status === 'rejected' ? [outcome.reason] : [],
+      );
       if (callbackErrors.length > 0) {
         throw new AggregateError(callbackErrors, 'onTargetError failed while reporting a failed delivery');
       }

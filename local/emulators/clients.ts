@@ -10,22 +10,16 @@ import {
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { RECORDS_TABLE, type TableDefinition, toCreateTableInput } from './table-definition.ts';
 
+export { LOCAL_ACCOUNT_ID, partitionOf } from './local-account.ts';
+
 // Real SDK v3 clients pointed at the local emulators. The credentials are fixed dummies so a
 // developer's real AWS profile is never picked up (and never needed).
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
-/** Account id the emulators put in ARNs (fauxqs and our stream tap agree on it). */
-export const LOCAL_ACCOUNT_ID = '000000000000';
-
 /** Region the local hub signs with and writes into ARNs and stream records. */
 export function localRegion(): string {
   return process.env.LOCAL_HUB_REGION || 'us-east-1';
-}
-
-/** `aws-cn` for the China regions, `aws` otherwise, so local ARNs look like the deployed ones. */
-export function partitionOf(region: string): string {
-  return region.startsWith('cn-') ? 'aws-cn' : 'aws';
 }
 
 export function localDynamoDbClient(endpoint: string, config: DynamoDBClientConfig = {}): DynamoDBClient {

@@ -1,14 +1,20 @@
 import { mkdir } from 'node:fs/promises';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
 import { type ChangeFeed, createChangeFeed } from './change-feed.ts';
 import { localRegion } from './clients.ts';
-import { createDynaliteWire } from './dynalite-wire.ts';
-import { createStreamTap } from './stream-tap.ts';
+import type {
+  ChangesMessage,
+  DynamoDbThreadData,
+  DynamoDbThreadListening,
+  TakenMessage,
+} from './dynamodb-thread.ts';
+import { startEmulatorThread } from './emulator-thread.ts';
 
 // DynamoDB for the local hub: dynalite on a private loopback port, behind the stream tap that
 // gives it DynamoDB Streams-shaped change records. Everything listens on 127.0.0.1 only.
+// Both run in a worker thread (dynamodb-thread.ts), so their work uses a core of its own instead of the
+// hub's; the change feed stays here, beside its listeners, and takes each write's records before the
+// tap answers that write.
 
 export interface StartDynamoDbOptions {
   /** LevelDB directory that survives restarts; in memory when omitted. */
@@ -37,56 +43,33 @@ const LOOPBACK = '127.0.0.1';
 export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise<DynamoDbEmulator> {
   const { dataDir, port = 0, region = localRegion() } = options;
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const store = dynalite({
-    ...(dataDir && { path: dataDir }),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  const storeAddress = await listen(store, 0);
-  const wire = createDynaliteWire(LOOPBACK, storeAddress.port);
   const feed = createChangeFeed();
-  const tap = http.createServer(createStreamTap({ wire, feed, region }));
-  let tapAddress: AddressInfo;
-  try {
-    tapAddress = await listen(tap, port);
-  } catch (error) {
-    wire.close();
-    await closeServer(store);
-    throw error;
-  }
+  const workerData: DynamoDbThreadData = { host: LOOPBACK, port, region, ...(dataDir && { dataDir }) };
+  const thread = await startEmulatorThread<DynamoDbThreadListening>(
+    'dynamodb',
+    new URL('./dynamodb-thread.ts', import.meta.url),
+    workerData,
+    (message, worker) => {
+      if (message.type !== 'changes') return;
+      const { id, records } = message as ChangesMessage;
+      feed.publish(records);
+      worker.postMessage({ type: 'taken', id } satisfies TakenMessage);
+    },
+  );
+  const { address, storePort } = thread.listening;
 
   let closing: Promise<void> | undefined;
   return {
-    endpoint: `http://${LOOPBACK}:${tapAddress.port}`,
-    address: tapAddress,
+    endpoint: `http://${LOOPBACK}:${address.port}`,
+    address,
     changes: feed,
-    untappedEndpoint: `http://${LOOPBACK}:${storeAddress.port}`,
+    untappedEndpoint: `http://${LOOPBACK}:${storePort}`,
     close() {
       closing ??= (async () => {
         feed.close();
-        await closeServer(tap);
-        wire.close();
-        await closeServer(store); // dynalite closes its LevelDB store with its server
+        await thread.close(); // the tap, then dynalite, which closes its LevelDB store with its server
       })();
       return closing;
     },
   };
-}
-
-function listen(server: http.Server, port: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, LOOPBACK, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
-}
-
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeAllConnections();
-  });
 }

@@ -64,23 +64,61 @@ export function eventNameOf(
 
 /** Equality of items by value: attribute order and set member order do not matter. */
 export function sameItem(a: Item, b: Item): boolean {
+  return sameMap(a, b);
+}
+
+// Compared in place, stopping at the first difference: big items are compared on every write.
+function sameMap(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  return names.every((name) => Object.hasOwn(b, name) && sameValue(a[name], b[name]));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (!isRecord(a) || !isRecord(b)) return a === b;
+  const types = Object.keys(a);
+  if (types.length !== 1 || Object.keys(b).length !== 1) return sameJson(a, b);
+  const type = types[0] as string;
+  const [left, right] = [a[type], b[type]];
+  if (!Object.hasOwn(b, type)) return false;
+  switch (type) {
+    case 'M':
+      return isRecord(left) && isRecord(right) ? sameMap(left, right) : sameJson(left, right);
+    case 'L':
+      return Array.isArray(left) && Array.isArray(right)
+        ? left.length === right.length && left.every((member, index) => sameValue(member, right[index]))
+        : sameJson(left, right);
+    case 'SS':
+    case 'NS':
+    case 'BS':
+      return Array.isArray(left) && Array.isArray(right) ? sameSet(left, right) : sameJson(left, right);
+    default:
+      return left === right;
+  }
+}
+
+function sameSet(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  const members = new Set(a);
+  return b.every((member) => members.has(member));
+}
+
+/** Anything not shaped like an attribute value: compared as its canonical JSON. */
+function sameJson(a: unknown, b: unknown): boolean {
   return canonical(a) === canonical(b);
 }
 
-function canonical(value: unknown, setMembers = false): string {
-  if (Array.isArray(value)) {
-    const members = value.map((member) => canonical(member));
-    return `[${(setMembers ? members.sort() : members).join(',')}]`;
-  }
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonical(member, isSetType(key))}`).join(',')}}`;
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isRecord(value)) {
+    const entries = Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonical(member)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
-function isSetType(key: string): boolean {
-  return key === 'SS' || key === 'NS' || key === 'BS';
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Approximate size in bytes, following DynamoDB's item size rules. */

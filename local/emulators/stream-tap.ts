@@ -1,14 +1,30 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { ChangeFeedController } from './change-feed.ts';
-import { LOCAL_ACCOUNT_ID, partitionOf } from './clients.ts';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { type DynaliteWire, responseHeaders, type UpstreamResponse } from './dynalite-wire.ts';
 import { createKeyLocks } from './key-locks.ts';
+import { LOCAL_ACCOUNT_ID, partitionOf } from './local-account.ts';
+import { isStoredForm } from './stored-form.ts';
 import { createStreamRecordFactory, type Item } from './stream-records.ts';
+import {
+  isObject,
+  parseJson,
+  pickKey,
+  singleWritePlan,
+  tableNameIn,
+  withoutAttributes,
+  writtenItems,
+} from './write-requests.ts';
 
-// The DynamoDB endpoint the local hub hands out. It forwards every request to dynalite and, for
-// item writes, reads each affected item before and after the write (consistent GetItem, under a
-// per-item lock so concurrent writers cannot interleave) and publishes a stream record for every
-// item that really changed, before answering the client. dynalite has no streams; this is them.
+// The DynamoDB endpoint the local hub hands out. It forwards every request to dynalite and, for item writes,
+// captures each affected item's image before and after the write (under a per-item lock, so concurrent
+// writers cannot interleave) and publishes a stream record for every item that really changed, before
+// answering the client. dynalite has no streams; this is them.
+//
+// Images come from the write itself wherever dynalite can give them atomically: PutItem and DeleteItem are
+// sent with ReturnValues ALL_OLD (the old image) and PutItem's new image is its own Item when dynalite stores
+// it as sent; UpdateItem is sent with ALL_NEW and only its old image is read first. BatchWriteItem reads all
+// old images with one BatchGetItem. The caller still gets exactly the answer it asked for: Attributes it did
+// not ask for are taken out again. Anything else falls back to consistent reads before and after the write.
 
 const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
 const TABLE_OPERATIONS = new Set(['CreateTable', 'DeleteTable', 'UpdateTable']);
@@ -19,10 +35,17 @@ const UNSUPPORTED_OPERATIONS: Record<string, string> = {
   BatchExecuteStatement: 'PartiQL',
   ExecuteTransaction: 'PartiQL',
 };
+/** BatchGetItem takes at most 100 keys per call. */
+const BATCH_GET_LIMIT = 100;
+
+/** Where the tap's change records go (the change feed, or the thread that runs it); awaited before answering. */
+export interface ChangeSink {
+  publish(records: readonly DynamoDBRecord[]): void | Promise<void>;
+}
 
 export interface StreamTapOptions {
   wire: DynaliteWire;
-  feed: ChangeFeedController;
+  feed: ChangeSink;
   region: string;
 }
 
@@ -36,10 +59,32 @@ interface WriteTarget {
   table: TableInfo;
   key: Item;
   lockKey: string;
+  /** The Item of a put (PutItem, PutRequest); undefined for updates and deletes. */
+  putItem: unknown;
+}
+
+interface ImagePair {
+  oldImage: Item | undefined;
+  newImage: Item | undefined;
+}
+
+/** What dynalite answered, and how to get the images of what it committed (absent when nothing was). */
+interface ForwardedWrite {
+  upstream: UpstreamResponse;
+  images?: () => Promise<ImagePair[]>;
 }
 
 interface TableDescriptionWire {
   Table?: { KeySchema: { AttributeName: string }[]; CreationDateTime: number };
+}
+
+interface BatchGetItemWire {
+  Responses?: Record<string, Item[]>;
+  UnprocessedKeys?: Record<string, { Keys: Item[]; ConsistentRead?: boolean }>;
+}
+
+class ReadBeforeWriteFailed extends Error {
+  override readonly name = 'ReadBeforeWriteFailed';
 }
 
 export function createStreamTap({ wire, feed, region }: StreamTapOptions): RequestListener {
@@ -78,12 +123,17 @@ export function createStreamTap({ wire, feed, region }: StreamTapOptions): Reque
     const written = writtenItems(operation, input);
     if (!written) return undefined;
     const targets: WriteTarget[] = [];
-    for (const { tableName, item } of written) {
+    for (const { tableName, item, put } of written) {
       const table = await tableInfo(tableName);
       const key = table && pickKey(item, table.keyNames);
       if (!table || !key) return undefined; // dynalite will reject the request itself
-      const lockKey = `${tableName}\n${JSON.stringify(table.keyNames.map((name) => key[name]))}`;
-      targets.push({ tableName, table, key, lockKey });
+      targets.push({
+        tableName,
+        table,
+        key,
+        lockKey: lockKeyOf(tableName, table, key),
+        putItem: put ? item : undefined,
+      });
     }
     return targets;
   }
@@ -98,30 +148,142 @@ export function createStreamTap({ wire, feed, region }: StreamTapOptions): Reque
     return output.Item;
   }
 
+  /** Consistent reads of many items: BatchGetItem, matched back to the targets by key. */
+  async function readItems(targets: readonly WriteTarget[]): Promise<(Item | undefined)[]> {
+    // Answers are matched by their key's JSON, which equals the request's only when dynalite stores it as sent.
+    if (targets.length === 1 || !targets.every((target) => isStoredForm(target.key))) {
+      return Promise.all(targets.map(readItem));
+    }
+    const unique = [...new Map(targets.map((target) => [target.lockKey, target])).values()];
+    const tablesByName = new Map(unique.map((target) => [target.tableName, target.table]));
+    const found = new Map<string, Item>();
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      let requestItems: BatchGetItemWire['UnprocessedKeys'] = {};
+      for (const target of unique.slice(start, start + BATCH_GET_LIMIT)) {
+        requestItems[target.tableName] ??= { Keys: [], ConsistentRead: true };
+        requestItems[target.tableName]?.Keys.push(target.key);
+      }
+      while (requestItems && Object.keys(requestItems).length > 0) {
+        const answer: { status: number; output: BatchGetItemWire } = await wire.call('BatchGetItem', {
+          RequestItems: requestItems,
+        });
+        if (answer.status !== 200) throw new Error(`BatchGetItem answered ${answer.status}`);
+        for (const [tableName, items] of Object.entries(answer.output.Responses ?? {})) {
+          const table = tablesByName.get(tableName);
+          for (const item of items) {
+            const key = table && pickKey(item, table.keyNames);
+            if (table && key) found.set(lockKeyOf(tableName, table, key), item);
+          }
+        }
+        requestItems = answer.output.UnprocessedKeys;
+      }
+    }
+    return targets.map((target) => found.get(target.lockKey));
+  }
+
+  async function writeSingle(
+    request: IncomingMessage,
+    body: Buffer,
+    input: Record<string, unknown>,
+    operation: string,
+    target: WriteTarget,
+  ): Promise<ForwardedWrite> {
+    const plan = singleWritePlan(operation, input.ReturnValues);
+    const before =
+      plan.oldImage === 'read'
+        ? await readItem(target).then(
+            (item) => ({ item }),
+            () => undefined,
+          )
+        : undefined;
+    const sent = plan.forceReturnValues
+      ? Buffer.from(JSON.stringify({ ...input, ReturnValues: plan.forceReturnValues }))
+      : body;
+    const upstream = await forward(request, sent);
+    if (upstream.status !== 200) return { upstream }; // failed or conditional check failed: nothing changed
+    const usesAnswer = plan.oldImage === 'response' || plan.newImage === 'response';
+    const output = usesAnswer ? parseJson(upstream.body) : undefined;
+    const attributes =
+      isObject(output) && isObject(output.Attributes) ? (output.Attributes as Item) : undefined;
+    return {
+      upstream: plan.forceReturnValues && attributes ? withoutAttributes(upstream, output) : upstream,
+      images: async () => {
+        // A key the read rejected (wrong type, say) makes dynalite reject the write too, with its own error.
+        if (plan.oldImage === 'read' && !before) throw new ReadBeforeWriteFailed();
+        if (usesAnswer && !isObject(output)) throw new Error(`${operation} answered with no JSON object`);
+        const oldImage = plan.oldImage === 'response' ? attributes : before?.item;
+        let newImage: Item | undefined;
+        if (plan.newImage === 'response' && attributes) newImage = attributes;
+        else if (plan.newImage === 'request' && isStoredForm(target.putItem)) newImage = target.putItem;
+        else if (plan.newImage !== 'none') newImage = await readItem(target);
+        return [{ oldImage, newImage }];
+      },
+    };
+  }
+
+  async function writeBatch(
+    request: IncomingMessage,
+    body: Buffer,
+    targets: readonly WriteTarget[],
+  ): Promise<ForwardedWrite> {
+    const before = await readItems(targets).catch(() => undefined);
+    const upstream = await forward(request, body);
+    if (upstream.status !== 200) return { upstream };
+    return {
+      upstream,
+      images: async () => {
+        if (!before) throw new ReadBeforeWriteFailed();
+        // dynalite writes every item or fails the call, but a real UnprocessedItems entry was not written.
+        const unprocessed = await unprocessedLockKeys(parseJson(upstream.body));
+        const rereads = targets.filter(
+          (target) =>
+            !unprocessed.has(target.lockKey) && target.putItem !== undefined && !isStoredForm(target.putItem),
+        );
+        const rereadItems = rereads.length > 0 ? await readItems(rereads) : [];
+        const reread = new Map(rereads.map((target, index) => [target, rereadItems[index]]));
+        return targets.map((target, index) => {
+          const oldImage = before[index];
+          if (unprocessed.has(target.lockKey)) return { oldImage, newImage: oldImage };
+          if (target.putItem === undefined) return { oldImage, newImage: undefined };
+          const newImage = reread.has(target) ? reread.get(target) : (target.putItem as Item);
+          return { oldImage, newImage };
+        });
+      },
+    };
+  }
+
+  async function unprocessedLockKeys(output: unknown): Promise<Set<string>> {
+    const keys = new Set<string>();
+    if (!isObject(output) || !isObject(output.UnprocessedItems)) return keys;
+    const unprocessed = writtenItems('BatchWriteItem', { RequestItems: output.UnprocessedItems }) ?? [];
+    for (const { tableName, item } of unprocessed) {
+      const table = await tableInfo(tableName);
+      const key = table && pickKey(item, table.keyNames);
+      if (table && key) keys.add(lockKeyOf(tableName, table, key));
+    }
+    return keys;
+  }
+
   async function forwardWrite(
     request: IncomingMessage,
     body: Buffer,
     operation: string,
   ): Promise<UpstreamResponse> {
-    const targets = await writeTargets(operation, parseJson(body));
-    if (!targets) return forward(request, body);
+    const input = parseJson(body);
+    const targets = await writeTargets(operation, input);
+    if (!targets || !isObject(input)) return forward(request, body);
     const release = await locks.acquireAll(targets.map((target) => target.lockKey));
     try {
-      const before = await Promise.all(targets.map(readItem)).catch(() => undefined);
-      const upstream = await forward(request, body);
-      if (upstream.status !== 200) return upstream; // failed or conditional check failed: nothing changed
+      const written =
+        operation === 'BatchWriteItem'
+          ? await writeBatch(request, body, targets)
+          : await writeSingle(request, body, input, operation, targets[0] as WriteTarget);
+      if (!written.images) return written.upstream;
       try {
-        // A key the read rejected (wrong type, say) makes dynalite reject the write too, with its own error.
-        if (!before) throw new Error('the item could not be read before the write');
-        const after = await Promise.all(targets.map(readItem));
-        feed.publish(
+        const images = await written.images();
+        await feed.publish(
           targets.flatMap((target, index) => {
-            const change = {
-              tableName: target.tableName,
-              keys: target.key,
-              oldImage: before[index],
-              newImage: after[index],
-            };
+            const change = { tableName: target.tableName, keys: target.key, ...(images[index] as ImagePair) };
             return records.toRecord(change, target.table.streamArn) ?? [];
           }),
         );
@@ -131,7 +293,7 @@ export function createStreamTap({ wire, feed, region }: StreamTapOptions): Reque
           `[stream-tap] ${operation} committed but its change could not be captured: ${errorName(error)}`,
         );
       }
-      return upstream;
+      return written.upstream;
     } finally {
       release();
     }
@@ -172,67 +334,12 @@ export function createStreamTap({ wire, feed, region }: StreamTapOptions): Reque
   };
 }
 
-/** Table and item (or key) of each write in a request; undefined when the request is malformed. */
-function writtenItems(operation: string, input: unknown): { tableName: string; item: unknown }[] | undefined {
-  if (!isObject(input)) return undefined;
-  const tableName = tableNameIn(input);
-  switch (operation) {
-    case 'PutItem':
-      return tableName ? [{ tableName, item: input.Item }] : undefined;
-    case 'UpdateItem':
-    case 'DeleteItem':
-      return tableName ? [{ tableName, item: input.Key }] : undefined;
-    case 'BatchWriteItem': {
-      if (!isObject(input.RequestItems)) return undefined;
-      const written: { tableName: string; item: unknown }[] = [];
-      for (const [batchTable, requests] of Object.entries(input.RequestItems)) {
-        if (!Array.isArray(requests)) return undefined;
-        for (const request of requests) {
-          if (!isObject(request)) return undefined;
-          const item = isObject(request.PutRequest)
-            ? request.PutRequest.Item
-            : isObject(request.DeleteRequest)
-              ? request.DeleteRequest.Key
-              : undefined;
-          written.push({ tableName: batchTable, item });
-        }
-      }
-      return written;
-    }
-    default:
-      return undefined;
-  }
-}
-
-function pickKey(item: unknown, keyNames: readonly string[]): Item | undefined {
-  if (!isObject(item)) return undefined;
-  const key: Item = {};
-  for (const name of keyNames) {
-    const value = item[name];
-    if (!isObject(value)) return undefined;
-    key[name] = value as Item[string];
-  }
-  return key;
-}
-
-function tableNameIn(input: unknown): string | undefined {
-  return isObject(input) && typeof input.TableName === 'string' ? input.TableName : undefined;
+function lockKeyOf(tableName: string, table: TableInfo, key: Item): string {
+  return `${tableName}\n${JSON.stringify(table.keyNames.map((name) => key[name]))}`;
 }
 
 function operationOf(target: string | string[] | undefined): string {
   return typeof target === 'string' ? (target.split('.')[1] ?? '') : '';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {

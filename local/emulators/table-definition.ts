@@ -1,7 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
-// The hub's single table, described once. The local hub creates it from here (ensureTable),
-// the store code reads the key and index names from here, and the CDK construct mirrors it.
+// The hub's tables, described once: the record table and the idempotency table. The local hub creates
+// them from here (ensureTable) and the CDK constructs mirror them.
 
 export interface KeyAttribute {
   readonly name: string;
@@ -18,11 +18,13 @@ export interface GlobalIndexDefinition {
 export interface TableDefinition {
   readonly tableName: string;
   readonly partitionKey: KeyAttribute;
-  readonly sortKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
   readonly globalSecondaryIndexes: readonly GlobalIndexDefinition[];
   readonly billingMode: 'PAY_PER_REQUEST';
-  /** What the stream carries; the local hub's stream tap always delivers both images. */
-  readonly streamViewType: 'NEW_AND_OLD_IMAGES';
+  /** What the stream carries; the local hub's stream tap always delivers both images. No stream when omitted. */
+  readonly streamViewType?: 'NEW_AND_OLD_IMAGES';
+  /** Epoch-seconds attribute DynamoDB's TTL deletes by (in AWS; dynalite has no TTL). */
+  readonly timeToLiveAttribute?: string;
 }
 
 export const GSI1 = 'gsi1';
@@ -43,11 +45,23 @@ export const RECORDS_TABLE: TableDefinition = {
   streamViewType: 'NEW_AND_OLD_IMAGES',
 };
 
+/**
+ * Powertools idempotency records (functions/shared/idempotency.ts): one item per submitter + Idempotency-Key.
+ * Without TTL locally, an expired item stays until the next request with its key overwrites it.
+ */
+export const IDEMPOTENCY_TABLE: TableDefinition = {
+  tableName: 'idempotency',
+  partitionKey: { name: 'id', type: 'S' },
+  globalSecondaryIndexes: [],
+  billingMode: 'PAY_PER_REQUEST',
+  timeToLiveAttribute: 'expiration',
+};
+
 /** The CreateTable request for a definition (DynamoDB's wire shape). */
 export function toCreateTableInput(definition: TableDefinition): CreateTableCommandInput {
   const keyAttributes = [
     definition.partitionKey,
-    definition.sortKey,
+    ...(definition.sortKey ? [definition.sortKey] : []),
     ...definition.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
   ];
   const attributeTypes = new Map(keyAttributes.map((attribute) => [attribute.name, attribute.type]));
@@ -60,16 +74,20 @@ export function toCreateTableInput(definition: TableDefinition): CreateTableComm
     })),
     KeySchema: [
       { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
-      { AttributeName: definition.sortKey.name, KeyType: 'RANGE' },
+      ...(definition.sortKey ? [{ AttributeName: definition.sortKey.name, KeyType: 'RANGE' as const }] : []),
     ],
-    GlobalSecondaryIndexes: definition.globalSecondaryIndexes.map((index) => ({
-      IndexName: index.indexName,
-      KeySchema: [
-        { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: index.projection },
-    })),
-    StreamSpecification: { StreamEnabled: true, StreamViewType: definition.streamViewType },
+    ...(definition.globalSecondaryIndexes.length > 0 && {
+      GlobalSecondaryIndexes: definition.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: index.projection },
+      })),
+    }),
+    ...(definition.streamViewType && {
+      StreamSpecification: { StreamEnabled: true, StreamViewType: definition.streamViewType },
+    }),
   };
 }

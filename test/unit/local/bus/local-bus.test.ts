@@ -180,6 +180,47 @@ describe('putEvents', () => {
   });
 });
 
+describe('delivery', () => {
+  it('hands every entry of a call to its targets at once, in entry order, and resolves after all are done', async () => {
+    // Prepare: a target that holds each message until released
+    const started: string[] = [];
+    const releases: (() => void)[] = [];
+    const bus = busWith([
+      {
+        name: 'held',
+        eventPattern: { source: [SOURCE] },
+        target: (message) => {
+          started.push(JSON.parse(message).id);
+          return new Promise<void>((resolve) => releases.push(resolve));
+        },
+      },
+    ]);
+    let resolved = false;
+
+    // Act
+    const call = bus.putEvents([entryOf(), entryOf(), entryOf()]).then((result) => {
+      resolved = true;
+      return result;
+    });
+    const startedBeforeRelease = [...started];
+    releases.slice(0, 2).forEach((release) => {
+      release();
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const resolvedWithOneHeld = resolved;
+    releases[2]?.();
+
+    // Assess
+    expect(startedBeforeRelease).toEqual(['event-1', 'event-2', 'event-3']);
+    expect(resolvedWithOneHeld).toBe(false);
+    expect((await call).Entries).toEqual([
+      { EventId: 'event-1' },
+      { EventId: 'event-2' },
+      { EventId: 'event-3' },
+    ]);
+  });
+});
+
 describe('delivery failures', () => {
   it('never let a failing target block the others, and reach onTargetError', async () => {
     // Prepare
