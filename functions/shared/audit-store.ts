@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from './document-client.ts';
 
 /*
  * The look-up audit trail (PIPL: record who received what), in the shared table:
@@ -49,7 +50,7 @@ export class AuditStore {
   readonly #table: string;
 
   constructor(client: DynamoDBClient, tableName: string) {
-    this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#doc = documentClient(client);
     this.#table = tableName;
   }
 

@@ -1,15 +1,10 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EligibilityResult } from '#derive/eligibility.ts';
 import type { PointsScore } from '#derive/points.ts';
 import type { PersonProfile } from '#derive/profile.ts';
 import type { DerivedEventEntry } from '#events/derived.ts';
+import { documentClient, putIfVersion } from './document-client.ts';
 
 /*
  * Derived views in the shared table (README "Shared store"):
@@ -61,7 +56,7 @@ export class ProfileStore {
   readonly #table: string;
 
   constructor(client: DynamoDBClient, tableName: string) {
-    this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#doc = documentClient(client);
     this.#table = tableName;
   }
 
@@ -78,19 +73,8 @@ export class ProfileStore {
 
   /** Writes the item only if the stored version is still `expectedVersion` (0: no item yet). */
   async put(item: ProfileItem, expectedVersion: number): Promise<void> {
-    const condition =
-      expectedVersion === 0
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : {
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          };
-    try {
-      await this.#doc.send(new PutCommand({ TableName: this.#table, Item: item, ...condition }));
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw new ProfileConflictError(item.personKey, { cause: error });
-      throw error;
+    if (!(await putIfVersion(this.#doc, this.#table, { ...item }, expectedVersion))) {
+      throw new ProfileConflictError(item.personKey);
     }
   }
 

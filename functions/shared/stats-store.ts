@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Contribution,
   contributionDelta,
@@ -8,6 +8,7 @@ import {
   splitCounterId,
   statsContribution,
 } from '../../derive/stats.ts';
+import { documentClient } from './document-client.ts';
 
 /*
  * Survey statistics in the shared table, kept by atomic counters (never a scan):
@@ -141,7 +142,7 @@ export class StatsStore {
   readonly #busyDelays: readonly number[];
 
   constructor(client: DynamoDBClient, tableName: string, options: StatsStoreOptions = {}) {
-    this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#doc = documentClient(client);
     this.#table = tableName;
     this.#leaseMs = options.leaseMs ?? 900_000;
     this.#now = options.now ?? Date.now;

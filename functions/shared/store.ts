@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   BatchWriteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { documentClient, putIfVersion } from './document-client.ts';
 import { type HistoryItem, personGsiPk, RECORD_SK, type RecordItem, recordPk } from './store-items.ts';
 
 /** A write lost the race against another writer: re-read and decide again. */
@@ -36,7 +37,7 @@ export class RecordStore {
   readonly #table: string;
 
   constructor(client: DynamoDBClient, tableName: string) {
-    this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#doc = documentClient(client);
     this.#table = tableName;
   }
 
@@ -75,19 +76,8 @@ export class RecordStore {
    * the single conditional write is the commit point, so concurrent writers never lose an update.
    */
   async putRecord(item: RecordItem, expectedVersion: number): Promise<void> {
-    const condition =
-      expectedVersion === 0
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : {
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          };
-    try {
-      await this.#doc.send(new PutCommand({ TableName: this.#table, Item: item, ...condition }));
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw new VersionConflictError(item.recordId, { cause: error });
-      throw error;
+    if (!(await putIfVersion(this.#doc, this.#table, { ...item }, expectedVersion))) {
+      throw new VersionConflictError(item.recordId);
     }
   }
 

@@ -1,0 +1,33 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+
+/** The document client every store uses: plain JS values in and out, absent optional fields left out. */
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/**
+ * Puts `item` only if the stored item's `version` is still `expectedVersion` (0: no item yet): the optimistic
+ * lock of every versioned item. Returns false when another writer got there first.
+ */
+export async function putIfVersion(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  item: Record<string, unknown>,
+  expectedVersion: number,
+): Promise<boolean> {
+  const condition =
+    expectedVersion === 0
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : {
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        };
+  try {
+    await doc.send(new PutCommand({ TableName: tableName, Item: item, ...condition }));
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
