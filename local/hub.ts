@@ -97,7 +97,8 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   );
   const queueOfRule = new Map(rules.map(({ rule, queue }) => [rule.ruleName, queue]));
   // The derived services: an internal bus rule to the derive handler, the query routes, the daily timer.
-  let derivedBusClient: EventBridgeClient | undefined;
+  // The EventBridge client of the publisher and the derive handler; the bus endpoint needs the derive rules first.
+  let busClient: EventBridgeClient | undefined;
   const derived = await createLocalDerivedServices({
     dynamoDb,
     sqs: sqsClient,
@@ -105,8 +106,8 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     tableName: RECORDS_TABLE.tableName,
     personKeySecret: secrets.personKeySecret,
     eventBridge: () => {
-      if (!derivedBusClient) throw new Error('the local bus endpoint is not up yet');
-      return derivedBusClient;
+      if (!busClient) throw new Error('the local bus endpoint is not up yet');
+      return busClient;
     },
     eventBusName: EVENT_BUS_NAME,
     settle: () => dynamo.changes.drain(),
@@ -139,7 +140,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     },
   });
   const eventBridge = await startEventBridgeEndpoint(bus);
-  derivedBusClient = new EventBridgeClient({
+  busClient = new EventBridgeClient({
     endpoint: eventBridge.endpoint,
     region,
     credentials: LOCAL_CREDENTIALS,
@@ -152,15 +153,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     idempotencyStore: idempotencyPersistence(dynamoDb, IDEMPOTENCY_TABLE.tableName),
     lateReports: derived.lateReports,
   });
-  const publish = createPublishHandler({
-    store,
-    eventBridge: new EventBridgeClient({
-      endpoint: eventBridge.endpoint,
-      region,
-      credentials: LOCAL_CREDENTIALS,
-    }),
-    eventBusName: EVENT_BUS_NAME,
-  });
+  const publish = createPublishHandler({ store, eventBridge: busClient, eventBusName: EVENT_BUS_NAME });
   const unsubscribe = dynamo.changes.subscribe(
     (records) => publish(toStreamEvent(records), lambdaContext('publish')),
     {
@@ -261,7 +254,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
       await settle();
       unsubscribe();
       stopDailyEvaluation();
-      derivedBusClient?.destroy();
+      busClient.destroy();
       await closeServer(eventBridge.server);
       dynamoDb.destroy();
       sqsClient.destroy();
