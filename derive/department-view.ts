@@ -4,7 +4,7 @@ import { type Department, subscriptionFor } from '../events/subscriptions.ts';
 import type { ConditionName, EligibilityResult } from './eligibility.ts';
 import type { PointsScore } from './points.ts';
 import type { PointsIndicator } from './points-config.ts';
-import type { PersonProfile, ProfilePerson } from './profile.ts';
+import { PERSON_FIELDS, type PersonProfile, type ProfilePerson } from './profile.ts';
 
 /** The lists of a profile, each fed by one record kind. */
 export const PROFILE_LISTS = {
@@ -85,16 +85,8 @@ const SUBJECT_OF: Readonly<Record<string, string>> = {
 
 export type PersonField = keyof ProfilePerson | 'idNumber';
 
-const PERSON_FIELDS: readonly PersonField[] = [
-  'idNumber',
-  'name',
-  'gender',
-  'birthDate',
-  'ethnicity',
-  'phone',
-  'hukouDivisionCode',
-  'educationLevel',
-];
+/** What a department may see of a person: the profile's person fields, and the ID number it is keyed by. */
+const VISIBLE_PERSON_FIELDS: readonly PersonField[] = ['idNumber', ...PERSON_FIELDS];
 
 /** What one department may see of a profile: person fields, and per list the fields (recordId included). */
 export interface ProfileFieldSet {
@@ -116,7 +108,8 @@ export function profileFieldsFor(department: Department): ProfileFieldSet {
     const received = new Set(paths);
     const subject = SUBJECT_OF[kind];
     if (subject !== undefined) {
-      for (const field of PERSON_FIELDS) if (received.has(`record.${subject}.${field}`)) person.add(field);
+      for (const field of VISIBLE_PERSON_FIELDS)
+        if (received.has(`record.${subject}.${field}`)) person.add(field);
     }
     const list = (Object.keys(PROFILE_LISTS) as ProfileList[]).find((l) => PROFILE_LISTS[l] === kind);
     if (list === undefined) continue;

@@ -183,7 +183,8 @@ function moreRecentFirst(a: PersonCandidate, b: PersonCandidate): number {
   return -byRecordId(a, b);
 }
 
-const PERSON_FIELDS = [
+/** The person fields a profile keeps (the clear ID number is never one of them). */
+export const PERSON_FIELDS = [
   'name',
   'gender',
   'birthDate',
