@@ -211,16 +211,11 @@ function mergePerson(sources: readonly ProfileSource[]): ProfilePerson {
   return person;
 }
 
-/**
- * Merges all of a person's current records into one view. Deterministic: inputs are deduplicated (latest
- * version per recordId) and sorted, so any order and any replay of the same records give the same profile.
- * Rental properties are ignored (they have no subject person).
- */
-export function buildPersonProfile(personKey: string, records: readonly ProfileSource[]): PersonProfile {
-  const sources = latestVersions(records);
-  const profile: PersonProfile = {
+/** A profile with no records yet: the person's known fields and empty lists. */
+export function emptyProfile(personKey: string, person: ProfilePerson): PersonProfile {
+  return {
     personKey,
-    person: mergePerson(sources),
+    person,
     residences: [],
     tenancies: [],
     employments: [],
@@ -230,6 +225,16 @@ export function buildPersonProfile(personKey: string, records: readonly ProfileS
     departures: [],
     sources: {},
   };
+}
+
+/**
+ * Merges all of a person's current records into one view. Deterministic: inputs are deduplicated (latest
+ * version per recordId) and sorted, so any order and any replay of the same records give the same profile.
+ * Rental properties are ignored (they have no subject person).
+ */
+export function buildPersonProfile(personKey: string, records: readonly ProfileSource[]): PersonProfile {
+  const sources = latestVersions(records);
+  const profile = emptyProfile(personKey, mergePerson(sources));
   for (const source of sources) {
     const { recordId } = source;
     switch (source.kind) {

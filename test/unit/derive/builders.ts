@@ -8,23 +8,12 @@ import type {
   ProfileSchooling,
   ProfileTenancy,
 } from '../../../derive/profile.ts';
+import { emptyProfile as emptyPersonProfile } from '../../../derive/profile.ts';
 
 export const EMPLOYER = { creditCode: '91330106MA2711111A', name: '杭州某某科技有限公司' };
 
 export function emptyProfile(overrides: Partial<PersonProfile> = {}): PersonProfile {
-  return {
-    personKey: 'pk-1',
-    person: { name: '张三' },
-    residences: [],
-    tenancies: [],
-    employments: [],
-    insurances: [],
-    schooling: [],
-    businessLicenses: [],
-    departures: [],
-    sources: {},
-    ...overrides,
-  };
+  return { ...emptyPersonProfile('pk-1', { name: '张三' }), ...overrides };
 }
 
 export const residence = (
