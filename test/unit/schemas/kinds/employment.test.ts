@@ -3,6 +3,7 @@ import { describeRecord } from '../../../../schemas/index.ts';
 import {
   errorsOf,
   itBehavesLikeARecordKind,
+  itRequiresEach,
   loadRecordFixture,
   normalised,
   REMOVE,
@@ -17,18 +18,14 @@ describe('employment', () => {
   useFixedClock();
   itBehavesLikeARecordKind(KIND);
 
-  it.each([
+  itRequiresEach(KIND, canonical, [
     'person',
     'employer.creditCode',
     'employer.name',
     'employer.divisionCode',
     'contractType',
     'startsOn',
-  ])('requires %s', (path) => {
-    expect(errorsOf(KIND, withChanges(canonical, { [path]: REMOVE }))).toStrictEqual([
-      { path, code: 'REQUIRED' },
-    ]);
-  });
+  ]);
 
   it.each([
     ['employer.creditCode', '91330106MA2711111B', 'CREDIT_CODE_CHECKSUM'],

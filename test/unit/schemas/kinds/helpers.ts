@@ -78,6 +78,26 @@ export function withChanges(data: Data, changes: Record<string, unknown>): Data 
   return copy;
 }
 
+/** One test per path: removing that field from the canonical record fails with exactly REQUIRED there. */
+export function itRequiresEach(kind: RecordKind, canonical: Data, paths: readonly string[]): void {
+  it.each(paths)('requires %s', (path) => {
+    expect(errorsOf(kind, withChanges(canonical, { [path]: REMOVE }))).toStrictEqual([
+      { path, code: 'REQUIRED' },
+    ]);
+  });
+}
+
+/** One test per case: setting the field to the value fails with exactly that code at that path. */
+export function itRejectsEach(
+  kind: RecordKind,
+  canonical: Data,
+  cases: readonly (readonly [path: string, value: unknown, code: ErrorCode])[],
+): void {
+  it.each(cases)('rejects %s = %j with %s', (path, value, code) => {
+    expect(errorsOf(kind, withChanges(canonical, { [path]: value }))).toStrictEqual([{ path, code }]);
+  });
+}
+
 /** The tests every kind shares: fixtures, idempotence, stable JSON, unknown fields, JSON Schema. */
 export function itBehavesLikeARecordKind(kind: RecordKind): void {
   it('normalises the canonical fixture to itself', () => {

@@ -3,6 +3,8 @@ import { describeRecord } from '../../../../schemas/index.ts';
 import {
   errorsOf,
   itBehavesLikeARecordKind,
+  itRejectsEach,
+  itRequiresEach,
   loadRecordFixture,
   normalised,
   REMOVE,
@@ -17,24 +19,18 @@ describe('social-insurance', () => {
   useFixedClock();
   itBehavesLikeARecordKind(KIND);
 
-  it.each(['person', 'insuranceType', 'divisionCode', 'startedOn'])('requires %s', (path) => {
-    expect(errorsOf(KIND, withChanges(canonical, { [path]: REMOVE }))).toStrictEqual([
-      { path, code: 'REQUIRED' },
-    ]);
-  });
+  itRequiresEach(KIND, canonical, ['person', 'insuranceType', 'divisionCode', 'startedOn']);
 
   it('does not require an employer (self-employed and flexible workers insure themselves)', () => {
     expect(normalised(KIND, withChanges(canonical, { employer: REMOVE }))).not.toHaveProperty('employer');
   });
 
-  it.each([
+  itRejectsEach(KIND, canonical, [
     ['insuranceType', '住房公积金', 'ENUM_UNKNOWN'],
     ['startedOn', '2024-06-02', 'DATE_IN_FUTURE'],
     ['stoppedOn', '2016-08-31', 'DATE_RANGE'],
     ['employer.creditCode', 'I1330106MA2711111A', 'CREDIT_CODE_FORMAT'],
-  ] as const)('rejects %s = %j with %s', (path, value, code) => {
-    expect(errorsOf(KIND, withChanges(canonical, { [path]: value }))).toStrictEqual([{ path, code }]);
-  });
+  ] as const);
 
   it('reports all errors of a record with several at once', () => {
     const data = withChanges(canonical, {

@@ -3,6 +3,7 @@ import { describeRecord } from '../../../../schemas/index.ts';
 import {
   errorsOf,
   itBehavesLikeARecordKind,
+  itRequiresEach,
   loadRecordFixture,
   normalised,
   REMOVE,
@@ -17,14 +18,14 @@ describe('tenancy', () => {
   useFixedClock();
   itBehavesLikeARecordKind(KIND);
 
-  it.each(['tenant', 'landlord', 'landlord.name', 'property', 'property.divisionCode', 'startsOn'])(
-    'requires %s',
-    (path) => {
-      expect(errorsOf(KIND, withChanges(canonical, { [path]: REMOVE }))).toStrictEqual([
-        { path, code: 'REQUIRED' },
-      ]);
-    },
-  );
+  itRequiresEach(KIND, canonical, [
+    'tenant',
+    'landlord',
+    'landlord.name',
+    'property',
+    'property.divisionCode',
+    'startsOn',
+  ]);
 
   it('lets the planned end and the start lie ahead, but not the actual end', () => {
     const planned = withChanges(canonical, { startsOn: '2024-07-01', endsOn: '2025-06-30' });
