@@ -19,7 +19,7 @@ export const DERIVED_DETAIL_TYPES = {
 
 export type DerivedDetailType = (typeof DERIVED_DETAIL_TYPES)[keyof typeof DERIVED_DETAIL_TYPES];
 
-/** The permit conditions (居住证暂行条例 art. 2), as derive/eligibility.ts names them. */
+/** The permit conditions (居住证暂行条例 art. 2), as domain/eligibility.ts names them. */
 export const ELIGIBILITY_CONDITIONS = [
   'residence6Months',
   'awayFromHukou',
@@ -28,7 +28,7 @@ export const ELIGIBILITY_CONDITIONS = [
   'schooling',
 ] as const;
 
-/** The lists of a person profile (derive/profile.ts), named in `changedSections`. */
+/** The lists of a person profile (domain/profile.ts), named in `changedSections`. */
 export const PROFILE_SECTIONS = [
   'person',
   'residences',

@@ -24,7 +24,7 @@ export const personKeySchema = z
 /** 6-digit county-level division code (GB/T 2260), the routing key of the content filters. */
 export const divisionCodeSchema = z.string().regex(/^\d{6}$/, 'divisionCode must be 6 digits');
 
-/** `<kind>:` + 22 base64url characters (functions/shared/record-id.ts). */
+/** `<kind>:` + 22 base64url characters (domain/record-id.ts). */
 export const recordIdSchema = z
   .string()
   .regex(/^[a-z-]+:[A-Za-z0-9_-]{22}$/, 'recordId must be <kind>:<22 base64url>');

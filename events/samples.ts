@@ -120,7 +120,7 @@ const SUBMITTERS: { [K in EventKind]: { role: string; submitterId: string } } = 
 const VERSION_OF: Record<Change, number> = { created: 1, updated: 2, ended: 3 };
 const END_DATE = '2026-06-30';
 
-/** A sample record id: the kind plus 22 base64url characters, as functions/shared/record-id.ts builds them. */
+/** A sample record id: the kind plus 22 base64url characters, as domain/record-id.ts builds them. */
 export function sampleRecordId(kind: EventKind): string {
   return `${kind}:Q2hhbmdlRXZlbnRzU2FtcG`;
 }

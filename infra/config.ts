@@ -1,4 +1,4 @@
-import type { DerivedOverrides } from '../derive/config.ts';
+import type { DerivedOverrides } from '../domain/config.ts';
 import type { Department } from '../events/index.ts';
 
 /**
@@ -112,7 +112,7 @@ export interface StageConfig {
   readonly alarms?: AlarmSettings;
   /**
    * Overrides of the derived services' rules: eligibility (居住证暂行条例 as the city applies it), late-report
-   * deadlines per kind, migrants per coordinator (derive/config.ts; checked at synth).
+   * deadlines per kind, migrants per coordinator (domain/config.ts; checked at synth).
    * @default - the domain defaults: six months in the city, three days, 800∶1
    */
   readonly derived?: DerivedOverrides;

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { derivedConfigEnvironment } from '../derive/config.ts';
+import { derivedConfigEnvironment } from '../domain/config.ts';
 import type { StageConfig } from './config.ts';
 import type { DepartmentRoute } from './constructs/department-subscriptions.ts';
 import { DepartmentSubscriptions } from './constructs/department-subscriptions.ts';
@@ -12,7 +12,7 @@ import { IdempotencyStore } from './constructs/idempotency-store.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Publisher } from './constructs/publisher.ts';
-import { RecordStore } from './constructs/record-store.ts';
+import { RecordTable } from './constructs/record-table.ts';
 import { departmentRoutes } from './department-routes.ts';
 
 export interface ResidenceDataHubStackProps extends StackProps {
@@ -26,7 +26,7 @@ export interface ResidenceDataHubStackProps extends StackProps {
 
 /** The whole hub in one stack: store → ingest API, stream → publisher → bus → department queues, alarms. */
 export class ResidenceDataHubStack extends Stack {
-  public readonly store: RecordStore;
+  public readonly store: RecordTable;
   public readonly idempotencyStore: IdempotencyStore;
   public readonly ingestApi: IngestApi;
   public readonly bus: HubBus;
@@ -47,7 +47,7 @@ export class ResidenceDataHubStack extends Stack {
       removalPolicy,
     };
 
-    this.store = new RecordStore(this, 'RecordStore', {
+    this.store = new RecordTable(this, 'RecordStore', {
       deletionProtection: config.deletionProtection,
       pointInTimeRecovery: config.pitr,
       removalPolicy,

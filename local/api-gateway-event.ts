@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { HubRequestEvent } from '#functions/shared/submitter.ts';
+import type { HubRequestEvent } from '#functions/http/submitter.ts';
 
 /** Builds the API Gateway HTTP API (payload 2.0) event that API Gateway itself would hand the Lambda. */
 export function apiGatewayEvent(

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ProblemError, problemResponse } from '#functions/shared/problem.ts';
-import type { HubRequestEvent } from '#functions/shared/submitter.ts';
+import { ProblemError, problemResponse } from '#functions/http/problem.ts';
+import type { HubRequestEvent } from '#functions/http/submitter.ts';
 import { apiGatewayEvent } from './api-gateway-event.ts';
 import { lambdaContext } from './lambda-context.ts';
 

@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { addDays, addMonths, chinaDateOf } from '#derive/dates.ts';
+import { addDays, addMonths, chinaDateOf } from '#domain/dates.ts';
 import { maskIdNumber, maskPhone } from '#schemas/errors.ts';
 import { EVALUATE_ROUTE_PATH } from './derived-services.ts';
 import type { HubEndpoints } from './hub-state.ts';

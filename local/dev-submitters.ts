@@ -1,4 +1,4 @@
-import type { SubmitterRole } from '#functions/shared/permissions.ts';
+import type { SubmitterRole } from '#domain/permissions.ts';
 import { issueToken, type SigningKey, type SubmitterClaims } from './local-jwt.ts';
 
 /** The sample resident's own ID number (DOMAIN.md's example person), carried in their token's `id_number`. */

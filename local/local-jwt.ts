@@ -23,13 +23,13 @@ const ALGORITHM = 'ES256';
 /** The private signing key as a JWK (with `kid`), as it is kept in the hub's secrets. */
 export type SigningKey = JWK;
 
-/** The claims of a submitter token (functions/shared/submitter.ts SUBMITTER_CLAIMS reads them). */
+/** The claims of a submitter token (functions/http/submitter.ts SUBMITTER_CLAIMS reads them). */
 export interface SubmitterClaims {
   sub: string;
   role: string;
   submitter_id?: string;
   id_number?: string;
-  /** A department caller's department (functions/shared/department-claims.ts). */
+  /** A department caller's department (functions/http/department-claims.ts). */
   department?: string;
   /** A department caller's audit right: true (own department) or 'all'. */
   audit?: boolean | 'all';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isSubmitterRole, SUBMITTER_ROLES } from '#domain/permissions.ts';
 import { DEPARTMENTS } from '#events/subscriptions.ts';
-import { isSubmitterRole, SUBMITTER_ROLES } from '#functions/shared/permissions.ts';
 import { idNumber } from '#schemas/values/id-number.ts';
 import { claimsOf } from './dev-submitters.ts';
 import { readSigningKey } from './hub-state.ts';

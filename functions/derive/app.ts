@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { chinaDateOf } from '#derive/dates.ts';
+import { chinaDateOf } from '#domain/dates.ts';
 import { SOURCE } from '#events/catalogue.ts';
 import { personKeySchema, recordIdSchema } from '#events/payload.ts';
-import { logger } from '../shared/powertools.ts';
+import { logger } from '../runtime/logger.ts';
 import { type DeriveDeps, type DeriveOutcome, derivePerson } from './derive-person.ts';
 import {
   type EvaluateDeps,

@@ -1,9 +1,9 @@
-import { dynamoDb, eventBridge } from '../shared/clients.ts';
-import { derivedConfigFromEnv } from '../shared/derived-config.ts';
-import { requiredEnv } from '../shared/env.ts';
-import { ProfileStore } from '../shared/profile-store.ts';
-import { StatsStore } from '../shared/stats-store.ts';
-import { RecordStore } from '../shared/store.ts';
+import { ProfileStore } from '../adapters/profile-store.ts';
+import { RecordStore } from '../adapters/record-store.ts';
+import { StatsStore } from '../adapters/stats-store.ts';
+import { dynamoDb, eventBridge } from '../runtime/clients.ts';
+import { derivedConfigFromEnv } from '../runtime/derived-config.ts';
+import { requiredEnv } from '../runtime/env.ts';
 import { createDeriveHandler } from './app.ts';
 
 // Lambda entry point: configuration from the environment, read once at cold start.

@@ -1,6 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { putEventsReliably } from '../shared/bus.ts';
-import type { ProfileItem, ProfileStore } from '../shared/profile-store.ts';
+import { putEventsReliably } from '../adapters/event-bus.ts';
+import type { ProfileItem, ProfileStore } from '../adapters/profile-store.ts';
 
 /** Some derived events could not be put on the bus; the item keeps them and the next run sends them again. */
 export class OutboxNotDeliveredError extends Error {

@@ -3,21 +3,21 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { SubmissionResponse } from '#api/http-api.ts';
 import { toFieldErrors } from '#schemas/errors.ts';
-import type { SubmissionResponse } from '#schemas/http-api.ts';
 import { MAX_SUBMISSION_BYTES, submissionEnvelope } from '#schemas/submission.ts';
-import { createIdempotentRun, idempotencyKeyOf } from '../shared/idempotency.ts';
-import type { LateReportDeps } from '../shared/late-reports.ts';
-import { bodyLimit } from '../shared/middlewares/body-limit.ts';
-import { jsonDepthLimit } from '../shared/middlewares/json-depth-limit.ts';
-import { problemJson } from '../shared/middlewares/problem-json.ts';
-import { type SubmitterContext, submitterContext } from '../shared/middlewares/submitter-context.ts';
-import { logger } from '../shared/powertools.ts';
-import { ProblemError } from '../shared/problem.ts';
-import type { RecordStore } from '../shared/store.ts';
-import type { SubmitterRef } from '../shared/store-items.ts';
-import { submitRecords } from '../shared/submit.ts';
-import type { HubRequestEvent } from '../shared/submitter.ts';
+import { createIdempotentRun, idempotencyKeyOf } from '../adapters/idempotency.ts';
+import type { LateReportDeps } from '../adapters/late-report-counter.ts';
+import type { RecordStore } from '../adapters/record-store.ts';
+import type { SubmitterRef } from '../adapters/store-items.ts';
+import { bodyLimit } from '../http/body-limit.ts';
+import { jsonDepthLimit } from '../http/json-depth-limit.ts';
+import { ProblemError } from '../http/problem.ts';
+import { problemJson } from '../http/problem-json.ts';
+import type { HubRequestEvent } from '../http/submitter.ts';
+import { type SubmitterContext, submitterContext } from '../http/submitter-context.ts';
+import { logger } from '../runtime/logger.ts';
+import { submitRecords } from './submit.ts';
 
 /** Far deeper than any record (about 6 levels), far shallower than what exhausts a parser's stack. */
 const MAX_JSON_DEPTH = 32;
@@ -28,7 +28,7 @@ export interface IngestDeps {
   /** IAM principal ARN → submitter, for callers that sign with SigV4. */
   iamSubmitters?: Record<string, SubmitterRef>;
   /**
-   * Where `Idempotency-Key` requests are tracked (functions/shared/idempotency.ts). Omitted only by tests
+   * Where `Idempotency-Key` requests are tracked (functions/adapters/idempotency.ts). Omitted only by tests
    * that do not exercise idempotency: the header is then validated but not tracked.
    */
   idempotencyStore?: BasePersistenceLayer;

@@ -1,10 +1,10 @@
-import { dynamoDb } from '../shared/clients.ts';
-import { derivedConfigFromEnv } from '../shared/derived-config.ts';
-import { requiredEnv } from '../shared/env.ts';
-import { idempotencyPersistence } from '../shared/idempotency.ts';
-import { LateReportCounter } from '../shared/late-reports.ts';
-import { loadPersonKeySecret } from '../shared/secrets.ts';
-import { RecordStore } from '../shared/store.ts';
+import { idempotencyPersistence } from '../adapters/idempotency.ts';
+import { LateReportCounter } from '../adapters/late-report-counter.ts';
+import { RecordStore } from '../adapters/record-store.ts';
+import { loadPersonKeySecret } from '../adapters/secrets.ts';
+import { dynamoDb } from '../runtime/clients.ts';
+import { derivedConfigFromEnv } from '../runtime/derived-config.ts';
+import { requiredEnv } from '../runtime/env.ts';
 import { createIngestHandler } from './app.ts';
 
 // Lambda entry point: configuration from the environment, read once at cold start.

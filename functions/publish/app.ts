@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../shared/powertools.ts';
-import { type PublishDeps, publishChanges, type StreamBatchResponse } from '../shared/publish-changes.ts';
+import { logger } from '../runtime/logger.ts';
+import { type PublishDeps, publishChanges, type StreamBatchResponse } from './publish-changes.ts';
 
 /** The table's stream → history entries and change events (DESIGN.md §1, §5 Events). */
 export function createPublishHandler(deps: PublishDeps) {

@@ -1,6 +1,6 @@
-import { dynamoDb, eventBridge } from '../shared/clients.ts';
-import { requiredEnv } from '../shared/env.ts';
-import { RecordStore } from '../shared/store.ts';
+import { RecordStore } from '../adapters/record-store.ts';
+import { dynamoDb, eventBridge } from '../runtime/clients.ts';
+import { requiredEnv } from '../runtime/env.ts';
 import { createPublishHandler } from './app.ts';
 
 // Lambda entry point: configuration from the environment, read once at cold start.

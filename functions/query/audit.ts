@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import { auditQuery } from '#api/query-api.ts';
 import type { Department } from '#events/subscriptions.ts';
-import { auditQuery } from '#schemas/query-api.ts';
-import { type AuditPage, type AuditStore, decodeCursor } from '../shared/audit-store.ts';
-import { ProblemError } from '../shared/problem.ts';
-import type { HubRequestEvent, Submitter } from '../shared/submitter.ts';
+import { type AuditPage, type AuditStore, decodeCursor } from '../adapters/audit-store.ts';
+import { ProblemError } from '../http/problem.ts';
+import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
 import { requireDepartment } from './department-caller.ts';
 import { queryParameters } from './request-body.ts';
 
-/** The documented query (schemas/query-api.ts), with the check that a cursor is one this API issued. */
+/** The documented query (api/query-api.ts), with the check that a cursor is one this API issued. */
 export const auditRequest = auditQuery.extend({
   cursor: z
     .string()

@@ -1,7 +1,7 @@
 import type { Department } from '#events/subscriptions.ts';
-import type { AuditRight } from '../shared/department-claims.ts';
-import { ProblemError } from '../shared/problem.ts';
-import type { Submitter } from '../shared/submitter.ts';
+import type { AuditRight } from '../http/department-claims.ts';
+import { ProblemError } from '../http/problem.ts';
+import type { Submitter } from '../http/submitter.ts';
 
 /** A verified caller acting for a department. */
 export interface DepartmentCaller {

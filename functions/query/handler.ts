@@ -1,10 +1,10 @@
-import { AuditStore } from '../shared/audit-store.ts';
-import { dynamoDb } from '../shared/clients.ts';
-import { derivedConfigFromEnv } from '../shared/derived-config.ts';
-import { requiredEnv } from '../shared/env.ts';
-import { ProfileStore } from '../shared/profile-store.ts';
-import { loadPersonKeySecret } from '../shared/secrets.ts';
-import { StatsStore } from '../shared/stats-store.ts';
+import { AuditStore } from '../adapters/audit-store.ts';
+import { ProfileStore } from '../adapters/profile-store.ts';
+import { loadPersonKeySecret } from '../adapters/secrets.ts';
+import { StatsStore } from '../adapters/stats-store.ts';
+import { dynamoDb } from '../runtime/clients.ts';
+import { derivedConfigFromEnv } from '../runtime/derived-config.ts';
+import { requiredEnv } from '../runtime/env.ts';
 import { createQueryHandler } from './app.ts';
 
 // Lambda entry point: configuration from the environment, read once at cold start.

@@ -1,15 +1,15 @@
-import { chinaDateOf } from '#derive/dates.ts';
-import { departmentLookupView, returnedFields } from '#derive/department-view.ts';
-import { evaluateEligibility } from '#derive/eligibility.ts';
-import { scorePoints } from '#derive/points.ts';
-import { pointsTableFor } from '#derive/points-config.ts';
-import { personLookupRequest } from '#schemas/query-api.ts';
-import type { AuditStore } from '../shared/audit-store.ts';
-import type { DerivedConfig } from '../shared/derived-config.ts';
-import { personKeyOf } from '../shared/identity.ts';
-import { ProblemError } from '../shared/problem.ts';
-import type { ProfileStore } from '../shared/profile-store.ts';
-import type { HubRequestEvent, Submitter } from '../shared/submitter.ts';
+import { personLookupRequest } from '#api/query-api.ts';
+import { chinaDateOf } from '#domain/dates.ts';
+import { departmentLookupView, returnedFields } from '#domain/department-view.ts';
+import { evaluateEligibility } from '#domain/eligibility.ts';
+import { scorePoints } from '#domain/points.ts';
+import { pointsTableFor } from '#domain/points-config.ts';
+import { personKeyOf } from '../../domain/person-key.ts';
+import type { AuditStore } from '../adapters/audit-store.ts';
+import type { ProfileStore } from '../adapters/profile-store.ts';
+import { ProblemError } from '../http/problem.ts';
+import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
+import type { DerivedConfig } from '../runtime/derived-config.ts';
 import { requireDepartment } from './department-caller.ts';
 import { jsonBody } from './request-body.ts';
 
@@ -24,7 +24,7 @@ export interface LookupDeps {
 /**
  * A department's look-up of one person: the profile, the permit eligibility and the points as of today (or
  * the requested day), evaluated on read so that months passing since the last derivation count, cut to the
- * fields the caller's department may see (derive/department-view.ts). Every look-up, found or not, leaves an
+ * fields the caller's department may see (domain/department-view.ts). Every look-up, found or not, leaves an
  * audit entry naming the caller, the personKey and the fields returned; the entry is written before the
  * answer is sent, and a look-up whose entry cannot be written fails.
  */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { toFieldErrors } from '#schemas/errors.ts';
-import { ProblemError } from '../shared/problem.ts';
-import type { HubRequestEvent } from '../shared/submitter.ts';
+import { ProblemError } from '../http/problem.ts';
+import type { HubRequestEvent } from '../http/submitter.ts';
 
 /** The JSON body of a request checked against `schema`: 415 not JSON, 400 malformed or invalid (all errors). */
 export function jsonBody<S extends z.ZodType>(event: HubRequestEvent, schema: S, hint: string): z.output<S> {

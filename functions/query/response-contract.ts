@@ -1,22 +1,22 @@
-import type { ProfileList, ProjectedPoints } from '#derive/department-view.ts';
-import type { EligibilityConditions } from '#derive/eligibility.ts';
-import type { PointsIndicator } from '#derive/points-config.ts';
-import type { PersonProfile } from '#derive/profile.ts';
 import type {
   AuditTrailResponse,
   DivisionStatsResponse,
   PersonLookupResponse,
   POINTS_INDICATORS,
-} from '#schemas/query-api.ts';
+} from '#api/query-api.ts';
+import type { ProfileList, ProjectedPoints } from '#domain/department-view.ts';
+import type { EligibilityConditions } from '#domain/eligibility.ts';
+import type { PointsIndicator } from '#domain/points-config.ts';
+import type { PersonProfile } from '#domain/profile.ts';
 import type { ResidenceType } from '#schemas/values/enums.ts';
-import type { AuditEntry } from '../shared/audit-store.ts';
+import type { AuditEntry } from '../adapters/audit-store.ts';
 import type { auditTrail } from './audit.ts';
 import type { lookupPerson } from './lookup.ts';
 import type { divisionStats } from './stats.ts';
 
 /*
- * The query handlers' answers are typed by derive/ and functions/shared/ (projections, counters, store
- * items); the documented answers are the schemas of schemas/query-api.ts (docs/openapi.json). Here, at
+ * The query handlers' answers are typed by domain/ and functions/adapters/ (projections, counters, store
+ * items); the documented answers are the schemas of api/query-api.ts (docs/openapi.json). Here, at
  * compile time, each answer must name exactly the fields of its schema, and take its schema's types where
  * the handler's types are precise enough to say so. Values (enums, patterns, dates) are checked at run time
  * by test/unit/docs/openapi.test.ts, which validates what the same code builds against the document.

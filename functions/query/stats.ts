@@ -1,9 +1,9 @@
-import { chinaDateOf } from '#derive/dates.ts';
-import { type StatsView, statsView } from '#derive/stats.ts';
-import { statsQuery } from '#schemas/query-api.ts';
-import type { DerivedConfig } from '../shared/derived-config.ts';
-import type { StatsStore } from '../shared/stats-store.ts';
-import type { HubRequestEvent, Submitter } from '../shared/submitter.ts';
+import { statsQuery } from '#api/query-api.ts';
+import { chinaDateOf } from '#domain/dates.ts';
+import { type StatsView, statsView } from '#domain/stats.ts';
+import type { StatsStore } from '../adapters/stats-store.ts';
+import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
+import type { DerivedConfig } from '../runtime/derived-config.ts';
 import { requireDepartmentRole } from './department-caller.ts';
 import { queryParameters } from './request-body.ts';
 

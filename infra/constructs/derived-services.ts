@@ -10,7 +10,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { type DerivedOverrides, derivedConfigEnvironment } from '../../derive/config.ts';
+import { type DerivedOverrides, derivedConfigEnvironment } from '../../domain/config.ts';
 import { SOURCE } from '../../events/index.ts';
 import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
@@ -27,7 +27,7 @@ export interface DerivedServicesProps {
   readonly personKeySecretParameterName: string;
   readonly functionSettings: FunctionSettings;
   /**
-   * Overrides of the eligibility rules, reporting deadlines and coordinator ratio (derive/config.ts).
+   * Overrides of the eligibility rules, reporting deadlines and coordinator ratio (domain/config.ts).
    * @default - the domain defaults
    */
   readonly config?: DerivedOverrides;
@@ -96,7 +96,7 @@ export class DerivedServices extends Construct {
       serviceName: 'derive',
       settings: props.functionSettings,
       // The daily evaluation may re-evaluate many profiles; functions/derive/handler.ts sets the statistics
-      // lease above this timeout, as functions/shared/stats-store.ts requires.
+      // lease above this timeout, as functions/adapters/stats-store.ts requires.
       timeout: Duration.minutes(5),
       environment: {
         TABLE_NAME: props.table.tableName,

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
 
-/** Sort key of the item holding a record's current version (functions/shared/store-items.ts RECORD_SK). */
+/** Sort key of the item holding a record's current version (functions/adapters/store-items.ts RECORD_SK). */
 export const RECORD_ITEM_SK = 'RECORD';
 
 export interface PublisherProps {

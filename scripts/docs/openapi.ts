@@ -1,9 +1,5 @@
 import { z } from 'zod';
 import { createDocument, type oas31, type ZodOpenApiResponseObject } from 'zod-openapi';
-import { DEPARTMENTS, SAMPLE_RECORDS } from '#events/index.ts';
-import { requireDepartment, requireDepartmentRole } from '#functions/query/department-caller.ts';
-import { PROBLEMS, type ProblemCode, ProblemError, problemResponse } from '#functions/shared/problem.ts';
-import { type FieldError, toFieldErrors } from '#schemas/errors.ts';
 import {
   errorCode,
   fieldError,
@@ -14,9 +10,7 @@ import {
   problemDetails,
   recordResult,
   submissionResult,
-} from '#schemas/http-api.ts';
-import { RECORD_KINDS, type RecordKind } from '#schemas/index.ts';
-import { inputJsonSchema } from '#schemas/json-schema.ts';
+} from '#api/http-api.ts';
 import {
   auditEntry,
   auditQuery,
@@ -28,15 +22,21 @@ import {
   pointsView,
   profileView,
   statsQuery,
-} from '#schemas/query-api.ts';
+} from '#api/query-api.ts';
+import { DEPARTMENTS, SAMPLE_RECORDS } from '#events/index.ts';
+import { PROBLEMS, type ProblemCode, ProblemError, problemResponse } from '#functions/http/problem.ts';
+import { requireDepartment, requireDepartmentRole } from '#functions/query/department-caller.ts';
+import { type FieldError, toFieldErrors } from '#schemas/errors.ts';
+import { RECORD_KINDS, type RecordKind } from '#schemas/index.ts';
+import { inputJsonSchema } from '#schemas/json-schema.ts';
 import { MAX_SUBMISSION_BYTES, recordEntry, submissionEnvelope } from '#schemas/submission.ts';
 import { EXAMPLE_LOOKUP_REQUESTS, exampleAuditTrail, exampleLookup, exampleStats } from './query-examples.ts';
 
 /*
  * The OpenAPI 3.1 document of the HTTP API, built with zod-openapi from the schemas the handlers use: the
  * envelope (schemas/submission.ts), each kind's input JSON Schema (schemas/json-schema.ts), the response and
- * problem bodies (schemas/http-api.ts), the department read API's requests and answers (schemas/query-api.ts,
- * examples built by derive/ in query-examples.ts) and the problem catalogue (functions/shared/problem.ts), so a
+ * problem bodies (api/http-api.ts), the department read API's requests and answers (api/query-api.ts,
+ * examples built by derive/ in query-examples.ts) and the problem catalogue (functions/http/problem.ts), so a
  * change to any of them changes the document (and the drift test fails until `npm run docs` is run).
  */
 
@@ -250,7 +250,7 @@ const NO_STORE = z.object({
   'Cache-Control': z.literal('no-store').meta({ description: 'Answers are never cached.' }),
 });
 
-/** Every problem code of the hub's HTTP API with its status and title (functions/shared/problem.ts). */
+/** Every problem code of the hub's HTTP API with its status and title (functions/http/problem.ts). */
 function problemCodeCatalogue(): Record<string, unknown> {
   const codes = Object.keys(PROBLEMS) as ProblemCode[];
   return {

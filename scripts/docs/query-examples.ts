@@ -1,17 +1,17 @@
-import { departmentLookupView, returnedFields } from '#derive/department-view.ts';
-import { DEFAULT_ELIGIBILITY_CONFIG, evaluateEligibility } from '#derive/eligibility.ts';
-import { scorePoints } from '#derive/points.ts';
-import { POINTS_TABLES, pointsTableFor } from '#derive/points-config.ts';
-import { buildPersonProfile, type ProfileSource } from '#derive/profile.ts';
-import { DEFAULT_STATS_CONFIG, statsView } from '#derive/stats.ts';
-import { type Department, type EventKind, SAMPLE_RECORDS, sampleRecordId } from '#events/index.ts';
-import { personKeyOf } from '#functions/shared/identity.ts';
 import type {
   AuditTrailResponse,
   DivisionStatsResponse,
   PersonLookupRequest,
   PersonLookupResponse,
-} from '#schemas/query-api.ts';
+} from '#api/query-api.ts';
+import { departmentLookupView, returnedFields } from '#domain/department-view.ts';
+import { DEFAULT_ELIGIBILITY_CONFIG, evaluateEligibility } from '#domain/eligibility.ts';
+import { personKeyOf } from '#domain/person-key.ts';
+import { scorePoints } from '#domain/points.ts';
+import { POINTS_TABLES, pointsTableFor } from '#domain/points-config.ts';
+import { buildPersonProfile, type ProfileSource } from '#domain/profile.ts';
+import { DEFAULT_STATS_CONFIG, statsView } from '#domain/stats.ts';
+import { type Department, type EventKind, SAMPLE_RECORDS, sampleRecordId } from '#events/index.ts';
 
 /*
  * The examples of the department read API, built by the code that builds the real answers (derive/): the
@@ -62,7 +62,7 @@ export const EXAMPLE_LOOKUP_REQUESTS = {
   asOf: { idNumber: EXAMPLE_ID_NUMBER, asOf: EXAMPLE_AS_OF },
 } satisfies Record<string, PersonLookupRequest>;
 
-// Counters of a county (functions/shared/stats-store.ts holds them per division), illustrative numbers that add up.
+// Counters of a county (functions/adapters/stats-store.ts holds them per division), illustrative numbers that add up.
 const EXAMPLE_DIVISION = '330106';
 const EXAMPLE_COUNTERS = new Map(
   Object.entries({

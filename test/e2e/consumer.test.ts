@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Message, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemDetails, submissionResult } from '../../api/http-api.ts';
 import {
   createQueueConsumer,
   type MessageOutcome,
@@ -16,7 +17,6 @@ import {
 } from '../../examples/consumer/messages.ts';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/clients.ts';
 import { settleHub, takeAllMessages } from '../../local/queue-tools.ts';
-import { problemDetails, submissionResult } from '../../schemas/http-api.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';
 import { idNumberFor } from '../helpers/sample-people.ts';
 

@@ -1,6 +1,6 @@
 import { type Message, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, addMonths, chinaDateOf } from '#derive/dates.ts';
+import { addDays, addMonths, chinaDateOf } from '#domain/dates.ts';
 import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
 import { settleHub, takeAllMessages } from '#local/queue-tools.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';

@@ -1,4 +1,4 @@
-import type { HubRequestEvent } from '#functions/shared/submitter.ts';
+import type { HubRequestEvent } from '#functions/http/submitter.ts';
 
 export interface ApiEventOptions {
   body?: string;

@@ -1,4 +1,4 @@
-import type { HubRequestEvent } from '#functions/shared/submitter.ts';
+import type { HubRequestEvent } from '#functions/http/submitter.ts';
 
 /** An API Gateway HTTP API (payload 2.0) event for any route, as the authorizer passes it on. */
 export function httpEvent(options: {

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
-import { countersOfDivision, statsContribution } from '../../../derive/stats.ts';
+import { countersOfDivision, statsContribution } from '../../../domain/stats.ts';
 import {
   derivedEvents,
   derivedWorld,
@@ -15,7 +15,7 @@ import {
   startFakeBus,
 } from '../../helpers/derived-world.ts';
 import { idNumberFor } from '../../helpers/sample-people.ts';
-import { sorted } from '../../unit/derive/stats-facts.ts';
+import { sorted } from '../../unit/domain/stats-facts.ts';
 
 let emulator: DynamoDbEmulator;
 let client: DynamoDBClient;

@@ -1,11 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatsStore } from '#functions/shared/stats-store.ts';
+import { StatsStore } from '#functions/adapters/stats-store.ts';
 import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
-import { type StatsFacts, statsContribution, sumContributions } from '../../../derive/stats.ts';
+import { type StatsFacts, statsContribution, sumContributions } from '../../../domain/stats.ts';
 import {
   businessLicense,
   departure,
@@ -15,7 +15,7 @@ import {
   residence,
   schooling,
   sorted,
-} from '../../unit/derive/stats-facts.ts';
+} from '../../unit/domain/stats-facts.ts';
 import { allCounters, faultyClient, InjectedFault } from './stats-faults.ts';
 
 // Random life events of a few people go through the store as profile versions — delivered late, twice,

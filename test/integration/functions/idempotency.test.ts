@@ -3,14 +3,14 @@ import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persi
 import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createIngestHandler } from '#functions/ingest/app.ts';
 import {
   IDEMPOTENCY_ATTRIBUTES,
   idempotencyPersistence,
   REPLAYED_HEADER,
-} from '#functions/shared/idempotency.ts';
-import type { SubmitterContext } from '#functions/shared/middlewares/submitter-context.ts';
-import { RecordStore } from '#functions/shared/store.ts';
+} from '#functions/adapters/idempotency.ts';
+import { RecordStore } from '#functions/adapters/record-store.ts';
+import type { SubmitterContext } from '#functions/http/submitter-context.ts';
+import { createIngestHandler } from '#functions/ingest/app.ts';
 import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { IDEMPOTENCY_TABLE, RECORDS_TABLE } from '#local/emulators/table-definition.ts';

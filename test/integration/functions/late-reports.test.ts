@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { derivedConfig } from '#functions/shared/derived-config.ts';
-import { LateReportCounter } from '#functions/shared/late-reports.ts';
-import { RecordStore } from '#functions/shared/store.ts';
-import { type SubmitDeps, submitRecords } from '#functions/shared/submit.ts';
-import type { Submitter } from '#functions/shared/submitter.ts';
+import { LateReportCounter } from '#functions/adapters/late-report-counter.ts';
+import { RecordStore } from '#functions/adapters/record-store.ts';
+import type { Submitter } from '#functions/http/submitter.ts';
+import { type SubmitDeps, submitRecords } from '#functions/ingest/submit.ts';
+import { derivedConfig } from '#functions/runtime/derived-config.ts';
 import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { putEventsReliably } from '#functions/shared/bus.ts';
+import { putEventsReliably } from '#functions/adapters/event-bus.ts';
 import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
 import { startEventBridgeEndpoint } from '#local/eventbridge-endpoint.ts';
 

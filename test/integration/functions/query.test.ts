@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditStore } from '#functions/adapters/audit-store.ts';
+import type { SubmitterContext } from '#functions/http/submitter-context.ts';
 import { createQueryHandler } from '#functions/query/app.ts';
-import { AuditStore } from '#functions/shared/audit-store.ts';
-import { DEFAULT_DERIVED_CONFIG } from '#functions/shared/derived-config.ts';
-import type { SubmitterContext } from '#functions/shared/middlewares/submitter-context.ts';
+import { DEFAULT_DERIVED_CONFIG } from '#functions/runtime/derived-config.ts';
 import { localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { lambdaContext } from '#local/lambda-context.ts';

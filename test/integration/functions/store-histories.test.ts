@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { BatchWriteItemCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RecordStore } from '#functions/shared/store.ts';
-import { type HistoryItem, historySk, recordPk } from '#functions/shared/store-items.ts';
+import { RecordStore } from '#functions/adapters/record-store.ts';
+import { type HistoryItem, historySk, recordPk } from '#functions/adapters/store-items.ts';
 import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';

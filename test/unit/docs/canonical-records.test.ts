@@ -1,8 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { SubmissionResponse } from '../../../api/http-api.ts';
 import { SAMPLE_RECORDS } from '../../../events/index.ts';
-import type { SubmissionResult } from '../../../functions/shared/submit.ts';
+import type { SubmissionResult } from '../../../functions/ingest/submit.ts';
 import { CANONICAL_RECORD_SCHEMAS } from '../../../schemas/canonical.ts';
-import type { SubmissionResponse } from '../../../schemas/http-api.ts';
 import { RECORD_KINDS } from '../../../schemas/index.ts';
 import { CANONICAL_LEAF_PATHS, leafPathsOf } from '../events/canonical-shapes.ts';
 import { loadRecordFixture, normalised, useFixedClock } from '../schemas/kinds/helpers.ts';
@@ -69,8 +69,8 @@ describe('the event catalogue samples are canonical records', () => {
   });
 });
 
-describe('the response schemas (schemas/http-api.ts) match the handler types', () => {
-  it('SubmissionResponse and functions/shared/submit.ts SubmissionResult are the same type', () => {
+describe('the response schemas (api/http-api.ts) match the handler types', () => {
+  it('SubmissionResponse and functions/ingest/submit.ts SubmissionResult are the same type', () => {
     expectTypeOf<SubmissionResult>().toEqualTypeOf<SubmissionResponse>();
   });
 });

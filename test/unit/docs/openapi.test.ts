@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { departmentLookupView, returnedFields } from '../../../derive/department-view.ts';
-import { evaluateEligibility } from '../../../derive/eligibility.ts';
-import { scorePoints } from '../../../derive/points.ts';
-import { HANGZHOU_EXAMPLE_POINTS_TABLE } from '../../../derive/points-config.ts';
-import { statsView } from '../../../derive/stats.ts';
+import { auditQuery, personLookupRequest, statsQuery } from '../../../api/query-api.ts';
+import { departmentLookupView, returnedFields } from '../../../domain/department-view.ts';
+import { evaluateEligibility } from '../../../domain/eligibility.ts';
+import { scorePoints } from '../../../domain/points.ts';
+import { HANGZHOU_EXAMPLE_POINTS_TABLE } from '../../../domain/points-config.ts';
+import { statsView } from '../../../domain/stats.ts';
 import { DEPARTMENTS } from '../../../events/index.ts';
+import { decodeCursor } from '../../../functions/adapters/audit-store.ts';
+import { PROBLEMS } from '../../../functions/http/problem.ts';
 import { auditRequest } from '../../../functions/query/audit.ts';
-import { decodeCursor } from '../../../functions/shared/audit-store.ts';
-import { PROBLEMS } from '../../../functions/shared/problem.ts';
 import { normaliseRecord, RECORD_KINDS } from '../../../schemas/index.ts';
 import { inputJsonSchema } from '../../../schemas/json-schema.ts';
-import { auditQuery, personLookupRequest, statsQuery } from '../../../schemas/query-api.ts';
 import { buildOpenApiDocument, OPERATION_PROBLEMS, RECORDS_PROBLEMS } from '../../../scripts/docs/openapi.ts';
 import { EXAMPLE_ID_NUMBER } from '../../../scripts/docs/query-examples.ts';
 import { draft2020Validator } from '../../helpers/json-schema.ts';
-import { emptyProfile, insurance, job, lease, licence, residence, school } from '../derive/builders.ts';
+import { emptyProfile, insurance, job, lease, licence, residence, school } from '../domain/builders.ts';
 import { useFixedClock } from '../schemas/kinds/helpers.ts';
 import { unresolvedReferences } from './references.ts';
 
@@ -94,7 +94,7 @@ describe('the OpenAPI document', () => {
     );
   });
 
-  it('catalogues every problem code of functions/shared/problem.ts', () => {
+  it('catalogues every problem code of functions/http/problem.ts', () => {
     expect(schemas.ProblemCode.enum).toEqual(Object.keys(PROBLEMS));
   });
 
@@ -136,7 +136,7 @@ const operationOf = (id: keyof typeof DEPARTMENT_OPERATIONS): Json => {
 const parametersOf = (id: keyof typeof DEPARTMENT_OPERATIONS): Json =>
   Object.fromEntries(((operationOf(id).parameters ?? []) as Json[]).map((p) => [p.name, p]));
 
-// A record id as the hub builds them (functions/shared/record-id.ts): the kind and 22 base64url characters.
+// A record id as the hub builds them (domain/record-id.ts): the kind and 22 base64url characters.
 const id = (kind: string, n: number) => `${kind}:${String(n).padStart(22, 'A')}`;
 
 // Someone with every list and every optional field, so each department's cut shows all it can.

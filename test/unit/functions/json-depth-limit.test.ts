@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonNestingExceeds } from '#functions/shared/middlewares/json-depth-limit.ts';
+import { jsonNestingExceeds } from '#functions/http/json-depth-limit.ts';
 
 /** Nesting depth of a JSON value: scalars 0, each object or array one more than its deepest member. */
 function depthOf(value: unknown): number {

@@ -1,0 +1,172 @@
+import { errorMessage, type FieldError } from '#schemas/errors.ts';
+import { type CanonicalRecord, isRecordKind, type RecordFacts, type RecordKind } from '#schemas/index.ts';
+import type { ProvenanceEntry } from '../functions/adapters/store-items.ts';
+import { recordIdOf } from './record-id.ts';
+
+/** Every kind of submitter (DESIGN.md §6); a token or IAM mapping with any other role is refused. */
+export const SUBMITTER_ROLES = [
+  'landlord',
+  'property-manager',
+  'agency',
+  'employer',
+  'school',
+  'department',
+  'resident',
+] as const;
+
+export type SubmitterRole = (typeof SUBMITTER_ROLES)[number];
+
+export const isSubmitterRole = (role: unknown): role is SubmitterRole =>
+  typeof role === 'string' && (SUBMITTER_ROLES as readonly string[]).includes(role);
+
+/**
+ * How far a role's right to a kind goes:
+ * - `any`: every record of the kind;
+ * - `own-property`: every record, except at a rental property another landlord registered (PROPERTY_NOT_OWNED);
+ * - `collective-dormitory`: residence registrations in a unit's collective dormitory (单位集体宿舍) only;
+ * - `own-records`: only records whose subject is the caller (the ID number in the token; SUBJECT_MISMATCH).
+ */
+export type Grant = 'any' | 'own-property' | 'collective-dormitory' | 'own-records';
+
+/** Who may submit what: the only place that says so. A role absent from a kind's column may not submit it. */
+export const PERMISSIONS: { readonly [R in SubmitterRole]: { readonly [K in RecordKind]?: Grant } } = {
+  landlord: {
+    'rental-property': 'own-property',
+    tenancy: 'own-property',
+    'residence-registration': 'own-property',
+    'residence-departure': 'any',
+  },
+  // Reports for the many owners whose buildings it manages (物业服务企业), so no single owner to check against.
+  'property-manager': {
+    'rental-property': 'any',
+    tenancy: 'any',
+    'residence-registration': 'any',
+    'residence-departure': 'any',
+  },
+  // Brokers the lease (房屋中介); the move-out is the landlord's, the manager's or the resident's to report.
+  agency: {
+    'rental-property': 'any',
+    tenancy: 'any',
+    'residence-registration': 'any',
+  },
+  employer: {
+    employment: 'any',
+    'social-insurance': 'any',
+    'residence-registration': 'collective-dormitory',
+  },
+  // A school's dormitory is a unit's collective dormitory too (单位集体宿舍).
+  school: {
+    schooling: 'any',
+    'residence-registration': 'collective-dormitory',
+  },
+  department: {
+    'residence-registration': 'any',
+    'residence-departure': 'any',
+    'rental-property': 'any',
+    tenancy: 'any',
+    employment: 'any',
+    'social-insurance': 'any',
+    schooling: 'any',
+    'business-license': 'any',
+  },
+  resident: {
+    'residence-registration': 'own-records',
+    'residence-departure': 'own-records',
+  },
+};
+
+/** The caller as the permission checks need it. */
+export interface Caller {
+  role: SubmitterRole;
+  /** A resident's own normalised ID number (from the verified token); absent for every other role. */
+  idNumber?: string;
+}
+
+const forbidden = (path: string, code: 'FORBIDDEN_KIND' | 'SUBJECT_MISMATCH'): FieldError => ({
+  path,
+  code,
+  message: errorMessage(code),
+});
+
+/** Refuses a kind the role may not submit at all; checked before normalising, so it costs nothing. */
+export function kindPermissionError(caller: Caller, kind: string): FieldError | undefined {
+  if (!isRecordKind(kind)) return undefined; // KIND_UNKNOWN, from normalising
+  return PERMISSIONS[caller.role][kind] === undefined ? forbidden('kind', 'FORBIDDEN_KIND') : undefined;
+}
+
+/** Refuses a normalised record outside the conditions of the role's grant. */
+export function recordPermissionError(
+  caller: Caller,
+  kind: RecordKind,
+  record: CanonicalRecord,
+  facts: RecordFacts,
+): FieldError | undefined {
+  switch (PERMISSIONS[caller.role][kind]) {
+    case undefined:
+      return forbidden('kind', 'FORBIDDEN_KIND');
+    case 'collective-dormitory':
+      return (record as { residenceType?: string }).residenceType === 'employer-dormitory'
+        ? undefined
+        : forbidden('data.residenceType', 'FORBIDDEN_KIND');
+    case 'own-records':
+      return caller.idNumber !== undefined && facts.personIdNumber === caller.idNumber
+        ? undefined
+        : forbidden('data.person.idNumber', 'SUBJECT_MISMATCH');
+    default:
+      return undefined;
+  }
+}
+
+interface PropertyAddress {
+  divisionCode: string;
+  detail: string;
+}
+
+/** A rental property a record is at: its record id and where the record names it. */
+export interface PropertyRef {
+  recordId: string;
+  path: string;
+}
+
+function propertyAddressOf(
+  kind: RecordKind,
+  record: CanonicalRecord,
+): { address: PropertyAddress; path: string } | undefined {
+  if (kind === 'rental-property' || kind === 'residence-registration')
+    return { address: (record as { address: PropertyAddress }).address, path: 'data.address' };
+  if (kind === 'tenancy')
+    return { address: (record as { property: PropertyAddress }).property, path: 'data.property' };
+  return undefined;
+}
+
+/**
+ * The rental property a record is at, when the caller's grant is `own-property`. Its id is the one a
+ * `rental-property` record at that address has (the address is its natural key), so no extra index is needed.
+ */
+export function propertyToCheck(
+  caller: Caller,
+  kind: RecordKind,
+  record: CanonicalRecord,
+): PropertyRef | undefined {
+  if (PERMISSIONS[caller.role][kind] !== 'own-property') return undefined;
+  const at = propertyAddressOf(kind, record);
+  if (at === undefined) return undefined;
+  return {
+    recordId: recordIdOf('rental-property', [at.address.divisionCode, at.address.detail]),
+    path: at.path,
+  };
+}
+
+/**
+ * A property belongs to the landlords who registered it (the landlords in its provenance). An unregistered
+ * property, or one only other roles reported, belongs to no landlord yet, so the report is allowed.
+ */
+export function propertyOwnershipError(
+  submitterId: string,
+  ref: PropertyRef,
+  property: { provenance: readonly ProvenanceEntry[] } | undefined,
+): FieldError | undefined {
+  const landlords = (property?.provenance ?? []).filter((p) => p.role === 'landlord');
+  if (landlords.length === 0 || landlords.some((p) => p.submitterId === submitterId)) return undefined;
+  return { path: ref.path, code: 'PROPERTY_NOT_OWNED', message: errorMessage('PROPERTY_NOT_OWNED') };
+}

@@ -1,0 +1,114 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type LateReportConfig, lateReportFlag } from '#domain/late-report.ts';
+import type { CanonicalRecord, RecordKind } from '#schemas/index.ts';
+import type { LateReportNote, RecordItem } from './store-items.ts';
+
+/*
+ * Late-report flags at ingest (DOMAIN.md §2): a report that states a move-in, move-out, lease or job start or
+ * end more than the kind's deadline after the fact is stored all the same, flagged on the record item
+ * (`lateReport`), answered with a `LATE_REPORT` flag, and counted per submitter:
+ *   counter item  pk SUBMITTER#<submitterId>  sk LATE#<kind>  n (ADD)
+ * The rule itself is domain/late-report.ts; this module only applies it to writes and keeps the counters.
+ */
+
+/** The flag in a record's result (api/http-api.ts `recordFlag`). */
+export interface RecordFlag {
+  code: 'LATE_REPORT';
+  daysLate: number;
+  deadlineDays: number;
+}
+
+export const lateCounterPk = (submitterId: string): string => `SUBMITTER#${submitterId}`;
+export const lateCounterSk = (kind: string): string => `LATE#${kind}`;
+
+/**
+ * The note for a new version when it states a fact late; undefined when on time, when the kind has no
+ * deadline, or when the report states no new fact (pass the stored record as `previous`).
+ */
+export function lateReportNoteOf(
+  kind: RecordKind,
+  record: Record<string, unknown>,
+  previous: Record<string, unknown> | undefined,
+  reportedAt: string,
+  context: { version: number; submitterId: string; config: LateReportConfig },
+): LateReportNote | undefined {
+  const flag = lateReportFlag(
+    kind,
+    record as unknown as CanonicalRecord,
+    reportedAt,
+    context.config,
+    previous as unknown as CanonicalRecord | undefined,
+  );
+  if (flag === undefined || !flag.late) return undefined;
+  return {
+    version: context.version,
+    submitterId: context.submitterId,
+    fact: flag.fact,
+    factDate: flag.factDate,
+    deadline: flag.deadline,
+    reportedOn: flag.reportedOn,
+    daysLate: flag.daysLate,
+    deadlineDays: flag.deadlineDays,
+  };
+}
+
+/** The result flags of a version just written: its own late note only, never an earlier version's. */
+export function flagsOf(stored: RecordItem | undefined): RecordFlag[] {
+  const note = stored?.lateReport;
+  if (note === undefined || note.version !== stored?.version) return [];
+  return [{ code: 'LATE_REPORT', daysLate: note.daysLate, deadlineDays: note.deadlineDays }];
+}
+
+/** Per-submitter counters of late reports, by kind (atomic ADD; read back for reports and tests). */
+export class LateReportCounter {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.#doc = DynamoDBDocumentClient.from(client);
+    this.#table = tableName;
+  }
+
+  /** Adds each kind's count (one write per kind with a count above zero). */
+  async add(submitterId: string, counts: ReadonlyMap<string, number>): Promise<void> {
+    await Promise.all(
+      [...counts].flatMap(([kind, n]) =>
+        n > 0
+          ? [
+              this.#doc.send(
+                new UpdateCommand({
+                  TableName: this.#table,
+                  Key: { pk: lateCounterPk(submitterId), sk: lateCounterSk(kind) },
+                  UpdateExpression: 'ADD #n :n',
+                  ExpressionAttributeNames: { '#n': 'n' },
+                  ExpressionAttributeValues: { ':n': n },
+                }),
+              ),
+            ]
+          : [],
+      ),
+    );
+  }
+
+  /** A submitter's counts by kind. */
+  async read(submitterId: string): Promise<Map<string, number>> {
+    const out = await this.#doc.send(
+      new QueryCommand({
+        TableName: this.#table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :late)',
+        ExpressionAttributeValues: { ':pk': lateCounterPk(submitterId), ':late': 'LATE#' },
+        ConsistentRead: true,
+      }),
+    );
+    return new Map(
+      (out.Items ?? []).map((item) => [String(item.sk).slice('LATE#'.length), Number(item.n ?? 0)]),
+    );
+  }
+}
+
+/** What ingest needs for late reports: the deadlines, and where to count (omit to flag without counting). */
+export interface LateReportDeps {
+  config: LateReportConfig;
+  counter?: LateReportCounter;
+}

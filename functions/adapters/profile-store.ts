@@ -1,0 +1,143 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { EligibilityResult } from '#domain/eligibility.ts';
+import type { PointsScore } from '#domain/points.ts';
+import type { PersonProfile } from '#domain/profile.ts';
+import type { DerivedEventEntry } from '#events/derived.ts';
+import { documentClient, putIfVersion } from './document-client.ts';
+
+/*
+ * Derived views in the shared table (README "Shared store"):
+ * - profile item     pk PERSON#<personKey>  sk PROFILE
+ *     version, profileHash, profile, eligibility (as of its `asOf`), points, reviewOn, outbox, timestamps;
+ *     while time alone can still change the eligibility: gsi1pk ELIGIBILITY-DUE#<reviewOn>, gsi1sk <personKey>
+ * - evaluation mark  pk DERIVE#ELIGIBILITY  sk LAST-RUN   evaluatedThrough: the last day the daily run covered
+ * The profile item's pk never collides with a record's (REC#…); a record's gsi1pk is PERSON#<personKey>, the
+ * profile's gsi1pk (when set) is the due date, so the person index and the due index share gsi1.
+ */
+
+export const PROFILE_SK = 'PROFILE';
+export const profilePk = (personKey: string): string => `PERSON#${personKey}`;
+export const dueGsiPk = (date: string): string => `ELIGIBILITY-DUE#${date}`;
+const RUN_KEY = { pk: 'DERIVE#ELIGIBILITY', sk: 'LAST-RUN' } as const;
+
+export interface ProfileItem {
+  pk: string;
+  sk: typeof PROFILE_SK;
+  personKey: string;
+  /** Increases with every write of the item; the stats store applies each version once. */
+  version: number;
+  profileHash: string;
+  profile: PersonProfile;
+  /** The outcome on `eligibility.asOf` (the day of the last derivation or daily evaluation). */
+  eligibility: EligibilityResult;
+  /** The score on the same day; absent when no points table covers the person's city. */
+  points?: PointsScore;
+  /** The next day on which time alone changes the eligibility (absent: no such day). */
+  reviewOn?: string;
+  gsi1pk?: string;
+  gsi1sk?: string;
+  /** Events of this version not yet confirmed on the bus: published (again) by the next run. */
+  outbox?: DerivedEventEntry[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Another writer changed the profile since it was read: re-read and decide again. */
+export class ProfileConflictError extends Error {
+  constructor(personKey: string, options?: ErrorOptions) {
+    super(`the profile of ${personKey} changed since it was read`, options);
+    this.name = 'ProfileConflictError';
+  }
+}
+
+export class ProfileStore {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.#doc = documentClient(client);
+    this.#table = tableName;
+  }
+
+  async get(personKey: string): Promise<ProfileItem | undefined> {
+    const { Item } = await this.#doc.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: { pk: profilePk(personKey), sk: PROFILE_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return Item as ProfileItem | undefined;
+  }
+
+  /** Writes the item only if the stored version is still `expectedVersion` (0: no item yet). */
+  async put(item: ProfileItem, expectedVersion: number): Promise<void> {
+    if (!(await putIfVersion(this.#doc, this.#table, { ...item }, expectedVersion))) {
+      throw new ProfileConflictError(item.personKey);
+    }
+  }
+
+  /** Forgets the outbox of `version` once its events are on the bus; a newer version keeps its own. */
+  async clearOutbox(personKey: string, version: number): Promise<void> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: profilePk(personKey), sk: PROFILE_SK },
+          UpdateExpression: 'REMOVE outbox',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': version },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The personKeys indexed as due on `date` (the index is eventually consistent: re-read each item). */
+  async dueOn(date: string): Promise<string[]> {
+    const keys: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': dueGsiPk(date) },
+          ProjectionExpression: 'personKey',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) keys.push(String(item.personKey));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return keys;
+  }
+
+  /** The last day the daily evaluation covered, if it ever ran. */
+  async evaluatedThrough(): Promise<string | undefined> {
+    const { Item } = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: RUN_KEY, ConsistentRead: true }),
+    );
+    return typeof Item?.evaluatedThrough === 'string' ? Item.evaluatedThrough : undefined;
+  }
+
+  /** Moves the mark forward to `date` (never back: a concurrent or older run leaves a later mark alone). */
+  async markEvaluatedThrough(date: string, at: string): Promise<void> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: RUN_KEY,
+          UpdateExpression: 'SET evaluatedThrough = :date, updatedAt = :at',
+          ConditionExpression: 'attribute_not_exists(evaluatedThrough) OR evaluatedThrough < :date',
+          ExpressionAttributeValues: { ':date': date, ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}

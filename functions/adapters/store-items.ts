@@ -1,0 +1,72 @@
+/**
+ * Item shapes of the shared single-table store (README "Shared store" documents them).
+ * - record item   pk REC#<recordId>  sk RECORD          the current version of one record
+ * - history item  pk REC#<recordId>  sk VER#<000000001> one per version: who, when, what changed
+ * Person look-ups use GSI gsi1: gsi1pk PERSON#<personKey>, gsi1sk <kind>#<recordId>.
+ */
+
+export const RECORD_SK = 'RECORD';
+
+export interface SubmitterRef {
+  submitterId: string;
+  role: string;
+  /** A department caller's department (department-claims.ts); never stored with a record. */
+  department?: string;
+}
+
+/** Who reported a record: every submitter that ever reported it, with the source ids they used. */
+export interface ProvenanceEntry extends SubmitterRef {
+  sourceIds: string[];
+  firstReportedAt: string;
+  lastReportedAt: string;
+}
+
+export interface RecordItem {
+  pk: string;
+  sk: typeof RECORD_SK;
+  recordId: string;
+  kind: string;
+  version: number;
+  contentHash: string;
+  record: Record<string, unknown>;
+  divisionCode: string;
+  personKey?: string;
+  endedOn?: string;
+  provenance: ProvenanceEntry[];
+  /** The report that produced this version. */
+  lastChange: { by: SubmitterRef; sourceId?: string; at: string };
+  createdAt: string;
+  updatedAt: string;
+  gsi1pk?: string;
+  gsi1sk?: string;
+  /** Set when a version stated a fact after its reporting deadline (functions/adapters/late-report-counter.ts). */
+  lateReport?: LateReportNote;
+}
+
+/** A late report: the version that stated the fact late, who reported it, and by how much it was late. */
+export interface LateReportNote {
+  version: number;
+  submitterId: string;
+  fact: string;
+  factDate: string;
+  deadline: string;
+  reportedOn: string;
+  daysLate: number;
+  deadlineDays: number;
+}
+
+export interface HistoryItem {
+  pk: string;
+  sk: string;
+  recordId: string;
+  version: number;
+  at: string;
+  by: SubmitterRef;
+  sourceId?: string;
+  changedPaths: string[];
+  record: Record<string, unknown>;
+}
+
+export const recordPk = (recordId: string): string => `REC#${recordId}`;
+export const historySk = (version: number): string => `VER#${String(version).padStart(9, '0')}`;
+export const personGsiPk = (personKey: string): string => `PERSON#${personKey}`;

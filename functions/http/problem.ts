@@ -1,0 +1,70 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ProblemDetails } from '#api/http-api.ts';
+
+/** Stable codes of whole-request failures (RFC 9457 problem details), with their HTTP status and title. */
+export const PROBLEMS = {
+  MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON.' },
+  INVALID_ENVELOPE: { status: 400, title: 'The body is not a valid submission envelope.' },
+  NESTING_TOO_DEEP: { status: 400, title: 'The body nests objects or arrays too deeply.' },
+  INVALID_REQUEST: { status: 400, title: "The request's body or parameters are not valid." },
+  INVALID_IDEMPOTENCY_KEY: {
+    status: 400,
+    title: 'The Idempotency-Key header must be 1 to 128 printable ASCII characters.',
+  },
+  UNAUTHORIZED: { status: 401, title: 'A valid bearer token is required.' },
+  FORBIDDEN: { status: 403, title: 'The caller may not do this.' },
+  NOT_FOUND: { status: 404, title: 'No such resource.' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'This method is not allowed on this resource.' },
+  IDEMPOTENCY_IN_FLIGHT: {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still being processed.',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'This Idempotency-Key was already used with a different body.',
+  },
+  THROTTLED: { status: 429, title: 'Too many requests.' },
+  INTERNAL: { status: 500, title: 'The hub failed to handle the request; nothing was half-written.' },
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** A whole-request failure, thrown anywhere in a handler and turned into problem+json by the error middleware. */
+export class ProblemError extends Error {
+  readonly code: ProblemCode;
+  readonly detail: string | undefined;
+  readonly errors: readonly { path: string; code: string; message: string }[] | undefined;
+
+  constructor(
+    code: ProblemCode,
+    detail?: string,
+    errors?: readonly { path: string; code: string; message: string }[],
+    options?: ErrorOptions,
+  ) {
+    super(detail ?? PROBLEMS[code].title, options);
+    this.name = 'ProblemError';
+    this.code = code;
+    this.detail = detail;
+    this.errors = errors;
+  }
+}
+
+export function problemResponse(problem: ProblemError, instance?: string): APIGatewayProxyStructuredResultV2 {
+  const { status, title } = PROBLEMS[problem.code];
+  const body = {
+    type: `urn:residence-data-hub:problem:${problem.code.toLowerCase().replaceAll('_', '-')}`,
+    title,
+    status,
+    code: problem.code,
+    ...(problem.detail === undefined ? {} : { detail: problem.detail }),
+    ...(instance === undefined ? {} : { instance }),
+    ...(problem.errors === undefined ? {} : { errors: [...problem.errors] }),
+  } satisfies ProblemDetails;
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify(body),
+  };
+}

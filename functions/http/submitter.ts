@@ -1,0 +1,96 @@
+import type { APIGatewayEventRequestContextV2, APIGatewayProxyEventV2WithRequestContext } from 'aws-lambda';
+import { idNumber } from '#schemas/values/id-number.ts';
+import {
+  type Caller,
+  isSubmitterRole,
+  SUBMITTER_ROLES,
+  type SubmitterRole,
+} from '../../domain/permissions.ts';
+import type { SubmitterRef } from '../adapters/store-items.ts';
+import { type DepartmentIdentity, departmentIdentityOf } from './department-claims.ts';
+import { ProblemError } from './problem.ts';
+
+/** The parts of an HTTP API request context that carry the caller's identity (JWT claims or IAM). */
+interface HubRequestContext extends APIGatewayEventRequestContextV2 {
+  authorizer?: {
+    jwt?: { claims?: Record<string, unknown> };
+    iam?: { userArn?: string; principalOrgId?: string | null };
+  };
+}
+
+export type HubRequestEvent = APIGatewayProxyEventV2WithRequestContext<HubRequestContext>;
+
+/**
+ * The verified caller. `submitterId` and `role` are what the store and the events record (SubmitterRef);
+ * a resident's `idNumber` is only compared with their records and is never stored, logged or published.
+ */
+export interface Submitter extends Caller, DepartmentIdentity {
+  submitterId: string;
+  role: SubmitterRole;
+}
+
+/** The token claims the hub reads (API Gateway's JWT authorizer has verified signature, iss, aud and exp). */
+export const SUBMITTER_CLAIMS = {
+  /** The subject: the submitter's id unless `submitter_id` is given. Required. */
+  subject: 'sub',
+  /** One of SUBMITTER_ROLES. Required. */
+  role: 'role',
+  /** The organisation's submitter id, when `sub` names a user acting for it. Optional. */
+  submitterId: 'submitter_id',
+  /** The resident's own resident ID number, as the province's real-name IdP issues it. Required for residents. */
+  idNumber: 'id_number',
+} as const;
+
+const unauthorized = (detail: string) => new ProblemError('UNAUTHORIZED', detail);
+
+/**
+ * Who is submitting, from what API Gateway (or the local hub, which builds the same context) verified.
+ * JWT: the claims in SUBMITTER_CLAIMS. IAM: the principal's ARN looked up in the principal → submitter map
+ * (IAM_SUBMITTERS). Either way the same Submitter, or 401 saying what is missing.
+ */
+export function submitterOf(
+  event: HubRequestEvent,
+  iamSubmitters: Record<string, SubmitterRef> = {},
+): Submitter {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (claims) return submitterOfClaims(claims);
+  const userArn = event.requestContext.authorizer?.iam?.userArn;
+  const mapped = userArn === undefined ? undefined : iamSubmitters[userArn];
+  if (mapped)
+    return withDepartment(
+      checkedSubmitter(mapped.submitterId, mapped.role, undefined, 'the IAM mapping'),
+      mapped,
+    );
+  throw unauthorized('The caller is not a known submitter: send a bearer token or sign the request.');
+}
+
+function submitterOfClaims(claims: Record<string, unknown>): Submitter {
+  const { subject, role, submitterId, idNumber: idClaim } = SUBMITTER_CLAIMS;
+  const id = claims[submitterId] ?? claims[subject];
+  if (typeof id !== 'string' || id === '')
+    throw unauthorized(`The token has no "${subject}" (or "${submitterId}") claim.`);
+  return withDepartment(checkedSubmitter(id, claims[role], claims[idClaim], 'the token'), claims);
+}
+
+/** A department caller's `department` and `audit` claims (department-claims.ts). */
+function withDepartment(submitter: Submitter, source: object): Submitter {
+  return { ...submitter, ...departmentIdentityOf(submitter.role, source as Record<string, unknown>) };
+}
+
+function checkedSubmitter(
+  submitterId: string,
+  role: unknown,
+  idNumberClaim: unknown,
+  source: string,
+): Submitter {
+  if (!isSubmitterRole(role))
+    throw unauthorized(`The "role" in ${source} must be one of ${SUBMITTER_ROLES.join(', ')}.`);
+  // A submitter id ends up in provenance and events, so it must never be a person's ID number.
+  if (idNumber.safeParse(submitterId).success)
+    throw unauthorized(`The submitter id in ${source} must be an opaque id, not a resident ID number.`);
+  if (role !== 'resident') return { submitterId, role };
+  const ownId = idNumber.safeParse(idNumberClaim);
+  if (!ownId.success)
+    throw unauthorized(`A resident's ${source} must carry a valid "${SUBMITTER_CLAIMS.idNumber}" claim.`);
+  return { submitterId, role, idNumber: ownId.data };
+}

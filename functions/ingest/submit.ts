@@ -1,0 +1,216 @@
+import pLimit from 'p-limit';
+import { toFieldErrors } from '#schemas/errors.ts';
+import { describeRecord, type FieldError, normaliseRecord } from '#schemas/index.ts';
+import { type RecordStatus, recordEntry } from '#schemas/submission.ts';
+import {
+  kindPermissionError,
+  type PropertyRef,
+  propertyOwnershipError,
+  propertyToCheck,
+  recordPermissionError,
+} from '../../domain/permissions.ts';
+import { personKeyOf } from '../../domain/person-key.ts';
+import { recordIdOf } from '../../domain/record-id.ts';
+import { flagsOf, type LateReportDeps, type RecordFlag } from '../adapters/late-report-counter.ts';
+import type { RecordStore } from '../adapters/record-store.ts';
+import type { RecordItem, SubmitterRef } from '../adapters/store-items.ts';
+import type { Submitter } from '../http/submitter.ts';
+import { type Candidate, type WriteOutcome, writeReport } from './record-writer.ts';
+
+export interface RecordResult {
+  index: number;
+  sourceId?: string;
+  status: RecordStatus;
+  recordId?: string;
+  version?: number;
+  errors: FieldError[];
+  /** Accepted but worth a look: `LATE_REPORT` when the report came after its deadline (late-reports.ts). */
+  flags?: RecordFlag[];
+}
+
+export interface SubmissionResult {
+  results: RecordResult[];
+  summary: Record<RecordStatus, number>;
+}
+
+export interface SubmitDeps {
+  store: RecordStore;
+  personKeySecret: string;
+  now?: () => Date;
+  /** How many facts are written at once. */
+  concurrency?: number;
+  /** Reporting deadlines and the per-submitter counter; without it nothing is flagged. */
+  lateReports?: LateReportDeps;
+}
+
+interface IndexedCandidate extends Candidate {
+  index: number;
+  /** The rental property whose landlord alone may report this record (see permissions.ts). */
+  property?: PropertyRef;
+}
+
+/**
+ * Normalises and stores every record of a submission; each record gets its own result and the batch is never
+ * all-or-nothing. Records about the same fact in one batch are applied in order. A record outside the
+ * submitter's rights is rejected on its own, like an invalid one (permissions.ts).
+ */
+export async function submitRecords(
+  entries: readonly unknown[],
+  submitter: Submitter,
+  deps: SubmitDeps,
+): Promise<SubmissionResult> {
+  const results: RecordResult[] = new Array(entries.length);
+  const prepared: IndexedCandidate[] = [];
+  entries.forEach((entry, index) => {
+    const outcome = prepare(entry, index, submitter, deps.personKeySecret);
+    if ('status' in outcome) results[index] = outcome;
+    else prepared.push(outcome);
+  });
+
+  // The properties to check ownership of are read in the same round trip as the records themselves.
+  const properties = prepared.flatMap((c) => (c.property ? [c.property.recordId] : []));
+  const current = await deps.store.getRecords([...prepared.map((c) => c.recordId), ...properties]);
+  const candidates = prepared.filter((c) => {
+    const error =
+      c.property &&
+      propertyOwnershipError(submitter.submitterId, c.property, current.get(c.property.recordId));
+    if (error) results[c.index] = rejected(c.index, c.sourceId, [error]);
+    return !error;
+  });
+  // Only the id and role are kept with the record: never a resident's ID number from the token.
+  const by: SubmitterRef = { submitterId: submitter.submitterId, role: submitter.role };
+  const limit = pLimit(deps.concurrency ?? 16);
+  const now = deps.now ?? (() => new Date());
+  const at = () => now().toISOString();
+  const write = (candidate: Candidate, stored: RecordItem | undefined) =>
+    writeReport(candidate, stored, by, deps.store, at, { lateReport: deps.lateReports?.config });
+  const departures: IndexedCandidate[] = [];
+  await Promise.all(
+    [...Map.groupBy(candidates, (c) => c.recordId).values()].map((group) =>
+      limit(async () => {
+        let stored = current.get(group[0]?.recordId ?? '');
+        for (const candidate of group) {
+          const outcome = await write(candidate, stored);
+          results[candidate.index] = resultOf(candidate, outcome);
+          if (outcome.status === 'accepted' && candidate.kind === 'residence-departure')
+            departures.push(candidate);
+          stored = outcome.stored;
+        }
+      }),
+    ),
+  );
+  // After every fact of the batch is in, so a registration reported in the same batch is closed too.
+  const close = async (closing: Candidate) => write(closing, await deps.store.getRecord(closing.recordId));
+  await Promise.all(departures.map((departure) => limit(() => close(closingOf(departure)))));
+
+  await countLateReports(results, candidates, submitter.submitterId, deps.lateReports);
+  const summary = { accepted: 0, unchanged: 0, rejected: 0 };
+  for (const result of results) summary[result.status] += 1;
+  return { results, summary };
+}
+
+function prepare(
+  entry: unknown,
+  index: number,
+  submitter: Submitter,
+  secret: string,
+): IndexedCandidate | RecordResult {
+  const shape = recordEntry.safeParse(entry);
+  if (!shape.success) return rejected(index, sourceIdOf(entry), toFieldErrors(shape.error, { input: entry }));
+  const { kind, sourceId, data } = shape.data;
+  const notAllowed = kindPermissionError(submitter, kind);
+  if (notAllowed) return rejected(index, sourceId, [notAllowed]);
+  const normalised = normaliseRecord(kind, data);
+  if (!normalised.ok) {
+    const errors = normalised.errors.map((e) => ({
+      ...e,
+      path: e.path === 'kind' ? 'kind' : prefixed('data', e.path),
+    }));
+    return rejected(index, sourceId, errors);
+  }
+  const facts = describeRecord(normalised.kind, normalised.record);
+  const outsideGrant = recordPermissionError(submitter, normalised.kind, normalised.record, facts);
+  if (outsideGrant) return rejected(index, sourceId, [outsideGrant]);
+  const property = propertyToCheck(submitter, normalised.kind, normalised.record);
+  const personKey =
+    facts.personIdNumber === undefined ? undefined : personKeyOf(facts.personIdNumber, secret);
+  return {
+    index,
+    ...(sourceId === undefined ? {} : { sourceId }),
+    kind: normalised.kind,
+    record: normalised.record as Record<string, unknown>,
+    recordId: recordIdOf(
+      normalised.kind,
+      personKey === undefined ? facts.naturalKey : [personKey, ...facts.naturalKey],
+    ),
+    ...(personKey === undefined ? {} : { personKey }),
+    divisionCode: facts.divisionCode,
+    ...(facts.endedOn === undefined ? {} : { endedOn: facts.endedOn }),
+    ...(property === undefined ? {} : { property }),
+  };
+}
+
+/**
+ * A departure closes the person's residence registration in that county: the registration's natural key is
+ * the person and the county, so its id follows from the departure alone. It is patched only if it exists and
+ * the move-out date keeps it valid (a departure dated before the move-in stands on its own).
+ */
+function closingOf(departure: Candidate): Candidate {
+  const kind = 'residence-registration';
+  return {
+    ...(departure.sourceId === undefined ? {} : { sourceId: departure.sourceId }),
+    kind,
+    record: { movedOutOn: departure.record.movedOutOn },
+    recordId: recordIdOf(kind, [departure.personKey ?? '', departure.divisionCode]),
+    ...(departure.personKey === undefined ? {} : { personKey: departure.personKey }),
+    divisionCode: departure.divisionCode,
+    patch: true,
+  };
+}
+
+function resultOf(candidate: IndexedCandidate, outcome: WriteOutcome): RecordResult {
+  if (outcome.status === 'conflict')
+    return rejected(candidate.index, candidate.sourceId, outcome.error ? [outcome.error] : []);
+  return {
+    index: candidate.index,
+    ...(candidate.sourceId === undefined ? {} : { sourceId: candidate.sourceId }),
+    status: outcome.status,
+    recordId: candidate.recordId,
+    ...(outcome.stored === undefined ? {} : { version: outcome.stored.version }),
+    errors: [],
+    ...lateFlags(outcome),
+  };
+}
+
+function lateFlags(outcome: WriteOutcome): Pick<RecordResult, 'flags'> {
+  const flags = outcome.status === 'accepted' ? flagsOf(outcome.stored) : [];
+  return flags.length === 0 ? {} : { flags };
+}
+
+/** One ADD per kind for the late reports of this submission. */
+async function countLateReports(
+  results: readonly RecordResult[],
+  candidates: readonly IndexedCandidate[],
+  submitterId: string,
+  lateReports: LateReportDeps | undefined,
+): Promise<void> {
+  if (!lateReports?.counter) return;
+  const counts = new Map<string, number>();
+  for (const c of candidates) {
+    if (results[c.index]?.flags?.length) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
+  }
+  if (counts.size > 0) await lateReports.counter.add(submitterId, counts);
+}
+
+function rejected(index: number, sourceId: string | undefined, errors: FieldError[]): RecordResult {
+  return { index, ...(sourceId === undefined ? {} : { sourceId }), status: 'rejected', errors };
+}
+
+function sourceIdOf(entry: unknown): string | undefined {
+  const sourceId = (entry as { sourceId?: unknown } | null)?.sourceId;
+  return typeof sourceId === 'string' ? sourceId : undefined;
+}
+
+function prefixed(prefix: string, path: string): string {
+  return path === '' ? prefix : `${prefix}.${path}`;
+}

@@ -1,0 +1,84 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { buildChangeEvent } from '#events/build.ts';
+import type { EventKind } from '#events/kinds.ts';
+import { changedPaths } from '../../domain/record-diff.ts';
+import { type KeyedEntry, putEventsReliably } from '../adapters/event-bus.ts';
+import type { RecordStore } from '../adapters/record-store.ts';
+import { type HistoryItem, historySk, recordPk } from '../adapters/store-items.ts';
+import { type RecordChange, realChanges } from './stream-changes.ts';
+
+export interface PublishDeps {
+  store: RecordStore;
+  eventBridge: EventBridgeClient;
+  eventBusName?: string;
+}
+
+/** What Lambda needs back from a stream handler to retry only from the first failed record. */
+export interface StreamBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+/**
+ * For every real change in a batch of stream records: write its history entry (who, when, what changed), then
+ * publish its one change event. Both are idempotent per version, so a redelivered batch does no harm; a record
+ * whose history or event failed is reported, and Lambda retries from it. History entries go in batches.
+ */
+export async function publishChanges(
+  records: readonly DynamoDBRecord[],
+  deps: PublishDeps,
+): Promise<StreamBatchResponse> {
+  const failed = new Set<string>();
+  const ready: { change: RecordChange; history: HistoryItem; entry: KeyedEntry<string>['entry'] }[] = [];
+  for (const change of realChanges(records)) {
+    try {
+      const { entry } = changeEvent(change, deps.eventBusName);
+      ready.push({ change, history: historyOf(change), entry });
+    } catch {
+      failed.add(change.sequenceNumber);
+    }
+  }
+  const histories = ready.map(({ history }) => history);
+  const unwritten = new Set(
+    (await deps.store.putHistories(histories).catch(() => histories)).map(historyKey),
+  );
+  const entries: KeyedEntry<string>[] = [];
+  for (const { change, history, entry } of ready) {
+    if (unwritten.has(historyKey(history))) failed.add(change.sequenceNumber);
+    else entries.push({ key: change.sequenceNumber, entry });
+  }
+  for (const key of await putEventsReliably(deps.eventBridge, entries)) failed.add(key);
+  return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+function changeEvent({ current, previous }: RecordChange, eventBusName: string | undefined) {
+  return buildChangeEvent({
+    kind: current.kind as EventKind,
+    recordId: current.recordId,
+    version: current.version,
+    personKey: current.personKey,
+    divisionCode: current.divisionCode,
+    occurredAt: current.lastChange.at,
+    submittedBy: current.lastChange.by,
+    record: current.record,
+    endedOn: current.endedOn,
+    previousEndedOn: previous?.endedOn,
+    eventBusName,
+  });
+}
+
+const historyKey = ({ pk, sk }: HistoryItem): string => `${pk}\n${sk}`;
+
+function historyOf({ current, previous }: RecordChange): HistoryItem {
+  return {
+    pk: recordPk(current.recordId),
+    sk: historySk(current.version),
+    recordId: current.recordId,
+    version: current.version,
+    at: current.lastChange.at,
+    by: current.lastChange.by,
+    ...(current.lastChange.sourceId === undefined ? {} : { sourceId: current.lastChange.sourceId }),
+    changedPaths: changedPaths(previous?.record ?? {}, current.record),
+    record: current.record,
+  };
+}
