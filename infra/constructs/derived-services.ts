@@ -92,10 +92,10 @@ export class DerivedServices extends Construct {
     });
 
     this.deriveHandler = new HubFunction(this, 'DeriveHandler', {
-      entry: 'functions/derive/handler.ts',
+      entry: 'functions/derive/lambda.ts',
       serviceName: 'derive',
       settings: props.functionSettings,
-      // The daily evaluation may re-evaluate many profiles; functions/derive/handler.ts sets the statistics
+      // The daily evaluation may re-evaluate many profiles; functions/derive/lambda.ts sets the statistics
       // lease above this timeout, as functions/adapters/stats-store.ts requires.
       timeout: Duration.minutes(5),
       environment: {
@@ -133,7 +133,7 @@ export class DerivedServices extends Construct {
     });
 
     this.queryHandler = new HubFunction(this, 'QueryHandler', {
-      entry: 'functions/query/handler.ts',
+      entry: 'functions/query/lambda.ts',
       serviceName: 'query',
       settings: props.functionSettings,
       timeout: Duration.seconds(10),

@@ -23,7 +23,7 @@ export interface FunctionSettings {
 }
 
 export interface HubFunctionProps {
-  /** Handler file relative to the repository root, e.g. `functions/ingest/handler.ts`; exports `handler`. */
+  /** Handler file relative to the repository root, e.g. `functions/ingest/lambda.ts`; exports `handler`. */
   readonly entry: string;
   /** Powertools service name (POWERTOOLS_SERVICE_NAME). */
   readonly serviceName: string;

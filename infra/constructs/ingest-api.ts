@@ -74,7 +74,7 @@ export class IngestApi extends Construct {
     super(scope, id);
 
     this.handler = new HubFunction(this, 'Handler', {
-      entry: 'functions/ingest/handler.ts',
+      entry: 'functions/ingest/lambda.ts',
       serviceName: 'ingest',
       settings: props.functionSettings,
       timeout: props.timeout ?? Duration.seconds(29),

@@ -52,7 +52,7 @@ export class Publisher extends Construct {
     super(scope, id);
 
     this.handler = new HubFunction(this, 'Handler', {
-      entry: 'functions/publish/handler.ts',
+      entry: 'functions/publish/lambda.ts',
       serviceName: 'publish',
       settings: props.functionSettings,
       timeout: props.timeout ?? Duration.seconds(60),
