@@ -12,10 +12,10 @@ import { LateReportCounter, type LateReportDeps } from '#functions/adapters/late
 import { ProfileStore } from '#functions/adapters/profile-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import { StatsStore } from '#functions/adapters/stats-store.ts';
-import { createDeriveHandler, type DeriveHandler } from '#functions/derive/app.ts';
+import { createDeriveHandler, type DeriveHandler } from '#functions/derive/handler.ts';
 import { ProblemError, problemResponse } from '#functions/http/problem.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
-import { createQueryHandler, QUERY_ROUTES } from '#functions/query/app.ts';
+import { createQueryHandler, QUERY_ROUTES } from '#functions/query/handler.ts';
 import { DEFAULT_DERIVED_CONFIG, type DerivedConfig } from '#functions/runtime/derived-config.ts';
 import { logger } from '#functions/runtime/logger.ts';
 import { calendarDate } from '#schemas/values/date.ts';

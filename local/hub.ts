@@ -7,8 +7,8 @@ import { compileSubscription, SUBSCRIPTIONS, type Subscription } from '#events/i
 import { idempotencyPersistence } from '#functions/adapters/idempotency.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
-import { createIngestHandler } from '#functions/ingest/app.ts';
-import { createPublishHandler } from '#functions/publish/app.ts';
+import { createIngestHandler } from '#functions/ingest/handler.ts';
+import { createPublishHandler } from '#functions/publish/handler.ts';
 import { logger } from '#functions/runtime/logger.ts';
 import { startApiServer } from './api-server.ts';
 import { createLocalBus } from './bus/index.ts';

@@ -4,7 +4,7 @@ import { StatsStore } from '../adapters/stats-store.ts';
 import { dynamoDb, eventBridge } from '../runtime/clients.ts';
 import { derivedConfigFromEnv } from '../runtime/derived-config.ts';
 import { requiredEnv } from '../runtime/env.ts';
-import { createDeriveHandler } from './app.ts';
+import { createDeriveHandler } from './handler.ts';
 
 // Lambda entry point: configuration from the environment, read once at cold start.
 const tableName = requiredEnv('TABLE_NAME');

@@ -5,7 +5,7 @@ import { loadPersonKeySecret } from '../adapters/secrets.ts';
 import { dynamoDb } from '../runtime/clients.ts';
 import { derivedConfigFromEnv } from '../runtime/derived-config.ts';
 import { requiredEnv } from '../runtime/env.ts';
-import { createIngestHandler } from './app.ts';
+import { createIngestHandler } from './handler.ts';
 
 // Lambda entry point: configuration from the environment, read once at cold start.
 export const handler = createIngestHandler({

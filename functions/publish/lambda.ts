@@ -1,7 +1,7 @@
 import { RecordStore } from '../adapters/record-store.ts';
 import { dynamoDb, eventBridge } from '../runtime/clients.ts';
 import { requiredEnv } from '../runtime/env.ts';
-import { createPublishHandler } from './app.ts';
+import { createPublishHandler } from './handler.ts';
 
 // Lambda entry point: configuration from the environment, read once at cold start.
 export const handler = createPublishHandler({

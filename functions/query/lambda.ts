@@ -5,7 +5,7 @@ import { StatsStore } from '../adapters/stats-store.ts';
 import { dynamoDb } from '../runtime/clients.ts';
 import { derivedConfigFromEnv } from '../runtime/derived-config.ts';
 import { requiredEnv } from '../runtime/env.ts';
-import { createQueryHandler } from './app.ts';
+import { createQueryHandler } from './handler.ts';
 
 // Lambda entry point: configuration from the environment, read once at cold start.
 const tableName = requiredEnv('TABLE_NAME');

@@ -42,7 +42,7 @@ import { EXAMPLE_LOOKUP_REQUESTS, exampleAuditTrail, exampleLookup, exampleStats
 
 export const OPENAPI_VERSION = '3.1.0';
 const RECORDS_PATH = '/v1/records';
-/** The department read API (functions/query/app.ts QUERY_ROUTES). */
+/** The department read API (functions/query/handler.ts QUERY_ROUTES). */
 const LOOKUP_PATH = '/v1/persons/lookup';
 const STATS_PATH = '/v1/stats';
 const AUDIT_PATH = '/v1/audit';
@@ -66,7 +66,7 @@ export const RECORDS_PROBLEMS = [
   'INTERNAL',
 ] as const satisfies readonly ProblemCode[];
 
-// The failures of the query function's chain (functions/query/app.ts): the caller (401), the body's size and
+// The failures of the query function's chain (functions/query/handler.ts): the caller (401), the body's size and
 // nesting (its POST only), the request's schema (400), the department checks (403), the look-up's miss (404).
 export const LOOKUP_PROBLEMS = [
   'MALFORMED_JSON',

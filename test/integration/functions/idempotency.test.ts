@@ -10,7 +10,7 @@ import {
 } from '#functions/adapters/idempotency.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
-import { createIngestHandler } from '#functions/ingest/app.ts';
+import { createIngestHandler } from '#functions/ingest/handler.ts';
 import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { IDEMPOTENCY_TABLE, RECORDS_TABLE } from '#local/emulators/table-definition.ts';

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditStore } from '#functions/adapters/audit-store.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
-import { createQueryHandler } from '#functions/query/app.ts';
+import { createQueryHandler } from '#functions/query/handler.ts';
 import { DEFAULT_DERIVED_CONFIG } from '#functions/runtime/derived-config.ts';
 import { localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';

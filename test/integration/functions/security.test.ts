@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
-import { createIngestHandler } from '#functions/ingest/app.ts';
+import { createIngestHandler } from '#functions/ingest/handler.ts';
 import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
