@@ -1,7 +1,21 @@
 import { errorMessage, type FieldError } from '#schemas/errors.ts';
 import { type CanonicalRecord, isRecordKind, type RecordFacts, type RecordKind } from '#schemas/index.ts';
-import type { ProvenanceEntry } from '../functions/adapters/store-items.ts';
 import { recordIdOf } from './record-id.ts';
+
+/** Who made a request, as the store and the events record it. */
+export interface SubmitterRef {
+  submitterId: string;
+  role: string;
+  /** A department caller's department (department-claims.ts); never stored with a record. */
+  department?: string;
+}
+
+/** Who reported a record: every submitter that ever reported it, with the source ids they used. */
+export interface ProvenanceEntry extends SubmitterRef {
+  sourceIds: string[];
+  firstReportedAt: string;
+  lastReportedAt: string;
+}
 
 /** Every kind of submitter (DESIGN.md §6); a token or IAM mapping with any other role is refused. */
 export const SUBMITTER_ROLES = [

@@ -1,4 +1,4 @@
-import type { DerivedOverrides } from '../domain/config.ts';
+import type { DerivedOverrides } from '#domain/config.ts';
 import type { Department } from '../events/index.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { derivedConfigEnvironment } from '../domain/config.ts';
+import { derivedConfigEnvironment } from '#domain/config.ts';
 import type { StageConfig } from './config.ts';
 import type { DepartmentRoute } from './constructs/department-subscriptions.ts';
 import { DepartmentSubscriptions } from './constructs/department-subscriptions.ts';

@@ -7,7 +7,7 @@ import {
   type StatsFacts,
   splitCounterId,
   statsContribution,
-} from '../../domain/stats.ts';
+} from '#domain/stats.ts';
 import { documentClient } from './document-client.ts';
 
 /*

@@ -5,21 +5,9 @@
  * Person look-ups use GSI gsi1: gsi1pk PERSON#<personKey>, gsi1sk <kind>#<recordId>.
  */
 
+import type { ProvenanceEntry, SubmitterRef } from '#domain/permissions.ts';
+
 export const RECORD_SK = 'RECORD';
-
-export interface SubmitterRef {
-  submitterId: string;
-  role: string;
-  /** A department caller's department (department-claims.ts); never stored with a record. */
-  department?: string;
-}
-
-/** Who reported a record: every submitter that ever reported it, with the source ids they used. */
-export interface ProvenanceEntry extends SubmitterRef {
-  sourceIds: string[];
-  firstReportedAt: string;
-  lastReportedAt: string;
-}
 
 export interface RecordItem {
   pk: string;

@@ -2,13 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { chinaDateOf } from '#domain/dates.ts';
 import { buildPersonProfile, type ProfileSource } from '#domain/profile.ts';
-import { planProfile } from '../../domain/profile-plan.ts';
 import { ProfileConflictError, type ProfileItem, type ProfileStore } from '../adapters/profile-store.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
 import type { StatsStore } from '../adapters/stats-store.ts';
 import type { RecordItem } from '../adapters/store-items.ts';
 import type { DerivedConfig } from '../runtime/derived-config.ts';
 import { flushOutbox } from './outbox.ts';
+import { planProfile } from './profile-plan.ts';
 
 export interface DeriveDeps {
   records: RecordStore;

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
 import { addDays } from '#domain/dates.ts';
-import { planProfile } from '../../domain/profile-plan.ts';
 import { ProfileConflictError, type ProfileItem } from '../adapters/profile-store.ts';
 import type { DeriveDeps } from './derive-person.ts';
 import { flushOutbox } from './outbox.ts';
+import { planProfile } from './profile-plan.ts';
 
 export interface EvaluationOptions {
   /** The day to evaluate as of (`YYYY-MM-DD`, China date). */

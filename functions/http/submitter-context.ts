@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { SubmitterRef } from '../adapters/store-items.ts';
+import type { SubmitterRef } from '#domain/permissions.ts';
 import { type HubRequestEvent, type Submitter, submitterOf } from './submitter.ts';
 
 export interface SubmitterContext extends Context {

@@ -1,12 +1,7 @@
 import type { APIGatewayEventRequestContextV2, APIGatewayProxyEventV2WithRequestContext } from 'aws-lambda';
+import type { SubmitterRef } from '#domain/permissions.ts';
+import { type Caller, isSubmitterRole, SUBMITTER_ROLES, type SubmitterRole } from '#domain/permissions.ts';
 import { idNumber } from '#schemas/values/id-number.ts';
-import {
-  type Caller,
-  isSubmitterRole,
-  SUBMITTER_ROLES,
-  type SubmitterRole,
-} from '../../domain/permissions.ts';
-import type { SubmitterRef } from '../adapters/store-items.ts';
 import { type DepartmentIdentity, departmentIdentityOf } from './department-claims.ts';
 import { ProblemError } from './problem.ts';
 

@@ -1,19 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { contentHash } from '#domain/canonical-json.ts';
 import type { LateReportConfig } from '#domain/late-report.ts';
+import type { ProvenanceEntry, SubmitterRef } from '#domain/permissions.ts';
+import { overlay } from '#domain/record-diff.ts';
 import { errorMessage } from '#schemas/errors.ts';
 import { describeRecord, type FieldError, normaliseRecord, type RecordKind } from '#schemas/index.ts';
 import type { RecordStatus } from '#schemas/submission.ts';
-import { contentHash } from '../../domain/canonical-json.ts';
-import { overlay } from '../../domain/record-diff.ts';
 import { lateReportNoteOf } from '../adapters/late-report-counter.ts';
 import { type RecordStore, VersionConflictError } from '../adapters/record-store.ts';
-import {
-  type ProvenanceEntry,
-  personGsiPk,
-  type RecordItem,
-  recordPk,
-  type SubmitterRef,
-} from '../adapters/store-items.ts';
+import { personGsiPk, type RecordItem, recordPk } from '../adapters/store-items.ts';
 
 /** A normalised report of one fact, with the identity it is stored under. */
 export interface Candidate {

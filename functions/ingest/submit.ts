@@ -1,19 +1,20 @@
 import pLimit from 'p-limit';
-import { toFieldErrors } from '#schemas/errors.ts';
-import { describeRecord, type FieldError, normaliseRecord } from '#schemas/index.ts';
-import { type RecordStatus, recordEntry } from '#schemas/submission.ts';
+import type { SubmitterRef } from '#domain/permissions.ts';
 import {
   kindPermissionError,
   type PropertyRef,
   propertyOwnershipError,
   propertyToCheck,
   recordPermissionError,
-} from '../../domain/permissions.ts';
-import { personKeyOf } from '../../domain/person-key.ts';
-import { recordIdOf } from '../../domain/record-id.ts';
+} from '#domain/permissions.ts';
+import { personKeyOf } from '#domain/person-key.ts';
+import { recordIdOf } from '#domain/record-id.ts';
+import { toFieldErrors } from '#schemas/errors.ts';
+import { describeRecord, type FieldError, normaliseRecord } from '#schemas/index.ts';
+import { type RecordStatus, recordEntry } from '#schemas/submission.ts';
 import { flagsOf, type LateReportDeps, type RecordFlag } from '../adapters/late-report-counter.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
-import type { RecordItem, SubmitterRef } from '../adapters/store-items.ts';
+import type { RecordItem } from '../adapters/store-items.ts';
 import type { Submitter } from '../http/submitter.ts';
 import { type Candidate, type WriteOutcome, writeReport } from './record-writer.ts';
 

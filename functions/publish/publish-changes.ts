@@ -1,8 +1,8 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { changedPaths } from '#domain/record-diff.ts';
 import { buildChangeEvent } from '#events/build.ts';
 import type { EventKind } from '#events/kinds.ts';
-import { changedPaths } from '../../domain/record-diff.ts';
 import { type KeyedEntry, putEventsReliably } from '../adapters/event-bus.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
 import { type HistoryItem, historySk, recordPk } from '../adapters/store-items.ts';

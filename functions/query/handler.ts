@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { SubmitterRef } from '#domain/permissions.ts';
 import type { AuditStore } from '../adapters/audit-store.ts';
 import type { ProfileStore } from '../adapters/profile-store.ts';
 import type { StatsStore } from '../adapters/stats-store.ts';
-import type { SubmitterRef } from '../adapters/store-items.ts';
 import { bodyLimit } from '../http/body-limit.ts';
 import { jsonDepthLimit } from '../http/json-depth-limit.ts';
 import { ProblemError } from '../http/problem.ts';

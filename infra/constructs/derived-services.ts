@@ -10,7 +10,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { type DerivedOverrides, derivedConfigEnvironment } from '../../domain/config.ts';
+import { type DerivedOverrides, derivedConfigEnvironment } from '#domain/config.ts';
 import { SOURCE } from '../../events/index.ts';
 import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Message, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemDetails, submissionResult } from '../../api/http-api.ts';
+import { problemDetails, submissionResult } from '#api/http-api.ts';
 import {
   createQueueConsumer,
   type MessageOutcome,

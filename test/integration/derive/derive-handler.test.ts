@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countersOfDivision, statsContribution } from '#domain/stats.ts';
 import { localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
-import { countersOfDivision, statsContribution } from '../../../domain/stats.ts';
 import {
   derivedEvents,
   derivedWorld,

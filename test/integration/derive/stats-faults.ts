@@ -2,9 +2,9 @@
 // the request reaches the table or after the table applied it (the response is lost).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { divisionLevels } from '#domain/stats.ts';
 import { statsCounterPk } from '#functions/adapters/stats-store.ts';
 import { localDynamoDbClient } from '#local/emulators/clients.ts';
-import { divisionLevels } from '../../../domain/stats.ts';
 
 export type FaultMode = 'before-request' | 'after-request';
 

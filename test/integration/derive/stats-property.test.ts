@@ -1,11 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StatsFacts, statsContribution, sumContributions } from '#domain/stats.ts';
 import { StatsStore } from '#functions/adapters/stats-store.ts';
 import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
-import { type StatsFacts, statsContribution, sumContributions } from '../../../domain/stats.ts';
 import {
   businessLicense,
   departure,

@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StatsFacts, statsContribution, statsView, sumContributions } from '#domain/stats.ts';
 import { StatsBusyError, StatsStore } from '#functions/adapters/stats-store.ts';
 import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
-import { type StatsFacts, statsContribution, statsView, sumContributions } from '../../../domain/stats.ts';
 import { employment, facts, insurance, residence, sorted } from '../../unit/domain/stats-facts.ts';
 import { allCounters, type FaultMode, faultyClient, InjectedFault } from './stats-faults.ts';
 

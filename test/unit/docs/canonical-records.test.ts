@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { SubmissionResponse } from '../../../api/http-api.ts';
+import type { SubmissionResponse } from '#api/http-api.ts';
+import type { SubmissionResult } from '#functions/ingest/submit.ts';
 import { SAMPLE_RECORDS } from '../../../events/index.ts';
-import type { SubmissionResult } from '../../../functions/ingest/submit.ts';
 import { CANONICAL_RECORD_SCHEMAS } from '../../../schemas/canonical.ts';
 import { RECORD_KINDS } from '../../../schemas/index.ts';
 import { CANONICAL_LEAF_PATHS, leafPathsOf } from '../events/canonical-shapes.ts';

@@ -7,8 +7,8 @@ import type {
   ProfileResidence,
   ProfileSchooling,
   ProfileTenancy,
-} from '../../../domain/profile.ts';
-import { emptyProfile as emptyPersonProfile } from '../../../domain/profile.ts';
+} from '#domain/profile.ts';
+import { emptyProfile as emptyPersonProfile } from '#domain/profile.ts';
 
 export const EMPLOYER = { creditCode: '91330106MA2711111A', name: '杭州某某科技有限公司' };
 

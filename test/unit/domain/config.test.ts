@@ -4,9 +4,9 @@ import {
   DERIVED_CONFIG_ENV,
   derivedConfig,
   derivedConfigEnvironment,
-} from '../../../domain/config.ts';
-import { DEFAULT_ELIGIBILITY_CONFIG } from '../../../domain/eligibility.ts';
-import { derivedConfigFromEnv } from '../../../functions/runtime/derived-config.ts';
+} from '#domain/config.ts';
+import { DEFAULT_ELIGIBILITY_CONFIG } from '#domain/eligibility.ts';
+import { derivedConfigFromEnv } from '#functions/runtime/derived-config.ts';
 
 describe('derived services configuration', () => {
   it('defaults to six months, three days for every reporting duty, and 800 migrants per coordinator', () => {

@@ -7,7 +7,7 @@ import {
   daysBetween,
   fullMonthsBetween,
   mergePeriods,
-} from '../../../domain/dates.ts';
+} from '#domain/dates.ts';
 
 const dates = fc
   .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2090-12-31T00:00:00Z'), noInvalidDate: true })

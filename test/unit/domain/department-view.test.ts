@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { departmentLookupView, profileFieldsFor, returnedFields } from '../../../domain/department-view.ts';
-import { evaluateEligibility } from '../../../domain/eligibility.ts';
-import { scorePoints } from '../../../domain/points.ts';
-import { HANGZHOU_EXAMPLE_POINTS_TABLE } from '../../../domain/points-config.ts';
+import { departmentLookupView, profileFieldsFor, returnedFields } from '#domain/department-view.ts';
+import { evaluateEligibility } from '#domain/eligibility.ts';
+import { scorePoints } from '#domain/points.ts';
+import { HANGZHOU_EXAMPLE_POINTS_TABLE } from '#domain/points-config.ts';
 import type { Department } from '../../../events/index.ts';
 import { emptyProfile, insurance, job, lease, licence, residence, school } from './builders.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateEligibility } from '../../../domain/eligibility.ts';
-import { nextEligibilityReview } from '../../../domain/eligibility-due.ts';
+import { evaluateEligibility } from '#domain/eligibility.ts';
+import { nextEligibilityReview } from '#domain/eligibility-due.ts';
 import { emptyProfile, job, lease, residence, school } from './builders.ts';
 
 describe('nextEligibilityReview', () => {

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_ELIGIBILITY_CONFIG,
-  eligibilityChanged,
-  evaluateEligibility,
-} from '../../../domain/eligibility.ts';
+import { DEFAULT_ELIGIBILITY_CONFIG, eligibilityChanged, evaluateEligibility } from '#domain/eligibility.ts';
 import { emptyProfile, job, lease, licence, residence, school } from './builders.ts';
 
 // A migrant renting in Xihu (Hangzhou) since 2024-03-01 with an open-ended labour contract.

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_LATE_REPORT_CONFIG,
-  type LateReportConfig,
-  lateReportFlag,
-} from '../../../domain/late-report.ts';
+import { DEFAULT_LATE_REPORT_CONFIG, type LateReportConfig, lateReportFlag } from '#domain/late-report.ts';
 import type { Employment, ResidenceRegistration, SocialInsurance, Tenancy } from '../../../schemas/index.ts';
 
 const person = { idNumber: '330106199003071236', name: '张三' };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ProvenanceEntry } from '#domain/permissions.ts';
 import {
   type Caller,
   kindPermissionError,
@@ -9,7 +10,6 @@ import {
   type SubmitterRole,
 } from '#domain/permissions.ts';
 import { recordIdOf } from '#domain/record-id.ts';
-import type { ProvenanceEntry } from '#functions/adapters/store-items.ts';
 import { type CanonicalRecord, describeRecord, RECORD_KINDS, type RecordKind } from '#schemas/index.ts';
 import { loadRecordFixture, normalised, useFixedClock } from '../schemas/kinds/helpers.ts';
 

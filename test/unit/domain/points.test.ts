@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scorePoints } from '../../../domain/points.ts';
-import {
-  HANGZHOU_EXAMPLE_POINTS_TABLE,
-  type PointsTable,
-  pointsTableFor,
-} from '../../../domain/points-config.ts';
+import { scorePoints } from '#domain/points.ts';
+import { HANGZHOU_EXAMPLE_POINTS_TABLE, type PointsTable, pointsTableFor } from '#domain/points-config.ts';
 import { emptyProfile, insurance, residence } from './builders.ts';
 
 const table = HANGZHOU_EXAMPLE_POINTS_TABLE;

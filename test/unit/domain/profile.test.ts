@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildPersonProfile, type ProfileSource, profileHash, sameProfile } from '../../../domain/profile.ts';
+import { buildPersonProfile, type ProfileSource, profileHash, sameProfile } from '#domain/profile.ts';
 
 const ID = '330106199003071236';
 const AT = '2024-06-01T08:00:00.000Z';

@@ -6,8 +6,8 @@ import type {
   ProfileInsurance,
   ProfileResidence,
   ProfileSchooling,
-} from '../../../domain/profile.ts';
-import type { StatsFacts } from '../../../domain/stats.ts';
+} from '#domain/profile.ts';
+import type { StatsFacts } from '#domain/stats.ts';
 
 export const noFacts = (): StatsFacts => ({
   residences: [],

@@ -8,7 +8,7 @@ import {
   statsContribution,
   statsView,
   sumContributions,
-} from '../../../domain/stats.ts';
+} from '#domain/stats.ts';
 import {
   businessLicense,
   departure,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProblemError } from '../../../functions/http/problem.ts';
-import { submitterOf } from '../../../functions/http/submitter.ts';
+import { ProblemError } from '#functions/http/problem.ts';
+import { submitterOf } from '#functions/http/submitter.ts';
 import { recordsPostEvent } from '../../helpers/api-event.ts';
 
 const callerWith = (claims: Record<string, string>) => submitterOf(recordsPostEvent({ claims }));

@@ -10,8 +10,8 @@ import {
   type DerivedEventEntry,
   PROFILE_SECTIONS,
 } from '#events/derived.ts';
-import { dueGsiPk, PROFILE_SK, type ProfileItem, profilePk } from '../functions/adapters/profile-store.ts';
-import type { DerivedConfig } from '../functions/runtime/derived-config.ts';
+import { dueGsiPk, PROFILE_SK, type ProfileItem, profilePk } from '../adapters/profile-store.ts';
+import type { DerivedConfig } from '../runtime/derived-config.ts';
 
 /** What changed the view: new records (a change event) or the passing of time (the daily evaluation). */
 export type DeriveCause = 'records' | 'time';
