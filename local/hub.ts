@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { compileSubscription, SUBSCRIPTIONS, type Subscription } from '#events/index.ts';
-import { idempotencyPersistence } from '#functions/adapters/idempotency.ts';
+import { idempotencyPersistence } from '#functions/adapters/idempotency-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
 import { createIngestHandler } from '#functions/ingest/handler.ts';

@@ -7,10 +7,10 @@ import type { SubmissionResponse } from '#api/http-api.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import { toFieldErrors } from '#schemas/errors.ts';
 import { MAX_SUBMISSION_BYTES, submissionEnvelope } from '#schemas/submission.ts';
-import { createIdempotentRun, idempotencyKeyOf } from '../adapters/idempotency.ts';
 import type { LateReportDeps } from '../adapters/late-report-counter.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
 import { bodyLimit } from '../http/body-limit.ts';
+import { createIdempotentRun, idempotencyKeyOf } from '../http/idempotency.ts';
 import { jsonDepthLimit } from '../http/json-depth-limit.ts';
 import { ProblemError } from '../http/problem.ts';
 import { problemJson } from '../http/problem-json.ts';
@@ -28,7 +28,7 @@ export interface IngestDeps {
   /** IAM principal ARN → submitter, for callers that sign with SigV4. */
   iamSubmitters?: Record<string, SubmitterRef>;
   /**
-   * Where `Idempotency-Key` requests are tracked (functions/adapters/idempotency.ts). Omitted only by tests
+   * Where `Idempotency-Key` requests are tracked (functions/http/idempotency.ts). Omitted only by tests
    * that do not exercise idempotency: the header is then validated but not tracked.
    */
   idempotencyStore?: BasePersistenceLayer;

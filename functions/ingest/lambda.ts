@@ -1,4 +1,4 @@
-import { idempotencyPersistence } from '../adapters/idempotency.ts';
+import { idempotencyPersistence } from '../adapters/idempotency-store.ts';
 import { LateReportCounter } from '../adapters/late-report-counter.ts';
 import { RecordStore } from '../adapters/record-store.ts';
 import { loadPersonKeySecret } from '../adapters/secrets.ts';

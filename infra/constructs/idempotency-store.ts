@@ -21,7 +21,7 @@ export interface IdempotencyStoreProps {
 }
 
 /**
- * Powertools idempotency records for `Idempotency-Key` (functions/adapters/idempotency.ts): one item per
+ * Powertools idempotency records for `Idempotency-Key` (functions/adapters/idempotency-store.ts): one item per
  * submitter and key, holding the first answer, removed by TTL on `expiration` once its 24 hours are over.
  */
 export class IdempotencyStore extends Construct {

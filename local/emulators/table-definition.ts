@@ -46,7 +46,7 @@ export const RECORDS_TABLE: TableDefinition = {
 };
 
 /**
- * Powertools idempotency records (functions/adapters/idempotency.ts): one item per submitter + Idempotency-Key.
+ * Powertools idempotency records (functions/adapters/idempotency-store.ts): one item per submitter + Idempotency-Key.
  * Without TTL locally, an expired item stays until the next request with its key overwrites it.
  */
 export const IDEMPOTENCY_TABLE: TableDefinition = {

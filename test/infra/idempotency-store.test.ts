@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_ATTRIBUTES } from '#functions/adapters/idempotency.ts';
+import { IDEMPOTENCY_ATTRIBUTES } from '#functions/adapters/idempotency-store.ts';
 import { STAGES, type StageConfig } from '../../infra/config.ts';
 import { IdempotencyStore } from '../../infra/constructs/idempotency-store.ts';
 import { type SynthesizedStage, synthesizeStage } from './synth.ts';

@@ -3,12 +3,9 @@ import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persi
 import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  IDEMPOTENCY_ATTRIBUTES,
-  idempotencyPersistence,
-  REPLAYED_HEADER,
-} from '#functions/adapters/idempotency.ts';
+import { IDEMPOTENCY_ATTRIBUTES, idempotencyPersistence } from '#functions/adapters/idempotency-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
+import { REPLAYED_HEADER } from '#functions/http/idempotency.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
 import { createIngestHandler } from '#functions/ingest/handler.ts';
 import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';

@@ -6,25 +6,17 @@ import {
   IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ProblemError } from '../http/problem.ts';
 import { logger } from '../runtime/logger.ts';
+import { ProblemError } from './problem.ts';
 
 /** The request header naming a retry-safe submission (normalised to lower case by the header middleware). */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** Set on a response that is the stored answer to an earlier request with the same key. */
 export const REPLAYED_HEADER = 'idempotent-replayed';
 /** How long a key's first answer is replayed. */
-export const IDEMPOTENCY_EXPIRY_SECONDS = 24 * 60 * 60;
-/**
- * Attribute names of the idempotency table: its partition key and the epoch-seconds expiry DynamoDB's TTL
- * reads. The local table definition and the CDK construct use the same names.
- */
-export const IDEMPOTENCY_ATTRIBUTES = { key: 'id', expiry: 'expiration' } as const;
-
+const IDEMPOTENCY_EXPIRY_SECONDS = 24 * 60 * 60;
 const KEY_PATTERN = /^[\x20-\x7e]{1,128}$/;
 
 /** The caller's Idempotency-Key, if it sent one: 1 to 128 printable ASCII characters. */
@@ -38,16 +30,6 @@ export function idempotencyKeyOf(headers: Readonly<Record<string, string | undef
     );
   }
   return key;
-}
-
-/** Powertools' DynamoDB persistence over the idempotency table (Get/Put/Update/DeleteItem, no transactions). */
-export function idempotencyPersistence(client: DynamoDBClient, tableName: string): DynamoDBPersistenceLayer {
-  return new DynamoDBPersistenceLayer({
-    tableName,
-    awsSdkV3Client: client,
-    keyAttr: IDEMPOTENCY_ATTRIBUTES.key,
-    expiryAttr: IDEMPOTENCY_ATTRIBUTES.expiry,
-  });
 }
 
 type HttpResponse = APIGatewayProxyStructuredResultV2;
