@@ -100,7 +100,7 @@ export const submissionResult = z
 
 export type SubmissionResponse = z.output<typeof submissionResult>;
 
-/** RFC 9457 problem details, as functions/http/problem.ts writes them. */
+/** RFC 9457 problem details, as api/problems.ts writes them. */
 export const problemDetails = z
   .strictObject({
     type: z

@@ -1,7 +1,7 @@
 // Throughput of normaliseRecord against a JSON round-trip of the same records, on one core.
 import { getHeapStatistics } from 'node:v8';
 import { normaliseRecord } from '../schemas/index.ts';
-import { type CorpusRecord, generateCorpus } from './corpus.ts';
+import { type CorpusRecord, generateCorpus } from '../test/fixtures/corpus.ts';
 
 export interface Throughput {
   records: number;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ProblemError, problemResponse } from '#functions/http/problem.ts';
+import { ProblemError, problemResponse } from '#api/problems.ts';
 import type { HubRequestEvent } from '#functions/http/submitter.ts';
 import { apiGatewayEvent } from './api-gateway-event.ts';
 import { lambdaContext } from './lambda-context.ts';

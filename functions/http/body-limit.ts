@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ProblemError } from './problem.ts';
+import { ProblemError } from '#api/problems.ts';
 
 /** Refuses a body over `maxBytes` (decoded size) before anything parses it. */
 export function bodyLimit(options: { maxBytes: number }): middy.MiddlewareObj<APIGatewayProxyEventV2> {

@@ -1,5 +1,5 @@
+import { ProblemError } from '#api/problems.ts';
 import { DEPARTMENTS, type Department } from '#events/subscriptions.ts';
-import { ProblemError } from './problem.ts';
 
 /**
  * The claims of a department caller (role `department`), beside `sub` and `role` (submitter.ts):

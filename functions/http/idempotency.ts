@@ -8,8 +8,8 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ProblemError } from '#api/problems.ts';
 import { logger } from '../runtime/logger.ts';
-import { ProblemError } from './problem.ts';
 
 /** The request header naming a retry-safe submission (normalised to lower case by the header middleware). */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';

@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ProblemError } from './problem.ts';
+import { ProblemError } from '#api/problems.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

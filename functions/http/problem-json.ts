@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type ProblemCode, ProblemError, problemResponse } from './problem.ts';
+import { type ProblemCode, ProblemError, problemResponse } from '#api/problems.ts';
 
 /** What middy's own HTTP middlewares throw, mapped to our stable problem codes. */
 const MIDDY_STATUS_TO_PROBLEM: Record<number, ProblemCode> = {

@@ -1,9 +1,9 @@
 import type { APIGatewayEventRequestContextV2, APIGatewayProxyEventV2WithRequestContext } from 'aws-lambda';
+import { ProblemError } from '#api/problems.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import { type Caller, isSubmitterRole, SUBMITTER_ROLES, type SubmitterRole } from '#domain/permissions.ts';
 import { idNumber } from '#schemas/values/id-number.ts';
 import { type DepartmentIdentity, departmentIdentityOf } from './department-claims.ts';
-import { ProblemError } from './problem.ts';
 
 /** The parts of an HTTP API request context that carry the caller's identity (JWT claims or IAM). */
 interface HubRequestContext extends APIGatewayEventRequestContextV2 {

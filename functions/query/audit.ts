@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { ProblemError } from '#api/problems.ts';
 import { auditQuery } from '#api/query-api.ts';
 import type { Department } from '#events/subscriptions.ts';
 import { type AuditPage, type AuditStore, decodeCursor } from '../adapters/audit-store.ts';
-import { ProblemError } from '../http/problem.ts';
 import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
 import { requireDepartment } from './department-caller.ts';
 import { queryParameters } from './request-body.ts';

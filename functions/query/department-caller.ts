@@ -1,6 +1,6 @@
+import { ProblemError } from '#api/problems.ts';
 import type { Department } from '#events/subscriptions.ts';
 import type { AuditRight } from '../http/department-claims.ts';
-import { ProblemError } from '../http/problem.ts';
 import type { Submitter } from '../http/submitter.ts';
 
 /** A verified caller acting for a department. */

@@ -1,13 +1,13 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ProblemError } from '#api/problems.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import type { AuditStore } from '../adapters/audit-store.ts';
 import type { ProfileStore } from '../adapters/profile-store.ts';
 import type { StatsStore } from '../adapters/stats-store.ts';
 import { bodyLimit } from '../http/body-limit.ts';
 import { jsonDepthLimit } from '../http/json-depth-limit.ts';
-import { ProblemError } from '../http/problem.ts';
 import { problemJson } from '../http/problem-json.ts';
 import type { HubRequestEvent } from '../http/submitter.ts';
 import { type SubmitterContext, submitterContext } from '../http/submitter-context.ts';

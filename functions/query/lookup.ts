@@ -1,3 +1,4 @@
+import { ProblemError } from '#api/problems.ts';
 import { personLookupRequest } from '#api/query-api.ts';
 import { chinaDateOf } from '#domain/dates.ts';
 import { departmentLookupView, returnedFields } from '#domain/department-view.ts';
@@ -7,7 +8,6 @@ import { scorePoints } from '#domain/points.ts';
 import { pointsTableFor } from '#domain/points-config.ts';
 import type { AuditStore } from '../adapters/audit-store.ts';
 import type { ProfileStore } from '../adapters/profile-store.ts';
-import { ProblemError } from '../http/problem.ts';
 import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
 import type { DerivedConfig } from '../runtime/derived-config.ts';
 import { requireDepartment } from './department-caller.ts';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import { ProblemError } from '#api/problems.ts';
 import { toFieldErrors } from '#schemas/errors.ts';
-import { ProblemError } from '../http/problem.ts';
 import type { HubRequestEvent } from '../http/submitter.ts';
 
 /** The JSON body of a request checked against `schema`: 415 not JSON, 400 malformed or invalid (all errors). */

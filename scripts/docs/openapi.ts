@@ -11,6 +11,7 @@ import {
   recordResult,
   submissionResult,
 } from '#api/http-api.ts';
+import { PROBLEMS, type ProblemCode, ProblemError, problemResponse } from '#api/problems.ts';
 import {
   auditEntry,
   auditQuery,
@@ -24,8 +25,6 @@ import {
   statsQuery,
 } from '#api/query-api.ts';
 import { DEPARTMENTS, SAMPLE_RECORDS } from '#events/index.ts';
-import { PROBLEMS, type ProblemCode, ProblemError, problemResponse } from '#functions/http/problem.ts';
-import { requireDepartment, requireDepartmentRole } from '#functions/query/department-caller.ts';
 import { type FieldError, toFieldErrors } from '#schemas/errors.ts';
 import { RECORD_KINDS, type RecordKind } from '#schemas/index.ts';
 import { inputJsonSchema } from '#schemas/json-schema.ts';
@@ -36,7 +35,7 @@ import { EXAMPLE_LOOKUP_REQUESTS, exampleAuditTrail, exampleLookup, exampleStats
  * The OpenAPI 3.1 document of the HTTP API, built with zod-openapi from the schemas the handlers use: the
  * envelope (schemas/submission.ts), each kind's input JSON Schema (schemas/json-schema.ts), the response and
  * problem bodies (api/http-api.ts), the department read API's requests and answers (api/query-api.ts,
- * examples built by derive/ in query-examples.ts) and the problem catalogue (functions/http/problem.ts), so a
+ * examples built by derive/ in query-examples.ts) and the problem catalogue (api/problems.ts), so a
  * change to any of them changes the document (and the drift test fails until `npm run docs` is run).
  */
 
@@ -186,16 +185,17 @@ function invalidRequest(schema: z.ZodType, input: unknown, hint: string): Proble
   return new ProblemError('INVALID_REQUEST', hint, errors);
 }
 
-/** The problem a department check of functions/query/department-caller.ts throws. */
-function refusedBy(check: () => unknown): ProblemError {
-  try {
-    check();
-  } catch (error) {
-    if (error instanceof ProblemError) return error;
-    throw error;
-  }
-  throw new Error('the check let the caller through');
-}
+/** What the department checks of functions/query/department-caller.ts answer (a test holds them equal). */
+export const DEPARTMENT_REFUSALS = {
+  unnamed: new ProblemError(
+    'FORBIDDEN',
+    'The token must name the department the caller acts for (claim "department").',
+  ),
+  notDepartment: new ProblemError(
+    'FORBIDDEN',
+    'Only department callers (role "department") may use this resource.',
+  ),
+} as const;
 
 const LOOKUP_EXAMPLES: ProblemExamples = {
   INVALID_REQUEST: invalidRequest(
@@ -203,7 +203,7 @@ const LOOKUP_EXAMPLES: ProblemExamples = {
     { idNumber: '330106199003071235' },
     'Send { "idNumber": "<18-character resident ID>" } and optionally "asOf": "YYYY-MM-DD".',
   ),
-  FORBIDDEN: refusedBy(() => requireDepartment({ submitterId: 'dept-unnamed', role: 'department' })),
+  FORBIDDEN: DEPARTMENT_REFUSALS.unnamed,
   NOT_FOUND: new ProblemError('NOT_FOUND', 'No person with this ID number is registered with the hub.'),
 };
 
@@ -213,7 +213,7 @@ const STATS_EXAMPLES: ProblemExamples = {
     { division: '330199' },
     'Send ?division=<6-digit province, city or county code> and optionally &asOf=YYYY-MM-DD.',
   ),
-  FORBIDDEN: refusedBy(() => requireDepartmentRole({ submitterId: 'landlord-0001', role: 'landlord' })),
+  FORBIDDEN: DEPARTMENT_REFUSALS.notDepartment,
 };
 
 const AUDIT_EXAMPLES: ProblemExamples = {
@@ -250,7 +250,7 @@ const NO_STORE = z.object({
   'Cache-Control': z.literal('no-store').meta({ description: 'Answers are never cached.' }),
 });
 
-/** Every problem code of the hub's HTTP API with its status and title (functions/http/problem.ts). */
+/** Every problem code of the hub's HTTP API with its status and title (api/problems.ts). */
 function problemCodeCatalogue(): Record<string, unknown> {
   const codes = Object.keys(PROBLEMS) as ProblemCode[];
   return {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PROBLEMS } from '#api/problems.ts';
 import { auditQuery, personLookupRequest, statsQuery } from '#api/query-api.ts';
 import { departmentLookupView, returnedFields } from '#domain/department-view.ts';
 import { evaluateEligibility } from '#domain/eligibility.ts';
@@ -6,12 +7,17 @@ import { scorePoints } from '#domain/points.ts';
 import { HANGZHOU_EXAMPLE_POINTS_TABLE } from '#domain/points-config.ts';
 import { statsView } from '#domain/stats.ts';
 import { decodeCursor } from '#functions/adapters/audit-store.ts';
-import { PROBLEMS } from '#functions/http/problem.ts';
 import { auditRequest } from '#functions/query/audit.ts';
+import { requireDepartment, requireDepartmentRole } from '#functions/query/department-caller.ts';
 import { DEPARTMENTS } from '../../../events/index.ts';
 import { normaliseRecord, RECORD_KINDS } from '../../../schemas/index.ts';
 import { inputJsonSchema } from '../../../schemas/json-schema.ts';
-import { buildOpenApiDocument, OPERATION_PROBLEMS, RECORDS_PROBLEMS } from '../../../scripts/docs/openapi.ts';
+import {
+  buildOpenApiDocument,
+  DEPARTMENT_REFUSALS,
+  OPERATION_PROBLEMS,
+  RECORDS_PROBLEMS,
+} from '../../../scripts/docs/openapi.ts';
 import { EXAMPLE_ID_NUMBER } from '../../../scripts/docs/query-examples.ts';
 import { draft2020Validator } from '../../helpers/json-schema.ts';
 import { emptyProfile, insurance, job, lease, licence, residence, school } from '../domain/builders.ts';
@@ -94,7 +100,7 @@ describe('the OpenAPI document', () => {
     );
   });
 
-  it('catalogues every problem code of functions/http/problem.ts', () => {
+  it('catalogues every problem code of api/problems.ts', () => {
     expect(schemas.ProblemCode.enum).toEqual(Object.keys(PROBLEMS));
   });
 
@@ -250,6 +256,15 @@ describe('the department read API in the OpenAPI document', () => {
       expect.objectContaining({ path: 'idNumber', code: 'ID_NUMBER_CHECKSUM' }),
     ]);
     expect(JSON.stringify(invalid)).not.toContain('330106199003071235');
+  });
+
+  it("shows the department checks' own refusals", () => {
+    expect(() => requireDepartment({ submitterId: 'dept-unnamed', role: 'department' })).toThrow(
+      DEPARTMENT_REFUSALS.unnamed.message,
+    );
+    expect(() => requireDepartmentRole({ submitterId: 'landlord-0001', role: 'landlord' })).toThrow(
+      DEPARTMENT_REFUSALS.notDepartment.message,
+    );
   });
 
   it('gives request examples that the schemas and the handlers accept', () => {

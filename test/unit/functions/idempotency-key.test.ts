@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ProblemError } from '#api/problems.ts';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from '#functions/http/idempotency.ts';
-import { ProblemError } from '#functions/http/problem.ts';
 
 /** The printable range's ends, its neighbours, and characters HTTP headers may carry but keys may not. */
 const edgeCharacter = fc.constantFrom(

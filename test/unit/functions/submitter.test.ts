@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProblemError } from '#functions/http/problem.ts';
+import { ProblemError } from '#api/problems.ts';
 import { submitterOf } from '#functions/http/submitter.ts';
 import { recordsPostEvent } from '../../helpers/api-event.ts';
 import { idNumberFor } from '../../helpers/sample-people.ts';

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateCorpus } from '../../../bench/corpus.ts';
 import {
   describeRecord,
   isRecordKind,
@@ -10,6 +9,7 @@ import {
   type RecordKind,
 } from '../../../schemas/index.ts';
 import { inputJsonSchemas } from '../../../schemas/json-schema.ts';
+import { generateCorpus } from '../../fixtures/corpus.ts';
 import { errorsOf, loadRecordFixture, useFixedClock } from './kinds/helpers.ts';
 
 /** Every path of a value whose value is undefined. */

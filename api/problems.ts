@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ProblemDetails } from '#api/http-api.ts';
+import type { ProblemDetails } from './http-api.ts';
 
 /** Stable codes of whole-request failures (RFC 9457 problem details), with their HTTP status and title. */
 export const PROBLEMS = {
