@@ -1,6 +1,7 @@
 import { type Change, changeOf, type DetailType, detailTypeOf, SOURCE } from './catalogue.ts';
 import type { EventKind } from './kinds.ts';
 import { type ChangeEventDetail, changeEventDetailSchema, detailSchemaForType } from './payload.ts';
+import { projectedRecord } from './subscriptions.ts';
 
 /** EventBridge's limit on one PutEvents entry (Time 14 bytes + Source + DetailType + Detail + Resources). */
 export const MAX_ENTRY_BYTES = 256 * 1024;
@@ -51,7 +52,8 @@ export class ChangeEventTooLargeError extends Error {
 }
 
 /**
- * The one change event for a committed record version. The detail is validated against the contract
+ * The one change event for a committed record version; its record carries every path a department receives
+ * (projectedRecord: `null` where it has no value). The detail is validated against the contract
  * (a ZodError means the publisher was handed something the contract forbids: fail loudly, never publish it).
  */
 export function buildChangeEvent<K extends EventKind>(input: ChangeEventInput<K>): ChangeEvent<K> {
@@ -71,7 +73,7 @@ export function buildChangeEvent<K extends EventKind>(input: ChangeEventInput<K>
     divisionCode: input.divisionCode,
     occurredAt,
     submittedBy: { role: input.submittedBy.role, submitterId: input.submittedBy.submitterId },
-    record: input.record,
+    record: projectedRecord(input.kind, input.record),
   };
   const detail = detailSchemaForType(input.kind, change).parse(candidate) as ChangeEventDetail<K>;
   const detailType = detailTypeOf(input.kind, change);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SOURCE } from './catalogue.ts';
 import { divisionCodeSchema, personKeySchema } from './payload.ts';
 
 /*
@@ -11,6 +12,15 @@ import { divisionCodeSchema, personKeySchema } from './payload.ts';
 
 /** The EventBridge `source` of derived events. */
 export const DERIVED_SOURCE = 'residence-data-hub.derived';
+
+/**
+ * The derive function's rule (deployed by infra, run by the local hub): every record change about a person.
+ * Derived events have their own source (DERIVED_SOURCE), so they never come back to it.
+ */
+export const DERIVE_EVENT_PATTERN: { source: [typeof SOURCE]; detail: { personKey: [{ exists: true }] } } = {
+  source: [SOURCE],
+  detail: { personKey: [{ exists: true }] },
+};
 
 export const DERIVED_DETAIL_TYPES = {
   profileUpdated: 'PersonProfile.Updated',

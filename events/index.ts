@@ -32,6 +32,7 @@ export {
 } from './compile.ts';
 export {
   buildDerivedEvent,
+  DERIVE_EVENT_PATTERN,
   DERIVED_DETAIL_SCHEMAS,
   DERIVED_DETAIL_TYPES,
   DERIVED_SOURCE,
@@ -45,6 +46,11 @@ export {
   parseDerivedDetail,
   profileUpdatedDetailSchema,
 } from './derived.ts';
+export {
+  applyInputTransformer,
+  compileInputTransformer,
+  InputTransformerError,
+} from './input-transformer.ts';
 export { EVENT_KINDS, type EventKind, isEventKind, type PascalCase, pascalKind } from './kinds.ts';
 export {
   CHANGE_EVENT_SCHEMA_VERSION,
@@ -75,6 +81,8 @@ export {
   type DetailPath,
   ENVELOPE_FIELDS,
   type EnvelopeField,
+  PROJECTED_RECORD_PATHS,
+  projectedRecord,
   SUBSCRIPTIONS,
   type Subscription,
   type SubscriptionFilter,

@@ -1,6 +1,7 @@
 import { CHANGES, type Change, type DetailType, detailTypeOf } from './catalogue.ts';
 import { EVENT_KINDS, type EventKind } from './kinds.ts';
 import type { ChangeEventDetail } from './payload.ts';
+import { projectedRecord } from './subscriptions.ts';
 
 /*
  * Sample payloads for contract tests, docs and the local demo: one canonical record per kind, in the
@@ -148,7 +149,7 @@ export function sampleDetail<K extends EventKind>(kind: K, change: Change): Chan
     divisionCode: '330106',
     occurredAt: OCCURRED_AT,
     submittedBy: { ...SUBMITTERS[kind] },
-    record: sampleRecord(kind, change),
+    record: projectedRecord(kind, sampleRecord(kind, change)),
   } as ChangeEventDetail<K>;
 }
 

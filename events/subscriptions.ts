@@ -372,3 +372,47 @@ export function areaOfficeSubscription(
     filter: { divisionCodePrefix },
   });
 }
+
+/**
+ * Every `record.*` path some department receives, per kind. The publisher writes each of them into the event
+ * (`null` where the record has no value; projectedRecord), so every input-transformer placeholder finds its
+ * path: EventBridge writes a missing path's unquoted placeholder as `""` and a `null` value as `null`, and a
+ * department must be able to tell "no value" from an empty one.
+ */
+export const PROJECTED_RECORD_PATHS: { readonly [K in EventKind]?: readonly string[] } = recordPathsByKind();
+
+function recordPathsByKind(): { [K in EventKind]?: string[] } {
+  const byKind: { [K in EventKind]?: Set<string> } = {};
+  for (const { fields } of Object.values(DEPARTMENT_DEFINITIONS)) {
+    for (const [kind, paths] of Object.entries(fields) as [EventKind, readonly DetailPath[]][]) {
+      const set = byKind[kind] ?? new Set();
+      for (const path of paths) if (path.startsWith('record.')) set.add(path.slice('record.'.length));
+      byKind[kind] = set;
+    }
+  }
+  return Object.fromEntries(Object.entries(byKind).map(([kind, set]) => [kind, [...set].sort()]));
+}
+
+type JsonObject = { [key: string]: unknown };
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The record with every projected path of its kind present: `null` where it has no value (a copy). */
+export function projectedRecord(kind: EventKind, record: JsonObject): JsonObject {
+  const copy = structuredClone(record);
+  for (const path of PROJECTED_RECORD_PATHS[kind] ?? []) {
+    const segments = path.split('.');
+    let node: JsonObject = copy;
+    for (const [index, segment] of segments.entries()) {
+      if (index === segments.length - 1) {
+        if (node[segment] === undefined) node[segment] = null;
+        break;
+      }
+      if (node[segment] === undefined) node[segment] = {};
+      const next = node[segment];
+      if (!isObject(next)) break;
+      node = next;
+    }
+  }
+  return copy;
+}

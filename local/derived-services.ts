@@ -6,8 +6,7 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import { ProblemError, problemResponse } from '#api/problems.ts';
 import { chinaDateOf } from '#domain/dates.ts';
-import { DERIVED_SOURCE } from '#events/derived.ts';
-import { SOURCE } from '#events/index.ts';
+import { DERIVE_EVENT_PATTERN, DERIVED_SOURCE } from '#events/derived.ts';
 import { AuditStore } from '#functions/adapters/audit-store.ts';
 import { LateReportCounter, type LateReportDeps } from '#functions/adapters/late-report-counter.ts';
 import { ProfileStore } from '#functions/adapters/profile-store.ts';
@@ -141,7 +140,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
   const busRules: LocalBusRule[] = [
     {
       name: DERIVE_RULE,
-      eventPattern: { source: [SOURCE], detail: { personKey: [{ exists: true }] } },
+      eventPattern: DERIVE_EVENT_PATTERN,
       target: async (message) => {
         const run = limit(() => invoke(message));
         inFlight.add(run);

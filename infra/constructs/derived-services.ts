@@ -11,7 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { type DerivedOverrides, derivedConfigEnvironment } from '#domain/config.ts';
-import { SOURCE } from '../../events/index.ts';
+import { DERIVE_EVENT_PATTERN } from '../../events/index.ts';
 import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
 
@@ -122,8 +122,7 @@ export class DerivedServices extends Construct {
     this.deriveRule = new events.Rule(this, 'DeriveRule', {
       eventBus: props.eventBus,
       description: 'Every record change event about a person → derive (profile, eligibility, statistics)',
-      // Derived events have their own source (residence-data-hub.derived), so they never come back here.
-      eventPattern: { source: [SOURCE], detail: { personKey: events.Match.exists() } },
+      eventPattern: DERIVE_EVENT_PATTERN,
       targets: [deriveTarget()],
     });
     this.dailyEvaluationRule = new events.Rule(this, 'DailyEvaluationRule', {

@@ -1,4 +1,4 @@
-/** A pattern the local bus cannot evaluate: invalid for EventBridge, or valid but not implemented here. */
+/** A pattern the local bus cannot evaluate: invalid for EventBridge, or valid but not one the hub writes. */
 export class EventPatternError extends Error {
   override name = 'EventPatternError';
 }
@@ -12,8 +12,8 @@ export class InvalidEventPatternError extends EventPatternError {
 }
 
 /**
- * A valid EventBridge operator the local bus does not implement. Thrown at rule creation, never silently
- * "not matched", so a pattern that works locally is one whose every operator the local bus understands.
+ * An operator (or value) the hub's patterns never use. Thrown at rule creation, never silently "not matched",
+ * so a pattern that works locally is one whose every operator the local bus understands.
  */
 export class UnsupportedPatternOperatorError extends EventPatternError {
   override name = 'UnsupportedPatternOperatorError';
@@ -21,15 +21,10 @@ export class UnsupportedPatternOperatorError extends EventPatternError {
   constructor(operator: string, at: string, supported: readonly string[]) {
     super(
       `The local bus does not support the event pattern operator "${operator}" (at ${at}); ` +
-        `supported: ${supported.join(', ')}`,
+        `supported: exact strings, ${supported.join(', ')}`,
     );
     this.operator = operator;
   }
-}
-
-/** An input transformer EventBridge would reject, or one that cannot produce the target input. */
-export class InputTransformerError extends Error {
-  override name = 'InputTransformerError';
 }
 
 /** A PutEvents request EventBridge would reject as a whole (ValidationException). */

@@ -1,19 +1,9 @@
 export {
   EventPatternError,
-  InputTransformerError,
   InvalidEventPatternError,
   PutEventsValidationError,
   UnsupportedPatternOperatorError,
 } from './errors.ts';
-export {
-  applyInputTransformer,
-  type CompiledInputTransformer,
-  compileInputTransformer,
-  type InputTransformer,
-  RESERVED_VARIABLES,
-  type TransformContext,
-} from './input-transformer.ts';
-export { JsonNumber, type JsonValue, parseJson, stringifyJson } from './json.ts';
 export {
   type BusEvent,
   createLocalBus,

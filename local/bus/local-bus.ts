@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { CompiledInputTransformer } from '#events/compile.ts';
+import { compileInputTransformer } from '#events/input-transformer.ts';
 import { PutEventsValidationError } from './errors.ts';
-import {
-  type CompiledInputTransformer,
-  compileInputTransformer,
-  type InputTransformer,
-} from './input-transformer.ts';
-import { isJsonObject, type JsonValue, parseJson, stringifyJson } from './json.ts';
 import { type CompiledPattern, compilePattern, type EventPattern } from './pattern.ts';
 
 /*
@@ -25,7 +21,8 @@ import { type CompiledPattern, compilePattern, type EventPattern } from './patte
 export interface LocalBusRule {
   name: string;
   eventPattern: EventPattern | string;
-  inputTransformer?: InputTransformer | undefined;
+  /** Only what events/compile.ts emits (events/input-transformer.ts refuses anything else). */
+  inputTransformer?: CompiledInputTransformer | undefined;
   /** Receives the target input: the transformed message, or the whole event as JSON. */
   target: (message: string) => Promise<void>;
 }
@@ -60,7 +57,7 @@ export interface BusEvent {
   time: string;
   region: string;
   resources: string[];
-  detail: { [key: string]: JsonValue };
+  detail: { [key: string]: unknown };
 }
 
 export interface TargetFailure {
@@ -95,9 +92,8 @@ const utf8 = new TextEncoder();
 
 interface ReadyRule {
   name: string;
-  arn: string;
   pattern: CompiledPattern;
-  transformer: CompiledInputTransformer | undefined;
+  transform: ((event: unknown) => string) | undefined;
   target: (message: string) => Promise<void>;
 }
 
@@ -116,12 +112,10 @@ export function createLocalBus(options: LocalBusOptions): LocalBus {
   const rules: ReadyRule[] = options.rules.map((rule) => {
     if (names.has(rule.name)) throw new PutEventsValidationError(`duplicate rule name ${rule.name}`);
     names.add(rule.name);
-    const rulePath = busName === 'default' ? rule.name : `${busName}/${rule.name}`;
     return {
       name: rule.name,
-      arn: `arn:${partition}:events:${region}:${account}:rule/${rulePath}`,
       pattern: compilePattern(rule.eventPattern),
-      transformer:
+      transform:
         rule.inputTransformer === undefined ? undefined : compileInputTransformer(rule.inputTransformer),
       target: rule.target,
     };
@@ -130,10 +124,7 @@ export function createLocalBus(options: LocalBusOptions): LocalBus {
   async function deliver(rule: ReadyRule, event: BusEvent): Promise<void> {
     let message: string | undefined;
     try {
-      message =
-        rule.transformer === undefined
-          ? stringifyJson(event)
-          : rule.transformer.apply(event, { ruleName: rule.name, ruleArn: rule.arn });
+      message = rule.transform === undefined ? JSON.stringify(event) : rule.transform(event);
       await rule.target(message);
     } catch (error) {
       await onTargetError({ ruleName: rule.name, event, message, error });
@@ -183,9 +174,7 @@ export function createLocalBus(options: LocalBusOptions): LocalBus {
   };
 }
 
-type CheckedEntry =
-  | { detail: { [key: string]: JsonValue } }
-  | Required<Omit<PutEventsResultEntry, 'EventId'>>;
+type CheckedEntry = { detail: { [key: string]: unknown } } | Required<Omit<PutEventsResultEntry, 'EventId'>>;
 
 function checkEntry(entry: PutEventsRequestEntry, busName: string, busArn: string): CheckedEntry {
   if (entry.EventBusName !== undefined && entry.EventBusName !== busName && entry.EventBusName !== busArn) {
@@ -198,14 +187,15 @@ function checkEntry(entry: PutEventsRequestEntry, busName: string, busArn: strin
   if (entryBytes(entry) > MAX_ENTRY_BYTES) {
     return invalid('Entry', `the entry is over ${MAX_ENTRY_BYTES} bytes.`);
   }
-  let detail: JsonValue;
+  let detail: unknown;
   try {
-    detail = parseJson(entry.Detail as string);
+    detail = JSON.parse(entry.Detail as string);
   } catch {
     return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   }
-  if (!isJsonObject(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
-  return { detail };
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  return { detail: detail as { [key: string]: unknown } };
 }
 
 function invalid(parameter: string, reason: string): Required<Omit<PutEventsResultEntry, 'EventId'>> {

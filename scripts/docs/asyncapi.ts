@@ -8,7 +8,7 @@ import {
   SOURCE,
   type Subscription,
 } from '#events/index.ts';
-import { applyInputTransformer } from '#local/bus/index.ts';
+import { applyInputTransformer } from '#events/input-transformer.ts';
 import { projectedMessageSchema } from './projected-message.ts';
 
 /*

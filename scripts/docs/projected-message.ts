@@ -12,8 +12,9 @@ import { CANONICAL_RECORD_SCHEMAS } from '#schemas/canonical.ts';
  * The schema of the message a department's queue delivers for one detail-type, derived from the compiled
  * rule itself: the input template gives the message's shape, the input paths say which detail field fills
  * each place, and the detail's contract (events/payload.ts envelope, schemas/canonical.ts record) gives each
- * field's type. EventBridge writes an absent field as "" (events/compile.ts), so a field that is optional in
- * the detail — or lies below an optional object — is typed "its type or the empty string".
+ * field's type. The publisher writes every projected record path, null where the record has no value
+ * (events/subscriptions.ts projectedRecord), so a field that is optional in the detail — or lies below an
+ * optional object — is typed "its type or null", never "".
  */
 
 /** What each envelope field means to a consumer. */
@@ -96,7 +97,7 @@ function objectOf(node: TemplateNode, leaf: (variable: string) => z.ZodType): z.
   return z.strictObject(shape);
 }
 
-/** The schema of the detail field at `segments`; "" allowed when it, or an object above it, is optional. */
+/** The schema of the detail field at `segments`; null allowed when it, or an object above it, is optional. */
 function fieldSchema(detail: z.ZodObject, segments: string[]): z.ZodType {
   let schema: z.ZodType = detail;
   let optional = false;
@@ -113,8 +114,8 @@ function fieldSchema(detail: z.ZodObject, segments: string[]): z.ZodType {
   if (!(optional || field.optional)) return described;
   const description = described.meta()?.description;
   return z
-    .union([described, z.literal('')])
-    .meta({ description: `${description ? `${description} ` : ''}"" when the record has none.` });
+    .union([described, z.null()])
+    .meta({ description: `${description ? `${description} ` : ''}null when the record has none.` });
 }
 
 function unwrapOptional(schema: z.ZodType): { schema: z.ZodType; optional: boolean } {

@@ -70,7 +70,19 @@ async function received(): Promise<Record<Department, Array<Record<string, unkno
       return [d, messages.map((m: Message) => JSON.parse(m.Body ?? '{}'))] as const;
     }),
   );
+  // An absent optional field reaches a department as null, never as "" (events/subscriptions.ts projectedRecord).
+  for (const [department, messages] of entries) {
+    for (const message of messages) expect(emptyStringPaths(message), department).toEqual([]);
+  }
   return Object.fromEntries(entries) as Record<Department, Array<Record<string, unknown>>>;
+}
+
+/** The leaf paths of a message that hold "". */
+function emptyStringPaths(message: unknown): string[] {
+  return leafPaths(message).filter(
+    (path) =>
+      path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], message) === '',
+  );
 }
 
 const typesOf = (messages: Array<Record<string, unknown>>) => messages.map((m) => m.type).sort();
@@ -205,7 +217,7 @@ describe('the local hub end to end: HTTP in, department queues out', () => {
     expect(hrssView?.record).toEqual({
       address: { divisionCode: '330106' },
       movedInOn: '2024-03-01',
-      movedOutOn: '',
+      movedOutOn: null,
     });
 
     const lease = inbox.housing.find((m) => m.type === 'Tenancy.Created');

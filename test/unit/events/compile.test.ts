@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  applyInputTransformer,
   areaOfficeSubscription,
+  buildChangeEvent,
   CHANGES,
   type ChangeEventDetail,
   type CompiledRule,
@@ -9,6 +11,7 @@ import {
   detailTypeOf,
   detailTypesOfKind,
   MAX_INPUT_PATHS,
+  PROJECTED_RECORD_PATHS,
   SOURCE,
   SUBSCRIPTIONS,
   type Subscription,
@@ -16,7 +19,7 @@ import {
   sampleDetail,
   subscriptionFor,
 } from '../../../events/index.ts';
-import { applyInputTransformer, compilePattern, matchesPattern } from '../../../local/bus/index.ts';
+import { compilePattern, matchesPattern } from '../../../local/bus/index.ts';
 
 const RULES = compileSubscriptions(SUBSCRIPTIONS);
 
@@ -35,7 +38,7 @@ function busEvent(detail: ChangeEventDetail) {
   };
 }
 
-/** What a department must receive: the projected paths, nested as in the detail; absent ones as "". */
+/** What a department must receive: the projected paths, nested as in the detail; missing ones as "". */
 function expectedMessage(detail: ChangeEventDetail, paths: readonly string[]): Record<string, unknown> {
   const message: Record<string, unknown> = { type: detailTypeOf(detail.kind, detail.change) };
   for (const path of paths) {
@@ -134,14 +137,39 @@ describe('the projection a department receives', () => {
     expect(JSON.parse(message)).toEqual(expectedMessage(detail, paths));
   });
 
-  it('delivers an absent optional field as an empty string', () => {
+  it('delivers an absent optional field as null, because the published event carries every projected path', () => {
     const rule = RULES.find((candidate) => candidate.ruleName === 'public-security-residence-registration');
-    const detail = sampleDetail('residence-registration', 'created');
+    const sample = sampleDetail('residence-registration', 'created');
+    const { movedOutOn: _absent, ...record } = sample.record;
+    const { detail } = buildChangeEvent({ ...sample, record });
+    expect(detail.record.movedOutOn).toBeNull();
     const message = JSON.parse(
       applyInputTransformer((rule as CompiledRule).inputTransformer, busEvent(detail)),
     );
-    expect(message.record.movedOutOn).toBe('');
+    expect(message.record.movedOutOn).toBeNull();
     expect(message.record.person.name).toBe('张伟');
+  });
+
+  it('would deliver "" for a path missing from the event, as EventBridge does', () => {
+    const rule = RULES.find((candidate) => candidate.ruleName === 'public-security-residence-registration');
+    const detail = sampleDetail('residence-registration', 'created');
+    const { movedOutOn: _absent, ...record } = detail.record;
+    const message = JSON.parse(
+      applyInputTransformer((rule as CompiledRule).inputTransformer, busEvent({ ...detail, record })),
+    );
+    expect(message.record.movedOutOn).toBe('');
+  });
+
+  it('projects, for every kind, only paths its published record carries', () => {
+    for (const [kind, paths] of Object.entries(PROJECTED_RECORD_PATHS)) {
+      const record = sampleDetail(kind as ChangeEventDetail['kind'], 'created').record;
+      for (const path of paths ?? []) {
+        const value = path
+          .split('.')
+          .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], record);
+        expect(value, `${kind} record.${path}`).not.toBeUndefined();
+      }
+    }
   });
 
   it.each([

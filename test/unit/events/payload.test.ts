@@ -110,7 +110,8 @@ describe('buildChangeEvent', () => {
         // Prepare
         const sample = sampleDetail(kind, change);
         const endField = SAMPLE_END_FIELDS[kind];
-        const endedOn = endField === undefined ? undefined : (sample.record[endField] as string | undefined);
+        const endedOn =
+          endField === undefined ? undefined : ((sample.record[endField] ?? undefined) as string | undefined);
 
         // Act
         const event = buildChangeEvent({
