@@ -50,6 +50,13 @@ const personKey = z
       "The hub's pseudonymous key of the person (HMAC-SHA256 of the ID number with the hub's secret).",
   });
 
+/** The routes of the department read API (the query function), as API Gateway's route keys name them. */
+export const QUERY_ROUTES = {
+  lookup: { method: 'POST', path: '/v1/persons/lookup' },
+  stats: { method: 'GET', path: '/v1/stats' },
+  audit: { method: 'GET', path: '/v1/audit' },
+} as const;
+
 // ---- POST /v1/persons/lookup ----------------------------------------------------------------------------
 
 /**

@@ -8,7 +8,7 @@ import { describeRecord, type FieldError, normaliseRecord, type RecordKind } fro
 import type { RecordStatus } from '#schemas/submission.ts';
 import { lateReportNoteOf } from '../adapters/late-report-counter.ts';
 import { type RecordStore, VersionConflictError } from '../adapters/record-store.ts';
-import { personGsiPk, type RecordItem, recordPk } from '../adapters/store-items.ts';
+import { personGsiPk, RECORD_SK, type RecordItem, recordPk } from '../adapters/store-items.ts';
 
 /** A normalised report of one fact, with the identity it is stored under. */
 export interface Candidate {
@@ -102,7 +102,7 @@ function nextItem(
   const lateReport = late ?? current?.lateReport;
   return {
     pk: recordPk(candidate.recordId),
-    sk: 'RECORD',
+    sk: RECORD_SK,
     recordId: candidate.recordId,
     kind: candidate.kind,
     version,

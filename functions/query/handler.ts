@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ProblemError } from '#api/problems.ts';
+import { QUERY_ROUTES } from '#api/query-api.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import type { AuditStore } from '../adapters/audit-store.ts';
 import type { ProfileStore } from '../adapters/profile-store.ts';
@@ -16,13 +17,6 @@ import { logger } from '../runtime/logger.ts';
 import { auditTrail } from './audit.ts';
 import { lookupPerson } from './lookup.ts';
 import { divisionStats } from './stats.ts';
-
-/** The routes of the query function, as API Gateway's route keys name them. */
-export const QUERY_ROUTES = {
-  lookup: { method: 'POST', path: '/v1/persons/lookup' },
-  stats: { method: 'GET', path: '/v1/stats' },
-  audit: { method: 'GET', path: '/v1/audit' },
-} as const;
 
 export interface QueryDeps {
   profiles: ProfileStore;

@@ -10,6 +10,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { QUERY_ROUTES } from '#api/query-api.ts';
 import { type DerivedOverrides, derivedConfigEnvironment } from '#domain/config.ts';
 import { DERIVE_EVENT_PATTERN } from '../../events/index.ts';
 import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
@@ -49,11 +50,6 @@ export interface DerivedServicesProps {
  * Failed deliveries and failed asynchronous invocations end in one encrypted failure queue.
  */
 export class DerivedServices extends Construct {
-  public static readonly ROUTES = [
-    { method: apigwv2.HttpMethod.POST, path: '/v1/persons/lookup' },
-    { method: apigwv2.HttpMethod.GET, path: '/v1/stats' },
-    { method: apigwv2.HttpMethod.GET, path: '/v1/audit' },
-  ] as const;
   /** 00:05 in China (UTC+8, no daylight saving) is 16:05 UTC the day before. */
   public static readonly DAILY_SCHEDULE = events.Schedule.cron({ minute: '5', hour: '16' });
 
@@ -149,10 +145,10 @@ export class DerivedServices extends Construct {
       parameterName: props.personKeySecretParameterName,
     }).grantRead(this.queryHandler.function);
     const integration = new HttpLambdaIntegration('Query', this.queryHandler.function);
-    for (const route of DerivedServices.ROUTES) {
+    for (const route of Object.values(QUERY_ROUTES)) {
       props.httpApi.addRoutes({
         path: route.path,
-        methods: [route.method],
+        methods: [apigwv2.HttpMethod[route.method]],
         integration,
         authorizer: props.authorizer,
       });

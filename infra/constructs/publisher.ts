@@ -6,11 +6,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { RECORD_SK } from '#functions/adapters/store-items.ts';
 import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
-
-/** Sort key of the item holding a record's current version (functions/adapters/store-items.ts RECORD_SK). */
-export const RECORD_ITEM_SK = 'RECORD';
 
 export interface PublisherProps {
   /** The record table (stream with new and old images); the publisher also writes history items to it. */
@@ -90,7 +88,7 @@ export class Publisher extends Construct {
         // Only writes of a record's current item become events; history items and deletions never do.
         lambda.FilterCriteria.filter({
           eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
-          dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(RECORD_ITEM_SK) } } },
+          dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(RECORD_SK) } } },
         }),
       ],
     });

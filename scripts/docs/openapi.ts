@@ -22,6 +22,7 @@ import {
   personLookupResponse,
   pointsView,
   profileView,
+  QUERY_ROUTES,
   statsQuery,
 } from '#api/query-api.ts';
 import { DEPARTMENTS, SAMPLE_RECORDS } from '#events/index.ts';
@@ -41,10 +42,9 @@ import { EXAMPLE_LOOKUP_REQUESTS, exampleAuditTrail, exampleLookup, exampleStats
 
 export const OPENAPI_VERSION = '3.1.0';
 const RECORDS_PATH = '/v1/records';
-/** The department read API (functions/query/handler.ts QUERY_ROUTES). */
-const LOOKUP_PATH = '/v1/persons/lookup';
-const STATS_PATH = '/v1/stats';
-const AUDIT_PATH = '/v1/audit';
+const LOOKUP_PATH = QUERY_ROUTES.lookup.path;
+const STATS_PATH = QUERY_ROUTES.stats.path;
+const AUDIT_PATH = QUERY_ROUTES.audit.path;
 
 /**
  * The whole-request failures of POST /v1/records (the catalogue also holds other routes' codes, and routing's

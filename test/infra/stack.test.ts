@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RECORD_SK } from '#functions/adapters/store-items.ts';
 import { STAGES, type StageConfig } from '../../infra/config.ts';
 import { type SynthesizedStage, synthesizeStage } from './synth.ts';
 
@@ -293,7 +294,7 @@ describe.each(stages)('stage %s', (name, config) => {
       );
 
       expect(patterns).toEqual([
-        { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: ['RECORD'] } } } },
+        { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: [RECORD_SK] } } } },
       ]);
     });
 
