@@ -7,7 +7,7 @@ import type { DerivedEventEntry } from '#events/derived.ts';
 import { documentClient, putIfVersion } from './document-client.ts';
 
 /*
- * Derived views in the shared table (README "Shared store"):
+ * Derived views in the shared table (README "The shared store"):
  * - profile item     pk PERSON#<personKey>  sk PROFILE
  *     version, profileHash, profile, eligibility (as of its `asOf`), points, reviewOn, outbox, timestamps;
  *     while time alone can still change the eligibility: gsi1pk ELIGIBILITY-DUE#<reviewOn>, gsi1sk <personKey>

@@ -1,5 +1,5 @@
 /**
- * Item shapes of the shared single-table store (README "Shared store" documents them).
+ * Item shapes of the shared single-table store (README "The shared store" documents them).
  * - record item   pk REC#<recordId>  sk RECORD          the current version of one record
  * - history item  pk REC#<recordId>  sk VER#<000000001> one per version: who, when, what changed
  * Person look-ups use GSI gsi1: gsi1pk PERSON#<personKey>, gsi1sk <kind>#<recordId>.

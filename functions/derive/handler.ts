@@ -39,7 +39,7 @@ export interface DeriveHandler {
 }
 
 /**
- * The derived services' consumer (DESIGN.md "Derived services"): person profile, permit eligibility, points
+ * The derived services' consumer (README "Derived services"): person profile, permit eligibility, points
  * and statistics, kept from the hub's change events and a daily evaluation. A failure throws, so Lambda's
  * asynchronous retries (and then the dead-letter queue) take over; every step is idempotent, so a retry or a
  * redelivery never counts twice.

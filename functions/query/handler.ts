@@ -39,7 +39,7 @@ const json = (body: unknown): APIGatewayProxyStructuredResultV2 => ({
 });
 
 /**
- * The department-facing read API (DESIGN.md "Derived services"): `POST /v1/persons/lookup`,
+ * The department-facing read API (README "Derived services"): `POST /v1/persons/lookup`,
  * `GET /v1/stats`, `GET /v1/audit`, behind the same authorizer as submissions; problem+json on every error.
  */
 export function createQueryHandler(deps: QueryDeps) {

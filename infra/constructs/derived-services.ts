@@ -40,7 +40,7 @@ export interface DerivedServicesProps {
 }
 
 /**
- * The derived services (DESIGN.md "Derived services"):
+ * The derived services (README "Derived services"):
  * - `derive` function behind a rule on the hub bus (every record event with a personKey, the whole event as
  *   input), plus a daily schedule rule at 00:05 China time (cron 16:05 UTC) for the time-driven eligibility
  *   evaluation. EventBridge Scheduler is not confirmed in the China regions, so the schedule is a classic
