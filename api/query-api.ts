@@ -279,8 +279,6 @@ export const statsQuery = z.strictObject({
   }),
 });
 
-export type StatsQuery = z.output<typeof statsQuery>;
-
 export const divisionStatsResponse = z
   .strictObject({
     division: canonicalDivisionCode,

@@ -1,3 +1,6 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { chinaDateOf } from '#domain/dates.ts';
 import { SOURCE } from '#events/catalogue.ts';
@@ -31,7 +34,7 @@ export type DeriveInvocation = DeriveOutcome | EvaluationSummary | { ignored: st
 
 export interface DeriveHandler {
   /** The Lambda entry: a change event derives the person; a scheduled event runs the daily evaluation. */
-  (event: unknown): Promise<DeriveInvocation>;
+  (event: unknown, context?: Context): Promise<DeriveInvocation>;
   /** Derives one person from a change event's detail (the local hub's bus target uses the handler itself). */
   deriveChange(detail: { personKey: string; recordId: string }): Promise<DeriveOutcome>;
   /** The daily evaluation "as of" a day (the local hub's timer and `POST /_local/evaluate`). */
@@ -72,7 +75,12 @@ export function createDeriveHandler(deps: EvaluateDeps): DeriveHandler {
     });
     return { ignored: 'not a change event with a personKey, nor a scheduled event' };
   };
-  return Object.assign(handler, { deriveChange, evaluateDue: evaluate });
+  // Every log line of an invocation carries its request id (Powertools' Lambda context).
+  const wrapped = middy<unknown, DeriveInvocation>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(handler);
+  const entry = (event: unknown, context?: Context) => wrapped(event, context ?? ({} as Context));
+  return Object.assign(entry, { deriveChange, evaluateDue: evaluate });
 }
 
 export type { DeriveDeps, DeriveOutcome, EvaluationOptions, EvaluationSummary };

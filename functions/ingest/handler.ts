@@ -1,4 +1,5 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -68,6 +69,7 @@ export function createIngestHandler(deps: IngestDeps) {
   };
 
   return middy<HubRequestEvent, APIGatewayProxyStructuredResultV2, Error, SubmitterContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problemJson({ logger }))
     .use(httpHeaderNormalizer())
     .use(submitterContext(deps.iamSubmitters))

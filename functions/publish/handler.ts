@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../runtime/logger.ts';
@@ -13,5 +14,7 @@ export function createPublishHandler(deps: PublishDeps) {
     });
     return response;
   };
-  return middy<DynamoDBStreamEvent, StreamBatchResponse>().handler(publish);
+  return middy<DynamoDBStreamEvent, StreamBatchResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(publish);
 }

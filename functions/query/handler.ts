@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -59,6 +60,7 @@ export function createQueryHandler(deps: QueryDeps) {
     throw new ProblemError('NOT_FOUND', `${method} ${path}`);
   };
   return middy<HubRequestEvent, APIGatewayProxyStructuredResultV2, Error, SubmitterContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problemJson({ logger }))
     .use(httpHeaderNormalizer())
     .use(submitterContext(deps.iamSubmitters))

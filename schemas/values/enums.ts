@@ -84,7 +84,6 @@ const genderEnum = codedEnum<Gender>(
   { echoReceived: false },
 );
 export const gender = genderEnum.schema;
-export const resolveGender = genderEnum.resolve;
 
 // ---- ethnic groups (GB 3304) --------------------------------------------------------------------------
 
@@ -167,7 +166,6 @@ const ethnicityEnum = codedEnum<Ethnicity>(
   },
 );
 export const ethnicity = ethnicityEnum.schema;
-export const resolveEthnicity = ethnicityEnum.resolve;
 
 const ETHNICITY_NAMES = new Map<string, string>(ETHNIC_GROUPS.map(([code, name]) => [code, name]));
 /** Chinese name of a GB 3304 code, e.g. '01' -> '汉族'. */
