@@ -65,7 +65,10 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   const region = localRegion();
   const dataDir = options.dataDir;
   const secrets = await loadHubSecrets(dataDir);
-  const dynamo = await startDynamoDb({ region, ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
+  const dynamo = await startDynamoDb({
+    region,
+    ...(dataDir && { dataDir: join(dataDir, 'dynamodb'), streamDir: join(dataDir, 'dynamodb-stream') }),
+  });
   const sqs = await startSqs({ region, ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}) });
   const dynamoDb = localDynamoDbClient(dynamo.endpoint);
   const sqsClient = localSqsClient(sqs.endpoint);
@@ -157,6 +160,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   const unsubscribe = dynamo.changes.subscribe(
     (records) => publish(toStreamEvent(records), lambdaContext('publish')),
     {
+      name: 'publisher',
       tableNames: [RECORDS_TABLE.tableName],
       onFailure: ({ records, error, attempts }) =>
         send(

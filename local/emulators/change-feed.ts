@@ -21,6 +21,11 @@ export interface DeliveryFailure {
 }
 
 export interface SubscribeOptions {
+  /**
+   * Names the subscription's checkpoint, as an event source mapping has one: with a journal (a hub that keeps
+   * its data) it starts after the last record it handled in an earlier run. @default no checkpoint
+   */
+  name?: string;
   /** Deliver only records of these tables. @default every table */
   tableNames?: readonly string[];
   /** Most records per batch. @default 100 */
@@ -41,6 +46,16 @@ export interface ChangeFeed {
   subscribe(listener: ChangeListener, options?: SubscribeOptions): Unsubscribe;
   /** Resolves once every record published so far has been delivered and handled (or handed to onFailure). */
   drain(): Promise<void>;
+}
+
+/** Where a durable feed resumes: what the journal kept of earlier runs (change-journal.ts). */
+export interface ChangeFeedOptions {
+  /** Retained change records, in sequence order. */
+  retained?: readonly DynamoDBRecord[];
+  /** Each named subscription's last handled sequence number. */
+  checkpoints?: Readonly<Record<string, string>>;
+  /** A named subscription has handled (or handed to onFailure) every record up to this one. */
+  onCheckpoint?: (name: string, sequenceNumber: string) => void;
 }
 
 export interface ChangeFeedController extends ChangeFeed {
@@ -75,6 +90,7 @@ export function tableNameOf(record: DynamoDBRecord): string | undefined {
 const MAX_BACKOFF_MS = 5_000;
 
 interface Subscription {
+  name: string | undefined;
   listener: ChangeListener;
   tableNames: ReadonlySet<string> | undefined;
   batchSize: number;
@@ -91,7 +107,8 @@ interface Subscription {
   active: boolean;
 }
 
-export function createChangeFeed(): ChangeFeedController {
+export function createChangeFeed(options: ChangeFeedOptions = {}): ChangeFeedController {
+  const { retained = [], checkpoints = {}, onCheckpoint } = options;
   const subscriptions = new Set<Subscription>();
   const stopped = new AbortController();
 
@@ -115,6 +132,9 @@ export function createChangeFeed(): ChangeFeedController {
       while (subscription.active && subscription.queue.length > 0) {
         const batch = subscription.queue.splice(0, subscription.batchSize);
         await deliver(subscription, batch);
+        const last = batch.at(-1)?.dynamodb?.SequenceNumber;
+        if (subscription.name !== undefined && last && subscription.active)
+          onCheckpoint?.(subscription.name, last);
         subscription.handled += batch.length;
         settleDrains(subscription);
       }
@@ -170,6 +190,16 @@ export function createChangeFeed(): ChangeFeedController {
     }
   }
 
+  function enqueue(subscription: Subscription, records: readonly DynamoDBRecord[]): void {
+    const wanted = subscription.tableNames
+      ? records.filter((record) => subscription.tableNames?.has(tableNameOf(record) ?? ''))
+      : records;
+    if (wanted.length === 0) return;
+    subscription.queue.push(...wanted);
+    subscription.published += wanted.length;
+    schedule(subscription, false);
+  }
+
   function settleDrains(subscription: Subscription): void {
     subscription.drainWaiters = subscription.drainWaiters.filter((waiter) => {
       if (subscription.active && subscription.handled < waiter.target) return true;
@@ -189,6 +219,7 @@ export function createChangeFeed(): ChangeFeedController {
   return {
     subscribe(listener, options = {}) {
       const subscription: Subscription = {
+        name: options.name,
         listener,
         tableNames: options.tableNames ? new Set(options.tableNames) : undefined,
         batchSize: positive(options.batchSize, 100, 'batchSize'),
@@ -204,21 +235,20 @@ export function createChangeFeed(): ChangeFeedController {
         drainWaiters: [],
         active: !stopped.signal.aborted,
       };
-      if (subscription.active) subscriptions.add(subscription);
+      if (!subscription.active) return () => {};
+      subscriptions.add(subscription);
+      const checkpoint = subscription.name === undefined ? undefined : checkpoints[subscription.name];
+      if (subscription.name !== undefined) {
+        enqueue(
+          subscription,
+          checkpoint === undefined ? retained : retained.filter((record) => isAfter(record, checkpoint)),
+        );
+      }
       return () => stop(subscription);
     },
 
     publish(records) {
-      if (records.length === 0) return;
-      for (const subscription of subscriptions) {
-        const wanted = subscription.tableNames
-          ? records.filter((record) => subscription.tableNames?.has(tableNameOf(record) ?? ''))
-          : records;
-        if (wanted.length === 0) continue;
-        subscription.queue.push(...wanted);
-        subscription.published += wanted.length;
-        schedule(subscription, false);
-      }
+      for (const subscription of subscriptions) enqueue(subscription, records);
     },
 
     async drain() {
@@ -261,6 +291,10 @@ function firstFailure(
     first = Math.min(first, index);
   }
   return { index: first, sequenceNumber: batch[first]?.dynamodb?.SequenceNumber };
+}
+
+function isAfter(record: DynamoDBRecord, sequenceNumber: string): boolean {
+  return BigInt(record.dynamodb?.SequenceNumber ?? '0') > BigInt(sequenceNumber);
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { DynamoDBRecord } from 'aws-lambda';
 import dynalite from 'dynalite';
+import { type ChangeJournal, openChangeJournal } from './change-journal.ts';
 import { createDynaliteWire } from './dynalite-wire.ts';
 import type { ThreadStatus } from './emulator-thread.ts';
 import { createStreamTap } from './stream-tap.ts';
@@ -10,7 +11,9 @@ import { createStreamTap } from './stream-tap.ts';
 // The DynamoDB emulator's own thread: dynalite on a private port and the stream tap in front of it, so
 // their parsing, validation, JSON and LevelDB work run beside the hub's event loop instead of on it. The
 // tap hands each write's change records to the parent thread (which runs the change feed) and answers the
-// client only once the parent has taken them, as it did in one thread.
+// client only once the parent has taken them, as it did in one thread. With a stream directory it also
+// keeps the change journal (change-journal.ts): the parent gets what it retained when the thread is up,
+// and sends each named consumer's checkpoints back.
 
 export interface DynamoDbThreadData {
   host: string;
@@ -18,11 +21,22 @@ export interface DynamoDbThreadData {
   port: number;
   region: string;
   dataDir?: string;
+  /** Where the change journal is kept; no journal when omitted. */
+  streamDir?: string;
 }
 
 export interface DynamoDbThreadListening {
   address: AddressInfo;
   storePort: number;
+  /** What the journal kept: the records to deliver again after the consumers' checkpoints. */
+  retained?: { records: DynamoDBRecord[]; checkpoints: Record<string, string> };
+}
+
+/** A named consumer of the change feed has handled every record up to this one. */
+export interface CheckpointMessage {
+  type: 'checkpoint';
+  name: string;
+  sequenceNumber: string;
 }
 
 /** A write's change records, for the parent's change feed; the tap answers the write once they are taken. */
@@ -40,7 +54,7 @@ export interface TakenMessage {
 const parent = parentPort as MessagePort;
 if (!parent) throw new Error('dynamodb-thread.ts runs as a worker thread only');
 const post = (message: ThreadStatus<DynamoDbThreadListening> | ChangesMessage) => parent.postMessage(message);
-const { host, port, region, dataDir } = workerData as DynamoDbThreadData;
+const { host, port, region, dataDir, streamDir } = workerData as DynamoDbThreadData;
 
 const store = dynalite({
   ...(dataDir && { path: dataDir }),
@@ -52,11 +66,14 @@ const taking = new Map<number, () => void>();
 let nextId = 0;
 let wire: ReturnType<typeof createDynaliteWire> | undefined;
 let tap: http.Server | undefined;
+let journal: ChangeJournal | undefined;
 
-parent.on('message', (message: TakenMessage | { type: 'close' }) => {
+parent.on('message', (message: TakenMessage | CheckpointMessage | { type: 'close' }) => {
   if (message.type === 'taken') {
     taking.get(message.id)?.();
     taking.delete(message.id);
+  } else if (message.type === 'checkpoint') {
+    journal?.checkpoint(message.name, message.sequenceNumber);
   } else if (message.type === 'close') {
     void close();
   }
@@ -74,8 +91,27 @@ try {
       return taken;
     },
   };
-  tap = http.createServer(createStreamTap({ wire, feed, region }));
-  post({ type: 'listening', address: await listen(tap, port), storePort });
+  const opened = streamDir ? openChangeJournal(streamDir) : undefined;
+  journal = opened?.journal;
+  const recovered = opened?.recovered;
+  const streamTap = createStreamTap({
+    wire,
+    feed,
+    region,
+    ...(opened && { journal: opened.journal }),
+    ...(recovered?.lastSequenceNumber && { lastSequenceNumber: recovered.lastSequenceNumber }),
+  });
+  const settled = recovered ? await streamTap.settleInterrupted(recovered.interrupted) : [];
+  tap = http.createServer(streamTap.listener);
+  const address = await listen(tap, port);
+  post({
+    type: 'listening',
+    address,
+    storePort,
+    ...(recovered && {
+      retained: { records: [...recovered.records, ...settled], checkpoints: recovered.checkpoints },
+    }),
+  });
 } catch (error) {
   post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
 }
@@ -87,6 +123,7 @@ async function close(): Promise<void> {
     if (tap?.listening) await closeServer(tap);
     wire?.close();
     if (store.listening) await closeServer(store);
+    journal?.close();
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
   }

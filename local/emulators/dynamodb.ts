@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { type ChangeFeed, createChangeFeed } from './change-feed.ts';
+import { type ChangeFeed, type ChangeFeedController, createChangeFeed } from './change-feed.ts';
 import { localRegion } from './clients.ts';
 import type {
   ChangesMessage,
+  CheckpointMessage,
   DynamoDbThreadData,
   DynamoDbThreadListening,
   TakenMessage,
@@ -14,11 +15,14 @@ import { startEmulatorThread } from './emulator-thread.ts';
 // gives it DynamoDB Streams-shaped change records. Everything listens on 127.0.0.1 only.
 // Both run in a worker thread (dynamodb-thread.ts), so their work uses a core of its own instead of the
 // hub's; the change feed stays here, beside its listeners, and takes each write's records before the
-// tap answers that write.
+// tap answers that write. With a stream directory the changes are journalled (change-journal.ts): after a
+// kill -9, a named subscription gets every change after its checkpoint again.
 
 export interface StartDynamoDbOptions {
   /** LevelDB directory that survives restarts; in memory when omitted. */
   dataDir?: string;
+  /** The change journal's directory, with `dataDir`: no change is lost to a crash. @default no journal */
+  streamDir?: string;
   /** Port of the public endpoint; 0 picks a free one. @default 0 */
   port?: number;
   /** Region written into stream records and stream ARNs. @default localRegion() */
@@ -41,10 +45,17 @@ export interface DynamoDbEmulator {
 const LOOPBACK = '127.0.0.1';
 
 export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise<DynamoDbEmulator> {
-  const { dataDir, port = 0, region = localRegion() } = options;
+  const { dataDir, streamDir, port = 0, region = localRegion() } = options;
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const feed = createChangeFeed();
-  const workerData: DynamoDbThreadData = { host: LOOPBACK, port, region, ...(dataDir && { dataDir }) };
+  const workerData: DynamoDbThreadData = {
+    host: LOOPBACK,
+    port,
+    region,
+    ...(dataDir && { dataDir }),
+    ...(streamDir && { streamDir }),
+  };
+  // Changes arrive only once the thread is listening, and so after the feed below exists.
+  let feed: ChangeFeedController | undefined;
   const thread = await startEmulatorThread<DynamoDbThreadListening>(
     'dynamodb',
     new URL('./dynamodb-thread.ts', import.meta.url),
@@ -52,21 +63,32 @@ export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise
     (message, worker) => {
       if (message.type !== 'changes') return;
       const { id, records } = message as ChangesMessage;
-      feed.publish(records);
+      feed?.publish(records);
       worker.postMessage({ type: 'taken', id } satisfies TakenMessage);
     },
   );
-  const { address, storePort } = thread.listening;
+  const { address, storePort, retained } = thread.listening;
+  feed = createChangeFeed(
+    retained
+      ? {
+          retained: retained.records,
+          checkpoints: retained.checkpoints,
+          onCheckpoint: (name, sequenceNumber) =>
+            thread.post({ type: 'checkpoint', name, sequenceNumber } satisfies CheckpointMessage),
+        }
+      : {},
+  );
+  const changes = feed;
 
   let closing: Promise<void> | undefined;
   return {
     endpoint: `http://${LOOPBACK}:${address.port}`,
     address,
-    changes: feed,
+    changes,
     untappedEndpoint: `http://${LOOPBACK}:${storePort}`,
     close() {
       closing ??= (async () => {
-        feed.close();
+        changes.close();
         await thread.close(); // the tap, then dynalite, which closes its LevelDB store with its server
       })();
       return closing;

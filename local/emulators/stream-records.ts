@@ -23,9 +23,11 @@ const EVENT_VERSION = '1.1';
 /** DynamoDB's SequenceNumber is 21 to 40 digits. */
 const SEQUENCE_DIGITS = 21;
 
-export function createStreamRecordFactory(region: string): StreamRecordFactory {
+/** `after`: the last sequence number an earlier run used (its journal's), which new ones must exceed. */
+export function createStreamRecordFactory(region: string, after?: string): StreamRecordFactory {
   // Start from the clock so numbers keep increasing across restarts of a persistent hub.
-  let sequence = BigInt(Date.now()) * 10_000_000n;
+  const clock = BigInt(Date.now()) * 10_000_000n;
+  let sequence = after !== undefined && BigInt(after) > clock ? BigInt(after) : clock;
   return {
     toRecord({ keys, oldImage, newImage }, eventSourceArn) {
       const eventName = eventNameOf(oldImage, newImage);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { ChangeJournal, PendingItem } from './change-journal.ts';
 import { type DynaliteWire, responseHeaders, type UpstreamResponse } from './dynalite-wire.ts';
 import { createKeyLocks } from './key-locks.ts';
 import { LOCAL_ACCOUNT_ID, partitionOf } from './local-account.ts';
@@ -25,6 +26,10 @@ import {
 // it as sent; UpdateItem is sent with ALL_NEW and only its old image is read first. BatchWriteItem reads all
 // old images with one BatchGetItem. The caller still gets exactly the answer it asked for: Attributes it did
 // not ask for are taken out again. Anything else falls back to consistent reads before and after the write.
+//
+// With a journal (a hub that keeps its data), every old image is read before the write and journalled with
+// the write's items before it is forwarded, and the change records are journalled before the answer, so a
+// kill -9 at any moment loses no change (change-journal.ts).
 
 const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
 const TABLE_OPERATIONS = new Set(['CreateTable', 'DeleteTable', 'UpdateTable']);
@@ -47,7 +52,25 @@ export interface StreamTapOptions {
   wire: DynaliteWire;
   feed: ChangeSink;
   region: string;
+  /** Makes the changes durable; see change-journal.ts. */
+  journal?: ChangeJournal;
+  /** The journal's last sequence number, which new records must exceed. */
+  lastSequenceNumber?: string;
 }
+
+export interface StreamTap {
+  listener: RequestListener;
+  /**
+   * The change records of writes a crash interrupted: what each left (read now) against its images before.
+   * Journalled like any write's; call before the tap takes requests.
+   */
+  settleInterrupted(
+    writes: readonly { id: number; items: readonly PendingItem[] }[],
+  ): Promise<DynamoDBRecord[]>;
+}
+
+/** Journals a write's items and their images before it is forwarded (given only with a journal). */
+type BeginWrite = (oldImages: readonly (Item | undefined)[]) => void;
 
 interface TableInfo {
   keyNames: string[];
@@ -87,9 +110,15 @@ class ReadBeforeWriteFailed extends Error {
   override readonly name = 'ReadBeforeWriteFailed';
 }
 
-export function createStreamTap({ wire, feed, region }: StreamTapOptions): RequestListener {
+export function createStreamTap({
+  wire,
+  feed,
+  region,
+  journal,
+  lastSequenceNumber,
+}: StreamTapOptions): StreamTap {
   const locks = createKeyLocks();
-  const records = createStreamRecordFactory(region);
+  const records = createStreamRecordFactory(region, lastSequenceNumber);
   const tables = new Map<string, Promise<TableInfo | undefined>>();
 
   function tableInfo(tableName: string): Promise<TableInfo | undefined> {
@@ -138,13 +167,13 @@ export function createStreamTap({ wire, feed, region }: StreamTapOptions): Reque
     return targets;
   }
 
-  async function readItem(target: WriteTarget): Promise<Item | undefined> {
+  async function readItem({ tableName, key }: { tableName: string; key: Item }): Promise<Item | undefined> {
     const { status, output } = await wire.call<{ Item?: Item }>('GetItem', {
-      TableName: target.tableName,
-      Key: target.key,
+      TableName: tableName,
+      Key: key,
       ConsistentRead: true,
     });
-    if (status !== 200) throw new Error(`GetItem on ${target.tableName} answered ${status}`);
+    if (status !== 200) throw new Error(`GetItem on ${tableName} answered ${status}`);
     return output.Item;
   }
 
@@ -187,8 +216,9 @@ export function createStreamTap({ wire, feed, region }: StreamTapOptions): Reque
     input: Record<string, unknown>,
     operation: string,
     target: WriteTarget,
+    begin: BeginWrite | undefined,
   ): Promise<ForwardedWrite> {
-    const plan = singleWritePlan(operation, input.ReturnValues);
+    const plan = singleWritePlan(operation, input.ReturnValues, { readOldImage: begin !== undefined });
     const before =
       plan.oldImage === 'read'
         ? await readItem(target).then(
@@ -196,6 +226,7 @@ export function createStreamTap({ wire, feed, region }: StreamTapOptions): Reque
             () => undefined,
           )
         : undefined;
+    if (before) begin?.([before.item]);
     const sent = plan.forceReturnValues
       ? Buffer.from(JSON.stringify({ ...input, ReturnValues: plan.forceReturnValues }))
       : body;
@@ -225,8 +256,10 @@ export function createStreamTap({ wire, feed, region }: StreamTapOptions): Reque
     request: IncomingMessage,
     body: Buffer,
     targets: readonly WriteTarget[],
+    begin: BeginWrite | undefined,
   ): Promise<ForwardedWrite> {
     const before = await readItems(targets).catch(() => undefined);
+    if (before) begin?.(before);
     const upstream = await forward(request, body);
     if (upstream.status !== 200) return { upstream };
     return {
@@ -273,30 +306,66 @@ export function createStreamTap({ wire, feed, region }: StreamTapOptions): Reque
     const targets = await writeTargets(operation, input);
     if (!targets || !isObject(input)) return forward(request, body);
     const release = await locks.acquireAll(targets.map((target) => target.lockKey));
+    // The journal's record of this write, once begun; a write that dies before its commit stays open in it.
+    let begun: { id: number; items: PendingItem[] } | undefined;
+    const begin: BeginWrite | undefined =
+      journal &&
+      ((oldImages) => {
+        const items = targets.map((target, index) => ({
+          tableName: target.tableName,
+          keys: target.key,
+          oldImage: oldImages[index],
+          streamArn: target.table.streamArn,
+        }));
+        begun = { id: journal.begin(items), items };
+      });
     try {
       const written =
         operation === 'BatchWriteItem'
-          ? await writeBatch(request, body, targets)
-          : await writeSingle(request, body, input, operation, targets[0] as WriteTarget);
-      if (!written.images) return written.upstream;
-      try {
-        const images = await written.images();
-        await feed.publish(
-          targets.flatMap((target, index) => {
+          ? await writeBatch(request, body, targets, begin)
+          : await writeSingle(request, body, input, operation, targets[0] as WriteTarget, begin);
+      let changes: DynamoDBRecord[] | undefined = [];
+      if (written.images) {
+        try {
+          const images = await written.images();
+          changes = targets.flatMap((target, index) => {
             const change = { tableName: target.tableName, keys: target.key, ...(images[index] as ImagePair) };
             return records.toRecord(change, target.table.streamArn) ?? [];
-          }),
-        );
-      } catch (error) {
-        // The write is committed; only its stream record is lost. Say so without item data.
-        console.error(
-          `[stream-tap] ${operation} committed but its change could not be captured: ${errorName(error)}`,
-        );
+          });
+        } catch (error) {
+          // With a journal, what the write left is read again, as after a crash.
+          changes = begun && (await changesOf(begun.items).catch(() => undefined));
+          // Otherwise the write is committed but its stream record is lost (or, journalled, kept open until the
+          // next start settles it). Say so without item data.
+          if (!changes) {
+            const kept = begun ? ' (settled on the next start)' : '';
+            console.error(
+              `[stream-tap] ${operation} committed but its change could not be captured${kept}: ${errorName(error)}`,
+            );
+          }
+        }
       }
+      if (!changes) return written.upstream;
+      if (begun) journal?.commit(begun.id, changes);
+      if (changes.length > 0) await feed.publish(changes);
       return written.upstream;
     } finally {
       release();
     }
+  }
+
+  /** The records of a journalled write whose own images are unknown: its items now against their images before. */
+  async function changesOf(items: readonly PendingItem[]): Promise<DynamoDBRecord[]> {
+    const now = await Promise.all(
+      items.map((item) => readItem({ tableName: item.tableName, key: item.keys })),
+    );
+    return items.flatMap(
+      (item, index) =>
+        records.toRecord(
+          { tableName: item.tableName, keys: item.keys, oldImage: item.oldImage, newImage: now[index] },
+          item.streamArn,
+        ) ?? [],
+    );
   }
 
   function forward(request: IncomingMessage, body: Buffer): Promise<UpstreamResponse> {
@@ -323,14 +392,25 @@ export function createStreamTap({ wire, feed, region }: StreamTapOptions): Reque
     response.end(upstream.body);
   }
 
-  return (request: IncomingMessage, response: ServerResponse): void => {
-    handle(request, response).catch((error: unknown) => {
-      if (response.headersSent) {
-        response.destroy();
-        return;
+  return {
+    listener: (request: IncomingMessage, response: ServerResponse): void => {
+      handle(request, response).catch((error: unknown) => {
+        if (response.headersSent) {
+          response.destroy();
+          return;
+        }
+        sendError(response, 'InternalServerError', `local stream tap failed: ${errorName(error)}`, 500);
+      });
+    },
+    async settleInterrupted(writes) {
+      const settled: DynamoDBRecord[] = [];
+      for (const { id, items } of writes) {
+        const changes = await changesOf(items);
+        journal?.commit(id, changes);
+        settled.push(...changes);
       }
-      sendError(response, 'InternalServerError', `local stream tap failed: ${errorName(error)}`, 500);
-    });
+      return settled;
+    },
   };
 }
 

@@ -26,8 +26,21 @@ export interface WrittenItem {
  * How to capture a single-item write. ReturnValues is forced only where the caller asked for none, so its
  * answer can be given back without Attributes; a caller's own ReturnValues is kept as sent, and one the tap
  * cannot use (UPDATED_OLD, UPDATED_NEW, or an invalid value dynalite will reject) falls back to reads.
+ * `readOldImage`: the old image is always read before the write.
  */
-export function singleWritePlan(operation: string, returnValues: unknown): SingleWritePlan {
+export function singleWritePlan(
+  operation: string,
+  returnValues: unknown,
+  { readOldImage = false } = {},
+): SingleWritePlan {
+  const plan = imagesPlan(operation, returnValues);
+  if (!readOldImage || plan.oldImage === 'read') return plan;
+  // The old image must be known before the write (a journal records it): read it, force nothing for it.
+  const { forceReturnValues, newImage } = plan;
+  return { oldImage: 'read', newImage, ...(forceReturnValues === 'ALL_NEW' && { forceReturnValues }) };
+}
+
+function imagesPlan(operation: string, returnValues: unknown): SingleWritePlan {
   const none = returnValues === undefined || returnValues === 'NONE';
   switch (operation) {
     case 'PutItem':

@@ -12,6 +12,8 @@ export interface HubProcess {
   output: () => string;
   /** Ctrl-C, as a developer would stop it; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** `kill -9`: no chance to finish anything; resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 /** Starts `npm start`'s entry point as its own process on free ports, and reads the endpoints it writes. */
@@ -29,7 +31,15 @@ export async function startHubProcess(args: string[] = []): Promise<HubProcess> 
     output += chunk;
   });
   const endpoints = await waitForEndpoints(child, join(stateDir, 'endpoints.json'), () => output);
-  return { endpoints, stateDir, output: () => output, stop: () => stopProcess(child) };
+  return {
+    endpoints,
+    stateDir,
+    output: () => output,
+    stop: () => stopProcess(child, 'SIGINT'),
+    kill: async () => {
+      await stopProcess(child, 'SIGKILL');
+    },
+  };
 }
 
 async function waitForEndpoints(
@@ -47,10 +57,10 @@ async function waitForEndpoints(
   throw new Error(`hub did not start within 30 s:\n${output()}`);
 }
 
-function stopProcess(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve(code));
-    child.kill('SIGINT');
+    child.kill(signal);
   });
 }

@@ -243,4 +243,53 @@ describe('change feed', () => {
 
     await expect(drained).resolves.toBeUndefined();
   });
+
+  it('resumes a named subscription after its checkpoint and reports each handled batch', async () => {
+    // Prepare: five records kept from an earlier run, of which "publisher" handled the first two
+    const retained = streamRecords(5);
+    const checkpoints: [string, string][] = [];
+    const feed = createChangeFeed({
+      retained,
+      checkpoints: { publisher: sequenceNumbers(retained)[1] ?? '' },
+      onCheckpoint: (name, sequenceNumber) => checkpoints.push([name, sequenceNumber]),
+    });
+    const resumed: DynamoDBRecord[] = [];
+    const unnamed: DynamoDBRecord[] = [];
+
+    // Act
+    feed.subscribe(
+      async (records) => {
+        resumed.push(...records);
+      },
+      { name: 'publisher', batchSize: 2 },
+    );
+    feed.subscribe(async (records) => {
+      unnamed.push(...records);
+    });
+    await feed.drain();
+
+    // Assess
+    expect(sequenceNumbers(resumed)).toEqual(sequenceNumbers(retained.slice(2)));
+    expect(checkpoints).toEqual([
+      ['publisher', sequenceNumbers(retained)[3]],
+      ['publisher', sequenceNumbers(retained)[4]],
+    ]);
+    expect(unnamed).toEqual([]);
+  });
+
+  it('gives a named subscription without a checkpoint every retained record', async () => {
+    const retained = streamRecords(3);
+    const feed = createChangeFeed({ retained, checkpoints: { other: sequenceNumbers(retained)[2] ?? '' } });
+    const resumed: DynamoDBRecord[] = [];
+
+    feed.subscribe(
+      async (records) => {
+        resumed.push(...records);
+      },
+      { name: 'new-consumer' },
+    );
+    await feed.drain();
+
+    expect(sequenceNumbers(resumed)).toEqual(sequenceNumbers(retained));
+  });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openChangeJournal } from '#local/emulators/change-journal.ts';
 import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';
 import { startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
@@ -61,5 +62,88 @@ describe('DynamoDB emulator with a data directory', () => {
       secondClient.destroy();
       await second.close();
     }
+  });
+
+  describe('and a stream directory', () => {
+    const changesAfterRestart = async (streamDir: string) => {
+      const emulator = await startDynamoDb({ dataDir, streamDir });
+      const delivered: DynamoDBRecord[] = [];
+      emulator.changes.subscribe(
+        async (records) => {
+          delivered.push(...records);
+        },
+        { name: 'consumer' },
+      );
+      await emulator.changes.drain();
+      await emulator.close();
+      return delivered;
+    };
+
+    it('delivers again after a restart every change its consumer had not confirmed', async () => {
+      // Prepare: a run whose consumer handles the first write, then stops before the second is delivered
+      const streamDir = join(dataDir, 'stream');
+      const first = await startDynamoDb({ dataDir, streamDir });
+      const client = localDynamoDbClient(first.endpoint);
+      await ensureTable(client);
+      let handled = 0;
+      first.changes.subscribe(
+        async () => {
+          handled += 1;
+          if (handled > 1) await new Promise(() => {}); // never confirms: the process dies meanwhile
+        },
+        { name: 'consumer', maxBatchingWindowMs: 0 },
+      );
+      await client.send(new PutItemCommand({ TableName: TABLE, Item: { ...KEY, status: { S: 'open' } } }));
+      await first.changes.drain();
+      await client.send(new PutItemCommand({ TableName: TABLE, Item: { ...KEY, status: { S: 'closed' } } }));
+      client.destroy();
+      await first.close();
+
+      // Act
+      const delivered = await changesAfterRestart(streamDir);
+
+      // Assess
+      expect(delivered).toHaveLength(1);
+      expect(delivered[0]).toMatchObject({
+        eventName: 'MODIFY',
+        dynamodb: { OldImage: { status: { S: 'open' } }, NewImage: { status: { S: 'closed' } } },
+      });
+      expect(await changesAfterRestart(streamDir)).toEqual([]);
+    });
+
+    it('publishes a write the process died in, between the store and the journal, from what it left', async () => {
+      // Prepare: the journal began a write (the item did not exist), dynalite committed it, the journal never
+      // heard back
+      const streamDir = join(dataDir, 'stream');
+      const first = await startDynamoDb({ dataDir, streamDir });
+      const setup = localDynamoDbClient(first.endpoint);
+      await ensureTable(setup);
+      setup.destroy();
+      const store = localDynamoDbClient(first.untappedEndpoint);
+      await store.send(new PutItemCommand({ TableName: TABLE, Item: { ...KEY, status: { S: 'open' } } }));
+      store.destroy();
+      await first.close();
+      const { journal } = openChangeJournal(streamDir);
+      journal.begin([
+        {
+          tableName: TABLE,
+          keys: KEY,
+          oldImage: undefined,
+          streamArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${TABLE}/stream/2024-01-01T00:00:00.000`,
+        },
+      ]);
+      journal.close();
+
+      // Act
+      const delivered = await changesAfterRestart(streamDir);
+
+      // Assess
+      expect(delivered).toHaveLength(1);
+      expect(delivered[0]).toMatchObject({
+        eventName: 'INSERT',
+        dynamodb: { Keys: KEY, NewImage: { ...KEY, status: { S: 'open' } } },
+      });
+      expect(await changesAfterRestart(streamDir)).toEqual([]);
+    });
   });
 });
