@@ -33,7 +33,8 @@ const ALLOWED: { readonly [R in Room]: readonly Room[] } = {
   // the adapters define (key names), never handler code.
   infra: [...PURE, 'functions/adapters'],
   local: [...PURE, ...FUNCTIONS],
-  scripts: [...PURE],
+  // The capacity plan reads the stage config (infra/config.ts).
+  scripts: [...PURE, 'infra'],
   // The benchmarks measure the local hub on the tests' corpus (test/fixtures/corpus.ts).
   bench: [...PURE, ...FUNCTIONS, 'local', 'test'],
   examples: [],
