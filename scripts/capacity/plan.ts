@@ -286,12 +286,14 @@ export function formatPlan(plan: CapacityPlan): string {
     '',
     `Each record's change event reaches ${fanOut}.`,
     '',
-    '| limit (default quota) | quota | per record | records/s |',
-    '| --- | ---: | ---: | ---: |',
-    ...plan.limits.map(
-      (limit) =>
-        `| [${limit.name}](${limit.source.url})${limit.note ? ` — ${limit.note}` : ''} | ` +
-        `${format(limit.quota)} ${limit.unit} | ${trim(limit.perRecord)} | ${format(limit.recordsPerSecond)} |`,
+    ...table(
+      ['limit (default quota)', 'quota', 'per record', 'records/s'],
+      plan.limits.map((limit) => [
+        `[${limit.name}](${limit.source.url})${limit.note ? ` — ${limit.note}` : ''}`,
+        `${format(limit.quota)} ${limit.unit}`,
+        trim(limit.perRecord),
+        format(limit.recordsPerSecond),
+      ]),
     ),
     '',
     `**Sustained: ${format(binding.recordsPerSecond)} records/s, bound first by ${binding.name}.**`,
@@ -312,12 +314,17 @@ export function formatPlan(plan: CapacityPlan): string {
     'Cost per million records (US East list prices in USD, first tier, x86; the China regions bill in CNY at',
     `amazonaws.cn prices, e.g. [${CHINA_PRICE_EXAMPLE.text}](${CHINA_PRICE_EXAMPLE.source.url})):`,
     '',
-    '| service | arithmetic | USD |',
-    '| --- | --- | ---: |',
-    ...plan.costs.map(
-      (cost) => `| [${cost.service}](${cost.source.url}) | ${cost.arithmetic} | ${money(cost.usd)} |`,
+    ...table(
+      ['service', 'arithmetic', 'USD'],
+      [
+        ...plan.costs.map((cost) => [
+          `[${cost.service}](${cost.source.url})`,
+          cost.arithmetic,
+          money(cost.usd),
+        ]),
+        ['**total**', '', `**${money(plan.costs.reduce((sum, cost) => sum + cost.usd, 0))}**`],
+      ],
     ),
-    `| **total** | | **${money(plan.costs.reduce((sum, cost) => sum + cost.usd, 0))}** |`,
     '',
     'Not counted: storage, logs, KMS, data transfer, free tiers. Assumed, to be replaced by measured figures: ' +
       Object.entries(ASSUMED)
@@ -326,6 +333,19 @@ export function formatPlan(plan: CapacityPlan): string {
       '.',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** A Markdown table as Biome formats one (the README's copy is linted): padded, first column left, the rest right. */
+function table(headers: string[], rows: string[][]): string[] {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0))).join(' | ')} |`;
+  const rule = widths.map((width, column) =>
+    column === 0 ? '-'.repeat(width) : `${'-'.repeat(width - 1)}:`,
+  );
+  return [line(headers), `| ${rule.join(' | ')} |`, ...rows.map(line)];
 }
 
 function withNote(note: string | undefined): { note?: string } {
