@@ -9,7 +9,7 @@ export interface Source {
   url: string;
 }
 
-const EVENTBRIDGE_QUOTAS: Source = {
+export const EVENTBRIDGE_SOURCE: Source = {
   title: 'Amazon EventBridge quotas',
   url: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html',
 };
@@ -105,61 +105,34 @@ export const FLAT_DEFAULTS = {
   },
 } as const;
 
-export const EVENTBRIDGE_SOURCE = EVENTBRIDGE_QUOTAS;
-
+/** A list price: USD per unit (a request, a GB-second, a request unit, a 64 KB event or message). */
 export interface Price {
-  /** USD per unit. */
   usd: number;
-  unit: string;
   source: Source;
 }
+
+const pricing = (service: string, path: string): Source => ({
+  title: `${service} pricing`,
+  url: `https://aws.amazon.com/${path}/`,
+});
+const LAMBDA = pricing('AWS Lambda', 'lambda/pricing');
+const DYNAMODB = pricing('Amazon DynamoDB on-demand', 'dynamodb/pricing/on-demand');
 
 /**
  * List prices of US East (N. Virginia), in USD, first tier, x86 Lambda: the reference the plan prices with.
  * The China regions bill in CNY at the prices on amazonaws.cn.
  */
 export const PRICES = {
-  apiRequest: {
-    usd: 1.0 / 1e6,
-    unit: 'HTTP API request (512 KB metering unit)',
-    source: { title: 'Amazon API Gateway pricing', url: 'https://aws.amazon.com/api-gateway/pricing/' },
-  },
-  lambdaRequest: {
-    usd: 0.2 / 1e6,
-    unit: 'Lambda request',
-    source: { title: 'AWS Lambda pricing', url: 'https://aws.amazon.com/lambda/pricing/' },
-  },
-  lambdaGbSecond: {
-    usd: 0.0000166667,
-    unit: 'Lambda GB-second (x86)',
-    source: { title: 'AWS Lambda pricing', url: 'https://aws.amazon.com/lambda/pricing/' },
-  },
-  writeRequestUnit: {
-    usd: 0.625 / 1e6,
-    unit: 'DynamoDB on-demand write request unit',
-    source: {
-      title: 'Amazon DynamoDB on-demand pricing',
-      url: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
-    },
-  },
-  readRequestUnit: {
-    usd: 0.125 / 1e6,
-    unit: 'DynamoDB on-demand read request unit',
-    source: {
-      title: 'Amazon DynamoDB on-demand pricing',
-      url: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
-    },
-  },
-  customEvent: {
-    usd: 1.0 / 1e6,
-    unit: 'EventBridge custom event (64 KB chunk)',
-    source: { title: 'Amazon EventBridge pricing', url: 'https://aws.amazon.com/eventbridge/pricing/' },
-  },
-  queueRequest: {
-    usd: 0.4 / 1e6,
-    unit: 'SQS standard request (64 KB chunk)',
-    source: { title: 'Amazon SQS pricing', url: 'https://aws.amazon.com/sqs/pricing/' },
-  },
+  /** Per HTTP API request (metered in 512 KB units). */
+  apiRequest: { usd: 1.0 / 1e6, source: pricing('Amazon API Gateway', 'api-gateway/pricing') },
+  lambdaRequest: { usd: 0.2 / 1e6, source: LAMBDA },
+  lambdaGbSecond: { usd: 0.0000166667, source: LAMBDA },
+  writeRequestUnit: { usd: 0.625 / 1e6, source: DYNAMODB },
+  readRequestUnit: { usd: 0.125 / 1e6, source: DYNAMODB },
+  /** Per custom event (64 KB chunk). */
+  customEvent: { usd: 1.0 / 1e6, source: pricing('Amazon EventBridge', 'eventbridge/pricing') },
+  /** Per standard-queue request (64 KB chunk). */
+  queueRequest: { usd: 0.4 / 1e6, source: pricing('Amazon SQS', 'sqs/pricing') },
 } as const satisfies Record<string, Price>;
 
 /** The one China-region price read, to show the currency and the order of magnitude there. */

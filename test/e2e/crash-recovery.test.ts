@@ -17,11 +17,11 @@ import { idNumberFor } from '../helpers/sample-people.ts';
 // client retrying what got no answer with the same Idempotency-Key: every stored version still reaches
 // every department queue that subscribes to it (at least once).
 
-const REQUESTS = 40;
+const REQUESTS = 24;
 const RECORDS_PER_REQUEST = 25;
 const IN_FLIGHT = 4;
 /** The hub is killed once this many requests have been answered: mid-load, with requests in flight. */
-const KILL_AFTER_ANSWERS = 12;
+const KILL_AFTER_ANSWERS = 8;
 const SUBMITTER = 'dept-public-security-xihu';
 
 interface RecordResult {
