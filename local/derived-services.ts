@@ -1,8 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import pLimit from 'p-limit';
 import { z } from 'zod';
 import { ProblemError, problemResponse } from '#api/problems.ts';
 import { QUERY_ROUTES } from '#api/query-api.ts';
@@ -20,6 +18,7 @@ import { DEFAULT_DERIVED_CONFIG, type DerivedConfig } from '#functions/runtime/d
 import { logger } from '#functions/runtime/logger.ts';
 import { calendarDate } from '#schemas/values/date.ts';
 import type { LocalRoute } from './api-server.ts';
+import { createAsyncInvoker } from './async-invocations.ts';
 import type { LocalBusRule } from './bus/index.ts';
 import { createQueues } from './emulators/sqs.ts';
 
@@ -28,6 +27,8 @@ import { createQueues } from './emulators/sqs.ts';
  * local bus (every record event with a personKey, the whole event as input), the query handler behind
  * `POST /v1/persons/lookup`, `GET /v1/stats`, `GET /v1/audit`, and the daily evaluation on an internal timer
  * (00:05 China time) plus `POST /_local/evaluate {"asOf":"YYYY-MM-DD"}` for tests and demos.
+ * The derive rule's events wait in a `derive-invocations` queue, as Lambda keeps asynchronous invocations, so
+ * a hub that keeps its data loses none to a kill -9 (async-invocations.ts).
  * Derived events (source residence-data-hub.derived) land in a `derived-events` queue for inspection.
  */
 
@@ -35,6 +36,9 @@ export const DERIVE_RULE = 'derive-person-profile';
 export const DERIVED_EVENTS_RULE = 'derived-events-debug';
 export const DERIVED_EVENTS_QUEUE = 'derived-events';
 export const DERIVE_FAILURES_QUEUE = 'derive-failures';
+export const DERIVE_INVOCATIONS_QUEUE = 'derive-invocations';
+/** Longer than a derivation with its retries takes; an event whose run died comes back after it. */
+const INVOCATION_VISIBILITY_SECONDS = 30;
 export const EVALUATE_ROUTE_PATH = '/_local/evaluate';
 /** Derivations at once: the local DynamoDB emulator, not the handler, is the limit. */
 const DERIVE_CONCURRENCY = 8;
@@ -75,8 +79,8 @@ export interface LocalDerived {
   drain(): Promise<void>;
   /** For the ingest handler: the reporting deadlines and the per-submitter late-report counter. */
   lateReports: LateReportDeps;
-  /** Starts the daily timer; returns the function that stops it. */
-  startDailyEvaluation(): () => void;
+  /** Starts the derivations and the daily timer, once the bus is up; returns the function that stops them. */
+  start(): () => Promise<void>;
 }
 
 const evaluateRequest = z.strictObject({ asOf: calendarDate.optional() });
@@ -109,6 +113,11 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
   const queues = await createQueues(options.sqsEndpoint, [DERIVED_EVENTS_QUEUE, DERIVE_FAILURES_QUEUE], {
     dlq: false,
   });
+  const { [DERIVE_INVOCATIONS_QUEUE]: invocationQueue } = await createQueues(
+    options.sqsEndpoint,
+    [DERIVE_INVOCATIONS_QUEUE],
+    { dlq: false, attributes: { VisibilityTimeout: String(INVOCATION_VISIBILITY_SECONDS) } },
+  );
   const derivedEvents = queues[DERIVED_EVENTS_QUEUE]?.queueUrl ?? '';
   const deriveFailures = queues[DERIVE_FAILURES_QUEUE]?.queueUrl ?? '';
   const send = (queueUrl: string, body: string) =>
@@ -116,37 +125,25 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
 
   // Like Lambda's asynchronous invocation: the bus hands the event over and moves on (department deliveries
   // never wait for derivation); a few run at once; two retries, then the event goes to the failure queue.
-  const limit = pLimit(DERIVE_CONCURRENCY);
-  const inFlight = new Set<Promise<void>>();
-  const invoke = async (message: string) => {
-    const event: unknown = JSON.parse(message);
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await derive(event);
-        return;
-      } catch (error) {
-        if (attempt >= 3) {
-          logger.error('derive failed; event kept in the failure queue', { error: error as Error });
-          await send(deriveFailures, message).catch(() => undefined);
-          return;
-        }
-        await sleep(50 * attempt);
-      }
-    }
-  };
-  const drain = async () => {
-    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-  };
+  const invocations = createAsyncInvoker({
+    sqs: options.sqs,
+    queueUrl: invocationQueue?.queueUrl ?? '',
+    concurrency: DERIVE_CONCURRENCY,
+    run: async (message) => {
+      await derive(JSON.parse(message));
+    },
+    onFailure: async (message, error) => {
+      logger.error('derive failed; event kept in the failure queue', { error: error as Error });
+      await send(deriveFailures, message);
+    },
+  });
+  const drain = () => invocations.drain();
 
   const busRules: LocalBusRule[] = [
     {
       name: DERIVE_RULE,
       eventPattern: DERIVE_EVENT_PATTERN,
-      target: async (message) => {
-        const run = limit(() => invoke(message));
-        inFlight.add(run);
-        void run.finally(() => inFlight.delete(run));
-      },
+      target: (message) => invocations.invoke(message),
     },
     {
       name: DERIVED_EVENTS_RULE,
@@ -224,6 +221,13 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
     derive,
     drain,
     lateReports: { config: config.lateReport, counter: new LateReportCounter(dynamoDb, tableName) },
-    startDailyEvaluation,
+    start() {
+      const stopDerivations = invocations.start();
+      const stopDailyEvaluation = startDailyEvaluation();
+      return async () => {
+        stopDailyEvaluation();
+        await stopDerivations();
+      };
+    },
   };
 }

@@ -224,7 +224,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     ],
   });
 
-  const stopDailyEvaluation = derived.startDailyEvaluation();
+  const stopDerived = derived.start();
   /** Every change published and delivered, and every person event derived (derivation writes no records). */
   async function settle(): Promise<void> {
     await dynamo.changes.drain();
@@ -257,7 +257,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
       await closeServer(api.server);
       await settle();
       unsubscribe();
-      stopDailyEvaluation();
+      await stopDerived();
       busClient.destroy();
       await closeServer(eventBridge.server);
       dynamoDb.destroy();
