@@ -2,17 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
-  SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { createQueueBatcher, MAX_BATCH_ENTRIES } from './queue-batcher.ts';
 
 // Lambda's asynchronous invocation, locally. Lambda keeps an invocation in an internal queue from the moment
 // it accepts it, so a crash of a function loses none. Here the queue is an SQS queue of the local hub (kept
-// on disk with --data-dir): the bus target queues the event and moves on, a few workers take events from the
-// queue, run the function and delete each event once it ran — or, after its retries, once it was handed to
-// onFailure, as Lambda hands it to a failure destination. An event whose worker died with the process comes
-// back after the queue's visibility timeout.
+// on disk with --data-dir): the bus target queues the event and moves on (sends coalesce into batches); a
+// dispatcher takes events from the queue, up to 10 a call, runs up to `concurrency` of them at once, and
+// deletes each once it ran — or, after its retries, once it was handed to onFailure, as Lambda hands it to a
+// failure destination. An event whose run died with the process comes back after the visibility timeout.
 
 export interface AsyncInvokerOptions {
   sqs: SQSClient;
@@ -36,7 +37,7 @@ export interface AsyncInvoker {
   drain(): Promise<void>;
 }
 
-/** How long a worker waits for an event before asking again (long polling; a new event wakes it at once). */
+/** How long the dispatcher waits for an event before asking again (long polling: a new one wakes it at once). */
 const WAIT_SECONDS = 1;
 const DRAIN_POLL_MS = 20;
 
@@ -55,26 +56,40 @@ export function createAsyncInvoker(options: AsyncInvokerOptions): AsyncInvoker {
     }
   };
 
-  const worker = async () => {
+  const settled = async ({ Body = '', ReceiptHandle }: Message) => {
+    try {
+      await attempt(Body);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle }));
+    } catch {
+      // The queue failed for a moment: the event comes back after its visibility timeout and runs again.
+    }
+  };
+
+  const dispatch = async () => {
+    const running = new Set<Promise<void>>();
     while (!stopping.signal.aborted) {
+      if (running.size >= options.concurrency) {
+        await Promise.race(running);
+        continue;
+      }
       try {
         const { Messages = [] } = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: queueUrl,
-            MaxNumberOfMessages: 1,
+            MaxNumberOfMessages: Math.min(MAX_BATCH_ENTRIES, options.concurrency - running.size),
             WaitTimeSeconds: WAIT_SECONDS,
           }),
           { abortSignal: stopping.signal },
         );
-        for (const { Body = '', ReceiptHandle } of Messages) {
-          await attempt(Body);
-          await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle }));
+        for (const message of Messages) {
+          const task = settled(message).finally(() => running.delete(task));
+          running.add(task);
         }
       } catch {
-        // Stopping, or the queue failed for a moment: the event, if any, comes back after its visibility timeout.
-        if (!stopping.signal.aborted) await sleep(100);
+        if (!stopping.signal.aborted) await sleep(100); // the queue failed for a moment
       }
     }
+    await Promise.all(running);
   };
 
   const queued = async () => {
@@ -90,15 +105,16 @@ export function createAsyncInvoker(options: AsyncInvokerOptions): AsyncInvoker {
     );
   };
 
+  const sends = createQueueBatcher({ client: sqs });
   return {
     async invoke(payload) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: payload }));
+      await sends.send(queueUrl, { MessageBody: payload });
     },
     start() {
-      const workers = Array.from({ length: options.concurrency }, worker);
+      const dispatching = dispatch();
       return async () => {
         stopping.abort();
-        await Promise.all(workers);
+        await dispatching;
       };
     },
     async drain() {
