@@ -183,7 +183,6 @@ describe('a kill -9 during a load, with --data-dir', () => {
 
     // Assess
     expect(unanswered.length).toBeGreaterThan(0);
-    expect(unanswered.length).toBeLessThan(REQUESTS - KILL_AFTER_ANSWERS + 1);
     const results = [...answers.values()].flat();
     expect(answers.size).toBe(REQUESTS);
     expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
