@@ -26,6 +26,18 @@ export const ERROR_CATALOGUE = {
     en: 'The value is not valid for this field.',
     zh: '字段值无效。',
   },
+  TOO_LONG: {
+    en: 'The value is longer than this field accepts; it was refused as sent, before any normalisation.',
+    zh: '字段值超过该字段允许的长度，按原样拒收，未作任何处理。',
+  },
+  CHARACTER_INVALID: {
+    en: 'The text holds a character no field accepts: a control character, an unpaired surrogate, a noncharacter or U+FFFD (text lost in a wrong encoding). Send valid Unicode text without them.',
+    zh: '文本含有任何字段都不接受的字符：控制字符、不成对的代理码元、非字符或U+FFFD（因编码错误而丢失的文字）。请去除后以有效的Unicode文本提交。',
+  },
+  TOO_MANY_ERRORS: {
+    en: 'More errors were found than are listed; correct the ones listed and submit again to see the rest.',
+    zh: '发现的错误多于所列；请先更正所列错误，重新提交后可看到其余错误。',
+  },
   VALUE_OUT_OF_RANGE: {
     en: 'The value (or its length) is outside the accepted range.',
     zh: '字段值（或其长度）超出允许范围。',
@@ -144,7 +156,10 @@ const isErrorCode = (value: unknown): value is ErrorCode =>
 const pick = (text: LocalisedText, locale: Locale): string =>
   typeof text === 'string' ? text : text[locale];
 
-/** The catalogue message for `code` in `locale`, with the details appended. */
+/**
+ * The catalogue message for `code` in `locale`, with the details appended. Whatever the details say, a
+ * number that could be a phone or ID number never comes back whole ({@link maskNumbers}).
+ */
 export function errorMessage(code: ErrorCode, details?: ErrorDetails, locale: Locale = 'en'): string {
   let message: string = ERROR_CATALOGUE[code][locale];
   if (details?.received !== undefined) {
@@ -154,7 +169,7 @@ export function errorMessage(code: ErrorCode, details?: ErrorDetails, locale: Lo
     const accepted = pick(details.accepted, locale);
     message += locale === 'en' ? ` Accepted: ${accepted}.` : `可接受：${accepted}。`;
   }
-  return message;
+  return maskNumbers(message);
 }
 
 function mask(value: string, keepStart: number, keepEnd: number): string {
@@ -176,10 +191,45 @@ export const maskIdNumber = (value: string): string => mask(value, 4, 4);
 /** `13812345678` -> `138****5678`: at most the first three and last four characters stay. */
 export const maskPhone = (value: string): string => mask(value, 3, 4);
 
-/** Short, non-personal echo of a received value (enum labels, dates, codes). */
+/** The fewest digits a number needs to be masked: a mobile (11), an ID (15, 18), a landline with its area code. */
+const MASKED_DIGITS = 9;
+
+/**
+ * A run of digits (ASCII or full-width) with the separators people write inside numbers, or invisible
+ * characters slipped in to hide one. Unambiguous (each repetition ends on a digit), so matching is linear.
+ */
+const NUMBER_RUN =
+  /[0-9\uff10-\uff19](?:[\s\-./()+\u2010-\u2015\u2212\uff0d\u00ad\u200b-\u200f\u2060\ufeff]*[0-9\uff10-\uff19])*/g;
+const DIGIT = /[0-9\uff10-\uff19]/g;
+
+function maskRun(run: string): string {
+  const digits = run.match(DIGIT)?.length ?? 0;
+  if (digits < MASKED_DIGITS) return run;
+  // The digits only, masked as a phone is (`139****5678`): a hidden digit cannot be read back.
+  return maskPhone(run.replace(/[^0-9\uff10-\uff19]/g, ''));
+}
+
+/**
+ * The text with every number of 9 or more digits masked, whatever separators or invisible characters sit
+ * between its digits: `Received: 139 1234 5678` becomes `Received: 139****5678`. Shorter numbers (dates,
+ * limits, counts) stay readable.
+ */
+export const maskNumbers = (text: string): string => text.replace(NUMBER_RUN, maskRun);
+
+/** Removed from echoes: characters that are invisible or garbled on a screen, or break JSON consumers. */
+const UNECHOED = /[\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\uFFFD]/gu;
+
+/**
+ * Short, non-personal echo of a received value (enum labels, dates, codes, unknown keys): at most `maxLength`
+ * characters (whole code points), invisible and control characters dropped, long numbers masked.
+ */
 export function echo(value: unknown, maxLength = 40): string {
   const text = typeof value === 'string' ? value : String(value);
-  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+  // Only a bounded prefix is looked at, so a megabyte of text costs no more than a short one; numbers are
+  // masked before the cut, so no cut-off part of one is shown either.
+  const chars = Array.from(maskNumbers(text.slice(0, maxLength * 4).replace(UNECHOED, '')));
+  const cut = chars.length > maxLength || text.length > maxLength * 4;
+  return cut ? `${chars.slice(0, maxLength).join('')}…` : chars.join('');
 }
 
 /** The custom zod issue every value type raises: the catalogue message and `params.code`. */
@@ -235,7 +285,43 @@ function isMissing(issue: z.core.$ZodIssue, options: FieldErrorOptions | undefin
   return MISSING_MESSAGE.test(issue.message);
 }
 
-const joinPath = (path: readonly PropertyKey[]): string => path.map((key) => String(key)).join('.');
+/** The longest key shown in a path: an unknown key is echoed, so it is cut and masked like any echo. */
+const MAX_PATH_KEY_LENGTH = 64;
+
+const joinPath = (path: readonly PropertyKey[]): string =>
+  path
+    .map((key) => (typeof key === 'number' ? String(key) : echo(String(key), MAX_PATH_KEY_LENGTH)))
+    .join('.');
+
+/**
+ * At most this many errors are listed for one record (or one envelope); one TOO_MANY_ERRORS counts the
+ * rest. Enough for every field of a record to be wrong at once; bounds the answer to a hostile body.
+ */
+export const MAX_FIELD_ERRORS = 25;
+
+/** The errors listed so far and how many were left out; an error past the limit is counted, never built. */
+class FieldErrorList {
+  readonly items: FieldError[] = [];
+  omitted = 0;
+
+  get full(): boolean {
+    return this.items.length >= MAX_FIELD_ERRORS;
+  }
+
+  add(make: () => FieldError): void {
+    if (this.full) this.omitted += 1;
+    else this.items.push(make());
+  }
+
+  result(locale: Locale): FieldError[] {
+    if (this.omitted === 0) return this.items;
+    const details = { received: `${this.omitted} more errors` };
+    return [
+      ...this.items,
+      { path: '', code: 'TOO_MANY_ERRORS', message: errorMessage('TOO_MANY_ERRORS', details, locale) },
+    ];
+  }
+}
 
 function rangeText(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
   const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
@@ -248,18 +334,19 @@ function convertIssue(
   issue: z.core.$ZodIssue,
   options: FieldErrorOptions | undefined,
   basePath: PropertyKey[],
-  out: FieldError[],
+  out: FieldErrorList,
 ): void {
   const locale = options?.locale ?? 'en';
   const path = basePath.length === 0 ? issue.path : [...basePath, ...issue.path];
   const push = (code: ErrorCode, details?: ErrorDetails, at: readonly PropertyKey[] = path) =>
-    out.push({ path: joinPath(at), code, message: errorMessage(code, details, locale) });
+    out.add(() => ({ path: joinPath(at), code, message: errorMessage(code, details, locale) }));
 
   switch (issue.code) {
     case 'custom': {
       const params = issue.params as { code?: unknown; details?: ErrorDetails } | undefined;
       if (isErrorCode(params?.code)) push(params.code, params.details);
-      else out.push({ path: joinPath(path), code: 'VALUE_INVALID', message: issue.message });
+      else
+        out.add(() => ({ path: joinPath(path), code: 'VALUE_INVALID', message: maskNumbers(issue.message) }));
       return;
     }
     case 'invalid_type':
@@ -283,7 +370,10 @@ function convertIssue(
       push('ENUM_UNKNOWN', { accepted: issue.values.map((value) => String(value)).join(', ') });
       return;
     case 'unrecognized_keys':
-      for (const key of issue.keys) push('FIELD_UNKNOWN', { received: echo(key) }, [...path, key]);
+      for (const key of issue.keys) {
+        if (out.full) out.omitted += 1;
+        else push('FIELD_UNKNOWN', { received: echo(key) }, [...path, key]);
+      }
       return;
     case 'too_small':
     case 'too_big':
@@ -303,13 +393,14 @@ function convertIssue(
 /**
  * Converts a ZodError (or its issues) into the hub's FieldErrors: catalogue codes from our custom issues,
  * zod's own issue kinds mapped (missing -> REQUIRED, wrong type -> TYPE_INVALID, unrecognised keys ->
- * FIELD_UNKNOWN, invalid enum -> ENUM_UNKNOWN), paths joined with '.'.
+ * FIELD_UNKNOWN, invalid enum -> ENUM_UNKNOWN), paths joined with '.'. At most MAX_FIELD_ERRORS are listed,
+ * then one TOO_MANY_ERRORS says how many more there were.
  */
 export function toFieldErrors(
   error: z.ZodError | { issues: readonly z.core.$ZodIssue[] },
   options?: FieldErrorOptions,
 ): FieldError[] {
-  const out: FieldError[] = [];
+  const out = new FieldErrorList();
   for (const issue of error.issues) convertIssue(issue, options, [], out);
-  return out;
+  return out.result(options?.locale ?? 'en');
 }
