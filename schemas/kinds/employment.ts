@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { calendarDate, contractType, pastOrTodayDate } from '../values/index.ts';
+import { calendarDate, contractType, freeText, pastOrTodayDate } from '../values/index.ts';
 import { defineKind, endedOnFact } from './common/kind.ts';
 import {
   LOCATED_ORGANISATION_LABELS,
   locatedOrganisation,
   PERSON_REF_LABELS,
   personRef,
-  text,
 } from './common/parts.ts';
 import { notBefore } from './common/rules.ts';
 
@@ -40,7 +39,7 @@ export const employment = defineKind({
     startsOn: calendarDate,
     endsOn: calendarDate.optional(),
     endedOn: pastOrTodayDate.optional(),
-    occupation: text(100).optional(),
+    occupation: freeText(100).optional(),
   }),
   rules: [notBefore('endsOn', 'startsOn'), notBefore('endedOn', 'startsOn')],
   facts: (record) => ({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { freeText } from '../values/index.ts';
 import { defineKind } from './common/kind.ts';
-import { ADDRESS_LABELS, address, amount, PARTY_LABELS, party, text } from './common/parts.ts';
+import { ADDRESS_LABELS, address, amount, PARTY_LABELS, party } from './common/parts.ts';
 
 const OWNER_TITLES = ['房主', '产权人', '出租人', '房东'];
 
@@ -31,7 +32,7 @@ export const rentalProperty = defineKind({
     address,
     areaSqm: amount({ min: 1, max: 100_000 }).optional(),
     rooms: amount({ min: 1, max: 1000, integer: true }).optional(),
-    certificateNo: text(64).optional(),
+    certificateNo: freeText(64).optional(),
   }),
   facts: (record) => ({
     naturalKey: [record.address.divisionCode, record.address.detail],

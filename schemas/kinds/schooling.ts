@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { calendarDate, pastOrTodayDate, schoolStage } from '../values/index.ts';
+import { calendarDate, freeText, pastOrTodayDate, schoolStage } from '../values/index.ts';
 import { defineKind, endedOnFact } from './common/kind.ts';
-import { PERSON_LABELS, SCHOOL_LABELS, school, student, text } from './common/parts.ts';
+import { PERSON_LABELS, SCHOOL_LABELS, school, student } from './common/parts.ts';
 import { notBefore } from './common/rules.ts';
 
 const { idNumber, name, phone, gender, birthDate } = PERSON_LABELS;
@@ -37,7 +37,7 @@ export const schooling = defineKind({
     student,
     school,
     stage: schoolStage,
-    grade: text(32).optional(),
+    grade: freeText(32).optional(),
     enrolledOn: calendarDate,
     leftOn: pastOrTodayDate.optional(),
   }),

@@ -1,67 +1,85 @@
 import { z } from 'zod';
 import { addValueIssue } from '../errors.ts';
-import { isDashCode, isSpaceCode, nfkc } from './characters.ts';
+import { isDashCode, nfkc } from './characters.ts';
+import { acceptsRaw, canonicalText, RAW_LENGTH_FACTOR } from './text.ts';
 
 /** The part of an address below the division: street, number, building, unit, room. */
 export type AddressDetail = string;
 
 export const ADDRESS_DETAIL_MAX_LENGTH = 200;
 
-/**
- * Building-unit-room written with dashes, `3-2-301` (optionally followed by 室 or 号), standing alone:
- * not part of a longer dash or digit run, also across spaces.
- */
-const DASHES = '\\-\\u2010-\\u2015\\u2212';
-const BUILDING_UNIT_ROOM = new RegExp(
-  `(?<![\\d${DASHES}]\\s*)(\\d{1,4})\\s*[${DASHES}]\\s*(\\d{1,3})\\s*[${DASHES}]\\s*(\\d{1,5})(?:室|号)?(?!\\s*[\\d${DASHES}])`,
-  'g',
-);
+/** The longest address accepted as sent (spaces, full-width forms, a province-city-county prefix). */
+export const ADDRESS_MAX_RAW_LENGTH = ADDRESS_DETAIL_MAX_LENGTH * RAW_LENGTH_FACTOR;
 
-function hasDash(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (isDashCode(text.charCodeAt(i))) return true;
-  return false;
-}
+/**
+ * Building-unit-room written with dashes, `3-2-301` (optionally followed by 室 or 号), standing alone: not
+ * part of a longer dash or digit run. Bounded repetitions only, so matching is linear.
+ */
+const BUILDING_UNIT_ROOM = /(?<![\d-])(\d{1,4})-(\d{1,3})-(\d{1,5})(?:室|号)?(?![\d-])/g;
+
+/** A number with its part: building (幢, 栋, 号楼), unit (单元) or room (室). */
+const NUMBERED_PART = /(?<!\d)(\d+)(幢|栋|号楼|单元|室)/g;
+
+const BUILDING = '幢';
+
+const withoutLeadingZeros = (digits: string): string => digits.replace(/^0+(?=\d)/, '');
 
 const isAsciiAlphanumeric = (code: number): boolean =>
   (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
-/** Drops whitespace, keeping one space only between two ASCII letters or digits (`Building A 3`). */
-function normaliseSpaces(text: string): string {
-  let hasSpace = false;
-  for (let i = 0; i < text.length; i++) {
-    if (isSpaceCode(text.charCodeAt(i))) {
-      hasSpace = true;
-      break;
-    }
-  }
-  if (!hasSpace) return text;
+/**
+ * Dash look-alikes become `-`; a space stays only between two ASCII letters or digits (`Building A 3`).
+ * Reads the canonical text only: one pass, the output is never read back while built.
+ */
+function compactSpacesAndDashes(text: string): string {
   let out = '';
+  let previous = 0;
   let pendingSpace = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (isSpaceCode(code)) {
-      pendingSpace = out.length > 0;
+    if (code === 32) {
+      pendingSpace = true;
       continue;
     }
-    if (pendingSpace && isAsciiAlphanumeric(out.charCodeAt(out.length - 1)) && isAsciiAlphanumeric(code))
-      out += ' ';
+    if (pendingSpace && isAsciiAlphanumeric(previous) && isAsciiAlphanumeric(code)) out += ' ';
     pendingSpace = false;
-    out += text[i];
+    out += isDashCode(code) ? '-' : text[i];
+    previous = code;
   }
   return out;
 }
 
-/** NFKC, `3-2-301` -> `3幢2单元301室`, whitespace dropped (except between ASCII words), trimmed. */
+/**
+ * The one canonical form of an address detail, used wherever addresses are compared or keyed (the natural
+ * keys of rental properties and tenancies, a landlord's ownership): the canonical text (invisible
+ * characters removed, NFKC), spaces dropped except between ASCII words, dashes unified, and one notation for
+ * building, unit and room — `3-2-301`, `3栋2单元301室`, `3号楼2单元301室` and `03-02-0301` are all
+ * `3幢2单元301室`.
+ */
 export function normaliseAddressDetail(raw: string): AddressDetail {
-  let text = nfkc(raw);
-  if (hasDash(text)) text = text.replace(BUILDING_UNIT_ROOM, '$1幢$2单元$3室');
-  const spaced = normaliseSpaces(text);
+  const text = canonicalText(raw);
+  const compact = compactSpacesAndDashes(text);
   // Dropping a space can bring a combining mark next to a letter: compose again so the result is stable.
-  return spaced === text ? spaced : nfkc(spaced);
+  const composed = compact === text ? text : nfkc(compact);
+  return composed
+    .replace(
+      BUILDING_UNIT_ROOM,
+      (_, building: string, unit: string, room: string) =>
+        `${withoutLeadingZeros(building)}幢${withoutLeadingZeros(unit)}单元${withoutLeadingZeros(room)}室`,
+    )
+    .replace(
+      NUMBERED_PART,
+      (_, digits: string, part: string) =>
+        withoutLeadingZeros(digits) + (part === '栋' || part === '号楼' ? BUILDING : part),
+    );
 }
 
-/** Address detail; ADDRESS_FORMAT when empty or longer than 200 characters. Never echoed (personal data). */
+/**
+ * Address detail; TOO_LONG over 800 characters as sent, ADDRESS_FORMAT when empty or longer than 200
+ * characters once normalised. Never echoed (personal data).
+ */
 export const addressDetail = z.string().transform((raw, ctx): AddressDetail => {
+  if (!acceptsRaw(raw, ADDRESS_MAX_RAW_LENGTH, ctx)) return z.NEVER;
   const detail = normaliseAddressDetail(raw);
   if (detail.length > 0 && detail.length <= ADDRESS_DETAIL_MAX_LENGTH) return detail;
   addValueIssue(ctx, 'ADDRESS_FORMAT');

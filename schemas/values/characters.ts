@@ -13,10 +13,23 @@ export function foldWidthCode(code: number): number {
   return code === IDEOGRAPHIC_SPACE ? 32 : code;
 }
 
-/** True for characters a normaliser treats as noise between the parts of a code: whitespace. */
+/**
+ * True for whitespace (Unicode White_Space: tab to carriage return, space, U+0085, no-break and ideographic
+ * spaces, the U+2000 spaces, line and paragraph separators), which normalisers treat as a space or as noise.
+ */
 export function isSpaceCode(code: number): boolean {
+  if (code <= 0x20) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 0x85) return false;
   return (
-    code === 32 || code === 9 || code === 10 || code === 13 || code === 0xa0 || code === IDEOGRAPHIC_SPACE
+    code === 0x85 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === IDEOGRAPHIC_SPACE
   );
 }
 
@@ -30,12 +43,13 @@ export function isDashCode(code: number): boolean {
  * (U+4E00–U+9FFF, which have no compatibility decompositions). Lets callers skip `normalize()`.
  */
 export function isNfkcStable(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if ((code < 0x20 || code > 0x7e) && (code < 0x4e00 || code > 0x9fff)) return false;
-  }
+  for (let i = 0; i < value.length; i++) if (!isPlainCode(value.charCodeAt(i))) return false;
   return true;
 }
+
+/** Printable ASCII or a common CJK unified ideograph: nothing for NFKC to change, nothing invisible. */
+export const isPlainCode = (code: number): boolean =>
+  (code >= 0x20 && code <= 0x7e) || (code >= 0x4e00 && code <= 0x9fff);
 
 /** NFKC, skipped when the string is already stable. */
 export const nfkc = (value: string): string => (isNfkcStable(value) ? value : value.normalize('NFKC'));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addValueIssue, type ErrorCode, echo } from '../errors.ts';
 import { foldWidthCode, isDashCode, isSpaceCode } from './characters.ts';
+import { acceptsRaw, CODE_MAX_RAW_LENGTH, withoutIgnorables } from './text.ts';
 
 /** Unified social credit code (GB 32100-2015), 18 characters. */
 export type CreditCode = string;
@@ -37,12 +38,13 @@ export function creditCodeCheckCharacter(first17: string): string {
   return CREDIT_CODE_ALPHABET.charAt(checkValue(first17));
 }
 
-/** Width folded, upper-cased, spaces and hyphens dropped; `raw` itself when already compact. */
+/** Invisible characters removed, width folded, upper-cased, spaces and hyphens dropped; `raw` when compact. */
 function compactCreditCode(raw: string): string {
   if (raw.length === 18 && inAlphabet(raw, 18)) return raw;
+  const text = withoutIgnorables(raw);
   let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    let code = foldWidthCode(raw.charCodeAt(i));
+  for (let i = 0; i < text.length; i++) {
+    let code = foldWidthCode(text.charCodeAt(i));
     if (isSpaceCode(code) || isDashCode(code)) continue;
     if (code >= 97 && code <= 122) code -= 32;
     out += String.fromCharCode(code);
@@ -66,6 +68,7 @@ export function parseCreditCode(raw: string): CreditCodeParse {
 
 /** Unified social credit code: string in, normalised 18 characters out. Organisation codes are not personal. */
 export const creditCode = z.string().transform((raw, ctx): CreditCode => {
+  if (!acceptsRaw(raw, CODE_MAX_RAW_LENGTH, ctx)) return z.NEVER;
   const parsed = parseCreditCode(raw);
   if (parsed.ok) return parsed.value;
   addValueIssue(ctx, parsed.code, { received: echo(parsed.compact, 24) });

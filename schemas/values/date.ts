@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addValueIssue, type ErrorCode, echo, valueIssue } from '../errors.ts';
 import { foldWidthCode, isDigitCode, isSpaceCode } from './characters.ts';
+import { acceptsRaw, CODE_MAX_RAW_LENGTH, withoutIgnorables } from './text.ts';
 
 /** Calendar dates are `YYYY-MM-DD` strings; they compare correctly as strings. */
 export type CalendarDate = string;
@@ -91,7 +92,7 @@ const SLASH = 47;
 const DOT = 46;
 
 /** Codes of the compact input: width folded, whitespace dropped. Reused buffer, no allocation. */
-const buffer = new Uint16Array(64);
+const buffer = new Uint16Array(CODE_MAX_RAW_LENGTH);
 
 function compact(raw: string): number {
   if (raw.length > buffer.length) return -1;
@@ -131,7 +132,8 @@ const checked = (year: number, month: number, day: number): DateParse =>
 
 /**
  * Parses `2016-08-28`, `2016-8-28`, `2016/8/28`, `2016.8.28`, `2016年8月28日` (or 号), `20160828`, with
- * full-width characters and spaces, into `YYYY-MM-DD`. Impossible dates fail with DATE_INVALID.
+ * full-width characters, spaces and invisible characters, into `YYYY-MM-DD`. Impossible dates fail with
+ * DATE_INVALID.
  */
 export function parseCalendarDate(raw: string): DateParse {
   if (isCanonical(raw)) {
@@ -140,7 +142,7 @@ export function parseCalendarDate(raw: string): DateParse {
     const day = digit(raw, 8) * 10 + digit(raw, 9);
     return isRealDate(year, month, day) ? { ok: true, value: raw } : INVALID_ERROR;
   }
-  const length = compact(raw);
+  const length = compact(withoutIgnorables(raw));
   if (length < 8) return FORMAT_ERROR;
   if (length === 8 && digitRunEnd(0, length, 8) === 8)
     return checked(numberAt(0, 4), numberAt(4, 6), numberAt(6, 8));
@@ -172,6 +174,7 @@ const dateDetails = (raw: string, code: ErrorCode) =>
 
 /** Any real calendar date, normalised to `YYYY-MM-DD`. */
 export const calendarDate = z.string().transform((raw, ctx): CalendarDate => {
+  if (!acceptsRaw(raw, CODE_MAX_RAW_LENGTH, ctx)) return z.NEVER;
   const parsed = parseCalendarDate(raw);
   if (parsed.ok) return parsed.value;
   addValueIssue(ctx, parsed.code, dateDetails(raw, parsed.code));
@@ -180,6 +183,7 @@ export const calendarDate = z.string().transform((raw, ctx): CalendarDate => {
 
 /** A real date that is today or earlier in China Standard Time (birth, move-in, start dates). */
 export const pastOrTodayDate = z.string().transform((raw, ctx): CalendarDate => {
+  if (!acceptsRaw(raw, CODE_MAX_RAW_LENGTH, ctx)) return z.NEVER;
   const parsed = parseCalendarDate(raw);
   if (!parsed.ok) {
     addValueIssue(ctx, parsed.code, dateDetails(raw, parsed.code));

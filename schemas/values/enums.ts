@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addValueIssue, type ErrorDetails, echo, type LocalisedText } from '../errors.ts';
 import { foldWidth } from './characters.ts';
+import { acceptsRaw, CODE_MAX_RAW_LENGTH, withoutIgnorables } from './text.ts';
 
 // Each enumeration accepts its English code, Chinese labels and the standard numeric code where one
 // exists; lookups go through one precomputed Map per enumeration.
@@ -13,9 +14,13 @@ interface EnumEntry<T extends string> {
   aliases: readonly string[];
 }
 
-/** Lookup key: width folded, trimmed, lower-case, without spaces, hyphens, underscores, apostrophes, dots. */
+/**
+ * Lookup key: invisible characters removed, width folded, trimmed, lower-case, without spaces, hyphens,
+ * underscores, apostrophes, dots.
+ */
 const SEPARATORS = /[\s\-_'’.·]+/g;
-const lookupKey = (value: string): string => foldWidth(value).toLowerCase().replace(SEPARATORS, '');
+const lookupKey = (value: string): string =>
+  foldWidth(withoutIgnorables(value)).toLowerCase().replace(SEPARATORS, '');
 
 function buildLookup<T extends string>(entries: readonly EnumEntry<T>[]): Map<string, T> {
   const lookup = new Map<string, T>();
@@ -60,6 +65,7 @@ function codedEnum<const T extends string>(entries: readonly EnumEntry<T>[], opt
     return lookup.get(value) ?? lookup.get(lookupKey(value));
   };
   const schema = z.union([z.string(), z.number()]).transform((value, ctx): T => {
+    if (typeof value === 'string' && !acceptsRaw(value, CODE_MAX_RAW_LENGTH, ctx)) return z.NEVER;
     const code = resolve(value);
     if (code !== undefined) return code;
     const details: ErrorDetails =

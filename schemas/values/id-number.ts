@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { addValueIssue, type ErrorCode, maskIdNumber } from '../errors.ts';
 import { foldWidthCode, isDashCode, isDigitCode, isSpaceCode } from './characters.ts';
 import { formatDate, isRealDate, todayNumber } from './date.ts';
+import { acceptsRaw, CODE_MAX_RAW_LENGTH, withoutIgnorables } from './text.ts';
 
 /** Resident ID number (GB 11643-1999): 6-digit address code, birth date YYYYMMDD, 3-digit sequence, check. */
 export type IdNumber = string;
@@ -45,7 +46,10 @@ export function upgradeLegacyIdNumber(id15: string): IdNumber {
   return first17 + checkCharacter(first17);
 }
 
-/** Width folded, spaces and hyphens dropped, `x` upper-cased. Returns `raw` itself when already compact. */
+/**
+ * Invisible characters removed, width folded, spaces and hyphens dropped, `x` upper-cased. Returns `raw`
+ * itself when already compact.
+ */
 function compactIdNumber(raw: string): string {
   let clean = true;
   for (let i = 0; i < raw.length; i++) {
@@ -56,9 +60,10 @@ function compactIdNumber(raw: string): string {
     }
   }
   if (clean) return raw;
+  const text = withoutIgnorables(raw);
   let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const code = foldWidthCode(raw.charCodeAt(i));
+  for (let i = 0; i < text.length; i++) {
+    const code = foldWidthCode(text.charCodeAt(i));
     if (isSpaceCode(code) || isDashCode(code)) continue;
     out += code === 120 ? 'X' : String.fromCharCode(code);
   }
@@ -101,6 +106,7 @@ export function parseIdNumber(raw: string): IdNumberParse {
 
 /** Resident ID number: string in, normalised 18-character number out. */
 export const idNumber = z.string().transform((raw, ctx): IdNumber => {
+  if (!acceptsRaw(raw, CODE_MAX_RAW_LENGTH, ctx)) return z.NEVER;
   const parsed = parseIdNumber(raw);
   if (parsed.ok) return parsed.value;
   addValueIssue(ctx, parsed.code, { received: parsed.masked });

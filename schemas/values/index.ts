@@ -8,3 +8,4 @@ export * from './enums.ts';
 export * from './id-number.ts';
 export * from './name.ts';
 export * from './phone.ts';
+export * from './text.ts';

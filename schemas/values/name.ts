@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { addValueIssue } from '../errors.ts';
-import { isSpaceCode, nfkc } from './characters.ts';
+import { nfkc } from './characters.ts';
+import { acceptsRaw, canonicalText, RAW_LENGTH_FACTOR } from './text.ts';
 
-/** A person's name: NFKC, trimmed, single inner spaces, middle-dot look-alikes unified to U+00B7. */
+/** A person's name: canonical text (../values/text.ts), middle-dot look-alikes unified to U+00B7. */
 export type PersonName = string;
 
 export const NAME_MAX_LENGTH = 50;
@@ -14,7 +15,6 @@ export const MIDDLE_DOT = '\u00b7';
  * ⸱ U+2E31, ･ U+FF65, and · U+00B7 itself. A black circle ● is not a dot and stays invalid.
  */
 const DOT_CODES = new Set([0x00b7, 0x2022, 0x30fb, 0x2027, 0x002e, 0x2219, 0x22c5, 0x2e31, 0xff65]);
-const DOT_CODE = 0x00b7;
 
 /** Letters (any script), combining marks, single spaces and single middle dots. */
 const NAME_CHARACTERS = /^[\p{L}\p{M}\u00b7 ]+$/u;
@@ -27,26 +27,31 @@ function isPlainHan(value: string): boolean {
   return true;
 }
 
-/** NFKC, trims, collapses spaces, unifies middle dots and drops spaces around them. */
+/**
+ * The canonical text (invisible characters removed, NFKC, single spaces, trimmed), middle dots unified and
+ * spaces around them dropped. One pass over the canonical text; the output is never read back while built.
+ */
 export function normalisePersonName(raw: string): string {
   if (isPlainHan(raw)) return raw;
-  const text = raw.normalize('NFKC');
+  const text = canonicalText(raw);
   let out = '';
+  let afterDot = false;
   let pendingSpace = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (isSpaceCode(code)) {
-      pendingSpace = out.length > 0;
+    if (code === 32) {
+      pendingSpace = true;
       continue;
     }
     if (DOT_CODES.has(code)) {
       out += MIDDLE_DOT;
-      pendingSpace = false;
-      continue;
+      afterDot = true;
+    } else {
+      if (pendingSpace && !afterDot) out += ' ';
+      out += text[i];
+      afterDot = false;
     }
-    if (pendingSpace && out.charCodeAt(out.length - 1) !== DOT_CODE) out += ' ';
     pendingSpace = false;
-    out += text[i];
   }
   // Dropping a space can bring a combining mark next to a letter: compose again so the result is stable.
   return out === text ? out : nfkc(out);
@@ -63,8 +68,12 @@ export function isValidPersonName(name: string): boolean {
   return NAME_CHARACTERS.test(name);
 }
 
+/** The longest name accepted as sent, before normalisation (spaces, full-width forms): TOO_LONG beyond. */
+export const NAME_MAX_RAW_LENGTH = NAME_MAX_LENGTH * RAW_LENGTH_FACTOR;
+
 /** A person's name; NAME_FORMAT when empty, over 50 characters, with digits or symbols, or badly placed dots. */
 export const personName = z.string().transform((raw, ctx): PersonName => {
+  if (!acceptsRaw(raw, NAME_MAX_RAW_LENGTH, ctx)) return z.NEVER;
   const name = normalisePersonName(raw);
   if (isValidPersonName(name)) return name;
   // Names are personal data: the message never echoes them.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addValueIssue, maskPhone } from '../errors.ts';
 import { foldWidthCode, isDashCode, isDigitCode, isSpaceCode } from './characters.ts';
+import { acceptsRaw, CODE_MAX_RAW_LENGTH, withoutIgnorables } from './text.ts';
 
 /** Mainland mobile number, 11 digits `1[3-9]\d{9}`. */
 export type MobilePhone = string;
@@ -25,15 +26,16 @@ export type PhoneParse = { ok: true; value: MobilePhone } | { ok: false; masked:
 
 /**
  * Normalises a mobile number written with `+86`, `0086` or `86 `, spaces, hyphens, brackets and full-width
- * characters to its 11 digits.
+ * characters (invisible ones removed) to its 11 digits.
  */
 export function parseMobilePhone(raw: string): PhoneParse {
   if (isMobile(raw)) return { ok: true, value: raw };
+  const text = withoutIgnorables(raw);
   let digits = '';
   let plus = false;
   let other = false;
-  for (let i = 0; i < raw.length; i++) {
-    const code = foldWidthCode(raw.charCodeAt(i));
+  for (let i = 0; i < text.length; i++) {
+    const code = foldWidthCode(text.charCodeAt(i));
     if (isDigitCode(code)) digits += String.fromCharCode(code);
     else if (code === PLUS && digits.length === 0 && !plus) plus = true;
     else if (!isSpaceCode(code) && !isDashCode(code) && code !== OPEN_PAREN && code !== CLOSE_PAREN)
@@ -50,6 +52,7 @@ export function parseMobilePhone(raw: string): PhoneParse {
 
 /** Mobile number: string (or number) in, 11 digits out; PHONE_FORMAT otherwise. */
 export const mobilePhone = z.union([z.string(), z.number()]).transform((raw, ctx): MobilePhone => {
+  if (typeof raw === 'string' && !acceptsRaw(raw, CODE_MAX_RAW_LENGTH, ctx)) return z.NEVER;
   const parsed = parseMobilePhone(typeof raw === 'number' ? String(raw) : raw);
   if (parsed.ok) return parsed.value;
   addValueIssue(ctx, 'PHONE_FORMAT', { received: parsed.masked });

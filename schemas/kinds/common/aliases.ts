@@ -1,3 +1,5 @@
+import { canonicalText } from '../../values/text.ts';
+
 /**
  * Alias tables: the labels a record kind accepts besides its canonical camelCase field names, and the
  * renamer that turns a submitted object into one keyed by canonical names only.
@@ -37,12 +39,22 @@ interface Level {
   readonly children: ReadonlyMap<string, { level: Level; textField: string | undefined }>;
 }
 
-/** Label spelling differences that carry no meaning: full-width forms, spaces, required marks, colons. */
+/** The longest key that can be a label; a longer one is an unknown field as it stands, never normalised. */
+export const MAX_LABEL_LENGTH = 64;
+
+const isMark = (code: number): boolean => code === 42 || code === 58; // '*' required mark, ':' colon
+
+/**
+ * Label spelling differences that carry no meaning: the canonical text's (invisible characters, full-width
+ * forms), spaces, leading required marks, trailing marks and colons.
+ */
 export function normaliseLabel(key: string): string {
-  return key
-    .normalize('NFKC')
-    .replace(/\s+/g, '')
-    .replace(/^\*+|[*:]+$/g, '');
+  const text = canonicalText(key).replaceAll(' ', '');
+  let start = 0;
+  while (start < text.length && text.charCodeAt(start) === 42) start++;
+  let end = text.length;
+  while (end > start && isMark(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
 }
 
 function addLabel(
@@ -175,6 +187,7 @@ class Renamer {
 
   private resolve(key: string, level: Level): readonly string[] {
     if (level.fields.has(key)) return [key];
+    if (key.length > MAX_LABEL_LENGTH) return [key];
     const byLabel = level.labels.get(key) ?? level.labels.get(normaliseLabel(key));
     // Unknown keys stay as given so the strict object reports them (FIELD_UNKNOWN).
     return byLabel ?? [key];

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { addValueIssue } from '../../errors.ts';
 import {
+  ADDRESS_MAX_RAW_LENGTH,
+  acceptsRaw,
   addressDetail,
+  CODE_MAX_RAW_LENGTH,
   calendarDate,
+  canonicalText,
   creditCode,
   divisionCode,
   educationLevel,
   ethnicity,
+  freeText,
   gender,
   idNumber,
   idNumberFacts,
@@ -22,16 +27,6 @@ import { applyRules, type CrossFieldRule, EVEN_AFTER_FIELD_ERRORS } from './rule
 
 // ---- free text and numbers ------------------------------------------------------------------------------
 
-/** Free text (organisation names, occupations): NFKC, whitespace collapsed, 1..max characters. */
-export function text(maxLength: number) {
-  return z.string().transform((raw, ctx) => {
-    const value = raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
-    if (value.length > 0 && value.length <= maxLength) return value;
-    addValueIssue(ctx, 'VALUE_OUT_OF_RANGE', { accepted: `1–${maxLength} characters` });
-    return z.NEVER;
-  });
-}
-
 interface NumberRange {
   min: number;
   max: number;
@@ -45,8 +40,9 @@ const NUMBER_NOISE = /[\s,]|平方米|平米|m2|元\/月|元|间|室/g;
 export function amount(range: NumberRange) {
   const accepted = `${range.integer ? 'a whole number' : 'a number'} from ${range.min} to ${range.max}`;
   return z.union([z.number(), z.string()]).transform((raw, ctx) => {
+    if (typeof raw === 'string' && !acceptsRaw(raw, CODE_MAX_RAW_LENGTH, ctx)) return z.NEVER;
     const value =
-      typeof raw === 'number' ? raw : Number(raw.normalize('NFKC').replace(NUMBER_NOISE, '') || Number.NaN);
+      typeof raw === 'number' ? raw : Number(canonicalText(raw).replace(NUMBER_NOISE, '') || Number.NaN);
     if (!Number.isFinite(value)) {
       addValueIssue(ctx, 'TYPE_INVALID', { accepted });
       return z.NEVER;
@@ -65,7 +61,8 @@ const HAS_HAN = /[\u4e00-\u9fff]/;
 
 /** A division code, also given by its name (户籍地: 浙江省温州市瑞安市) when the name resolves completely. */
 export const divisionCodeField = z.preprocess((value) => {
-  if (typeof value !== 'string' || !HAS_HAN.test(value)) return value;
+  // Too long a text is left for the code's own check (TOO_LONG), never searched for names.
+  if (typeof value !== 'string' || value.length > CODE_MAX_RAW_LENGTH || !HAS_HAN.test(value)) return value;
   const resolved = resolveDivisionPrefix(value.trim());
   return resolved !== undefined && resolved.rest.trim() === '' ? resolved.divisionCode : value;
 }, divisionCode);
@@ -85,12 +82,13 @@ function splitDivisionPrefix(value: unknown): unknown {
   const address = typeof value === 'string' ? { detail: value } : value;
   if (typeof address !== 'object' || address === null || Array.isArray(address)) return value;
   const { divisionCode: given, detail } = address as { divisionCode?: unknown; detail?: unknown };
-  if (typeof detail !== 'string') return address;
+  // Too long a text is left for the detail's own check (TOO_LONG), never searched for names.
+  if (typeof detail !== 'string' || detail.length > ADDRESS_MAX_RAW_LENGTH) return address;
   const resolved = resolveDivisionPrefix(detail);
   if (resolved === undefined) return address;
   if (given === undefined) return { ...address, divisionCode: resolved.divisionCode, detail: resolved.rest };
   const givenCode =
-    typeof given === 'string' || typeof given === 'number' ? String(given).normalize('NFKC').trim() : '';
+    typeof given === 'string' || typeof given === 'number' ? canonicalText(String(given).slice(0, 64)) : '';
   return isSameOrAncestor(resolved.divisionCode, givenCode) ? { ...address, detail: resolved.rest } : address;
 }
 
@@ -191,7 +189,7 @@ export const student = z
 
 const CREDIT_CODE_LABELS = ['统一社会信用代码', '社会信用代码', '信用代码'];
 
-export const organisationName = text(200);
+export const organisationName = freeText(200);
 
 export const organisation = z.strictObject({ creditCode, name: organisationName });
 
