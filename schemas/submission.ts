@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identifier } from './values/identifier.ts';
 
 /** POST /v1/records limits (DESIGN.md §5). */
 export const MAX_RECORDS_PER_SUBMISSION = 500;
@@ -17,7 +18,7 @@ export const submissionEnvelope = z.strictObject({
 /** One submitted record: its kind, the submitter's own id for it, and the data to normalise. */
 export const recordEntry = z.strictObject({
   kind: z.string(),
-  sourceId: z.string().min(1).max(MAX_SOURCE_ID_LENGTH).optional(),
+  sourceId: identifier(MAX_SOURCE_ID_LENGTH).optional(),
   data: z.record(z.string(), z.unknown()),
 });
 

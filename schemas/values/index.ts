@@ -6,6 +6,7 @@ export * from './date.ts';
 export * from './division-code.ts';
 export * from './enums.ts';
 export * from './id-number.ts';
+export * from './identifier.ts';
 export * from './name.ts';
 export * from './phone.ts';
 export * from './text.ts';
