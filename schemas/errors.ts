@@ -375,8 +375,12 @@ function convertIssue(
         else push('FIELD_UNKNOWN', { received: echo(key) }, [...path, key]);
       }
       return;
-    case 'too_small':
     case 'too_big':
+      // A string over its maximum is refused as sent, like every value type's raw cap.
+      if (issue.origin === 'string') push('TOO_LONG', { accepted: rangeText(issue) });
+      else push('VALUE_OUT_OF_RANGE', { accepted: rangeText(issue) });
+      return;
+    case 'too_small':
       push('VALUE_OUT_OF_RANGE', { accepted: rangeText(issue) });
       return;
     case 'not_multiple_of':

@@ -17,18 +17,19 @@ export function identifierProblem(raw: string, maxLength: number): ErrorCode | u
   return undefined;
 }
 
-/** An identifier of 1..max visible characters, kept exactly as sent (see identifierProblem). */
+/**
+ * An identifier of 1..max visible characters, kept exactly as sent (see identifierProblem). A refinement,
+ * not a transform, so its JSON Schema is a plain string with its lengths.
+ */
 export function identifier(maxLength: number) {
-  return z.string().transform((raw, ctx) => {
-    const problem = identifierProblem(raw, maxLength);
-    if (problem === undefined) return raw;
-    addValueIssue(
-      ctx,
-      problem,
-      problem === 'CHARACTER_INVALID' ? undefined : { accepted: `1–${maxLength} characters` },
-    );
-    return z.NEVER;
-  });
+  return z
+    .string()
+    .min(1)
+    .max(maxLength)
+    .superRefine((raw, ctx) => {
+      const problem = identifierProblem(raw, maxLength);
+      if (problem !== undefined) addValueIssue(ctx, problem);
+    });
 }
 
 /**
