@@ -10,9 +10,15 @@ export interface SubmitterRef {
   department?: string;
 }
 
-/** Who reported a record: every submitter that ever reported it, with the source ids they used. */
+/**
+ * One submitter that reported a record. Its size is bounded whatever the submitter sends: the first and
+ * the latest source id it used, not every one, so reports under ever new source ids cannot grow the item.
+ */
 export interface ProvenanceEntry extends SubmitterRef {
-  sourceIds: string[];
+  firstSourceId?: string;
+  lastSourceId?: string;
+  /** How many of its reports named a source id other than the one before (A, B, A counts 3). */
+  sourceIdCount: number;
   firstReportedAt: string;
   lastReportedAt: string;
 }

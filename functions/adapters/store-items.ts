@@ -9,6 +9,12 @@ import type { ProvenanceEntry, SubmitterRef } from '#domain/permissions.ts';
 
 export const RECORD_SK = 'RECORD';
 
+/**
+ * The most submitters a record's provenance lists, the earliest first; a later one still changes the record
+ * (`lastChange` names it) but is not added. Keeps every item far below DynamoDB's 400 KB.
+ */
+export const MAX_PROVENANCE_SUBMITTERS = 50;
+
 export interface RecordItem {
   pk: string;
   sk: typeof RECORD_SK;
@@ -20,6 +26,7 @@ export interface RecordItem {
   divisionCode: string;
   personKey?: string;
   endedOn?: string;
+  /** Who reported the record, at most MAX_PROVENANCE_SUBMITTERS entries. */
   provenance: ProvenanceEntry[];
   /** The report that produced this version. */
   lastChange: { by: SubmitterRef; sourceId?: string; at: string };

@@ -8,7 +8,13 @@ import { describeRecord, type FieldError, normaliseRecord, type RecordKind } fro
 import type { RecordStatus } from '#schemas/submission.ts';
 import { lateReportNoteOf } from '../adapters/late-report-counter.ts';
 import { type RecordStore, VersionConflictError } from '../adapters/record-store.ts';
-import { personGsiPk, RECORD_SK, type RecordItem, recordPk } from '../adapters/store-items.ts';
+import {
+  MAX_PROVENANCE_SUBMITTERS,
+  personGsiPk,
+  RECORD_SK,
+  type RecordItem,
+  recordPk,
+} from '../adapters/store-items.ts';
 
 /** A normalised report of one fact, with the identity it is stored under. */
 export interface Candidate {
@@ -149,7 +155,10 @@ function factsOf(
   };
 }
 
-/** Provenance with this report added; the same array when the submitter and source id are already listed. */
+/**
+ * Provenance with this report added; the same array when nothing is new: the submitter is listed with this
+ * source id as its latest (or sends none), or the list is full (MAX_PROVENANCE_SUBMITTERS).
+ */
 function withReport(
   provenance: ProvenanceEntry[],
   by: SubmitterRef,
@@ -157,10 +166,19 @@ function withReport(
   at: string,
 ): ProvenanceEntry[] {
   const known = provenance.find((p) => p.submitterId === by.submitterId);
-  if (known && (sourceId === undefined || known.sourceIds.includes(sourceId))) return provenance;
-  const sourceIds = sourceId === undefined ? [] : [sourceId];
-  if (!known) return [...provenance, { ...by, sourceIds, firstReportedAt: at, lastReportedAt: at }];
-  return provenance.map((p) =>
-    p === known ? { ...p, sourceIds: [...p.sourceIds, ...sourceIds], lastReportedAt: at } : p,
-  );
+  if (!known) {
+    if (provenance.length >= MAX_PROVENANCE_SUBMITTERS) return provenance;
+    const sourceIds = sourceId === undefined ? {} : { firstSourceId: sourceId, lastSourceId: sourceId };
+    const entry = { ...by, ...sourceIds, sourceIdCount: sourceId === undefined ? 0 : 1 };
+    return [...provenance, { ...entry, firstReportedAt: at, lastReportedAt: at }];
+  }
+  if (sourceId === undefined || sourceId === known.lastSourceId) return provenance;
+  const update = (p: ProvenanceEntry): ProvenanceEntry => ({
+    ...p,
+    firstSourceId: p.firstSourceId ?? sourceId,
+    lastSourceId: sourceId,
+    sourceIdCount: p.sourceIdCount + 1,
+    lastReportedAt: at,
+  });
+  return provenance.map((p) => (p === known ? update(p) : p));
 }

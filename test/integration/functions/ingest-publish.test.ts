@@ -146,9 +146,9 @@ describe('POST /v1/records → store → stream → PutEvents', () => {
     const recordId = byLandlord.body.results[0].recordId;
     expect(byPolice.body.results[0]).toMatchObject({ status: 'unchanged', recordId, version: 1 });
     const item = await store.getRecord(recordId);
-    expect(item?.provenance.map((p) => [p.submitterId, p.sourceIds])).toEqual([
-      ['landlord-1', [entry.sourceId]],
-      ['police-1', ['police-77']],
+    expect(item?.provenance.map((p) => [p.submitterId, p.lastSourceId, p.sourceIdCount])).toEqual([
+      ['landlord-1', entry.sourceId, 1],
+      ['police-1', 'police-77', 1],
     ]);
     expect(eventsFor(recordId)).toHaveLength(1);
   });

@@ -161,7 +161,7 @@ describe('a resident submits only their own records', () => {
       'firstReportedAt',
       'lastReportedAt',
       'role',
-      'sourceIds',
+      'sourceIdCount',
       'submitterId',
     ]);
     expect(stored?.lastChange.by).toEqual({ submitterId: 'resident-1', role: 'resident' });

@@ -84,7 +84,7 @@ describe('property ownership', () => {
       ([submitterId, role]): ProvenanceEntry => ({
         submitterId,
         role,
-        sourceIds: [],
+        sourceIdCount: 0,
         firstReportedAt: '2024-01-01T00:00:00Z',
         lastReportedAt: '2024-01-01T00:00:00Z',
       }),
