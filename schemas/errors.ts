@@ -122,6 +122,10 @@ export const ERROR_CATALOGUE = {
     en: "A resident may submit only their own records: this record's ID number is not the one in the resident's token.",
     zh: '居民只能提交本人的记录：此记录的公民身份号码与令牌中的身份号码不一致。',
   },
+  WRITE_FAILED: {
+    en: 'The store failed while this record was written, so whether it was stored is not known. Submit it again: a repeat is harmless (it comes back unchanged if it was stored).',
+    zh: '写入此记录时存储出错，无法确定是否已保存。请重新提交：重复提交无害（若已保存，将返回unchanged）。',
+  },
   WRITE_CONFLICT: {
     en: 'The record kept changing under other submissions while this one was written; nothing of it was stored. Submit it again.',
     zh: '写入期间该记录被其他提交反复修改，本条未保存，请重新提交。',
@@ -299,6 +303,13 @@ const joinPath = (path: readonly PropertyKey[]): string =>
  */
 export const MAX_FIELD_ERRORS = 25;
 
+/** The TOO_MANY_ERRORS entry that stands for `omitted` (or, `atLeast`, at least that many) errors not listed. */
+export function tooManyErrors(omitted: number, atLeast = false, locale: Locale = 'en'): FieldError {
+  const count = `${atLeast ? 'at least ' : ''}${omitted} more errors`;
+  const message = errorMessage('TOO_MANY_ERRORS', { received: count }, locale);
+  return { path: '', code: 'TOO_MANY_ERRORS', message };
+}
+
 /** The errors listed so far and how many were left out; an error past the limit is counted, never built. */
 class FieldErrorList {
   readonly items: FieldError[] = [];
@@ -314,12 +325,7 @@ class FieldErrorList {
   }
 
   result(locale: Locale): FieldError[] {
-    if (this.omitted === 0) return this.items;
-    const details = { received: `${this.omitted} more errors` };
-    return [
-      ...this.items,
-      { path: '', code: 'TOO_MANY_ERRORS', message: errorMessage('TOO_MANY_ERRORS', details, locale) },
-    ];
+    return this.omitted === 0 ? this.items : [...this.items, tooManyErrors(this.omitted, false, locale)];
   }
 }
 

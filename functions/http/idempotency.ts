@@ -61,10 +61,24 @@ interface StoredResponse {
 }
 
 /**
+ * Thrown by `work` with an answer that must not be replayed (a store failure a retry may overcome): the
+ * caller still gets the answer, and Powertools frees the key, as it does whenever `work` throws.
+ */
+export class AnswerNotKept extends Error {
+  readonly response: HttpResponse;
+
+  constructor(response: HttpResponse) {
+    super('answer not kept for replay');
+    this.name = 'AnswerNotKept';
+    this.response = response;
+  }
+}
+
+/**
  * Runs `work` once per submitter and key for 24 hours, with Powertools' idempotency utility: a repeat gets
  * the first response again (marked `Idempotent-Replayed: true`), a repeat with another body 422, a repeat
  * while the first still runs 409. `work` should only return successes: when it throws, Powertools deletes
- * the in-progress record, so the error is not replayed and a retry runs afresh.
+ * the in-progress record, so the error is not replayed and a retry runs afresh (see AnswerNotKept).
  *
  * The function wrapper, not the middy middleware: in 2.35 the middleware's onError deletes the record even
  * when its own `before` refused the request (aws-powertools/powertools-lambda-typescript#5675), so a 409 or
@@ -93,6 +107,7 @@ export function createIdempotentRun(persistenceStore: BasePersistenceLayer): Ide
       });
       return completed ?? replayOf(stored);
     } catch (error) {
+      if (error instanceof AnswerNotKept) return error.response;
       if (error instanceof IdempotencyValidationError) {
         throw new ProblemError(
           'IDEMPOTENCY_KEY_REUSED',

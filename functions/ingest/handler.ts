@@ -12,12 +12,13 @@ import { MAX_SUBMISSION_BYTES, submissionEnvelope } from '#schemas/submission.ts
 import type { LateReportDeps } from '../adapters/late-report-counter.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
 import { bodyLimit } from '../http/body-limit.ts';
-import { createIdempotentRun, idempotencyKeyOf } from '../http/idempotency.ts';
+import { AnswerNotKept, createIdempotentRun, idempotencyKeyOf } from '../http/idempotency.ts';
 import { jsonDepthLimit } from '../http/json-depth-limit.ts';
 import { problemJson } from '../http/problem-json.ts';
 import type { HubRequestEvent } from '../http/submitter.ts';
 import { type SubmitterContext, submitterContext } from '../http/submitter-context.ts';
 import { logger } from '../runtime/logger.ts';
+import { answerBody, hasWriteFailures } from './answer.ts';
 import { submitRecords } from './submit.ts';
 
 /** Far deeper than any record (about 6 levels), far shallower than what exhausts a parser's stack. */
@@ -54,18 +55,23 @@ export function createIngestHandler(deps: IngestDeps) {
         toFieldErrors(envelope.error, { input: event.body }),
       );
     }
-    const submit = async (): Promise<APIGatewayProxyStructuredResultV2> => {
+    const submit = async () => {
       const result = await submitRecords(envelope.data.records, context.submitter, deps);
       logger.info('submission stored', { submitterId: context.submitter.submitterId, ...result.summary });
-      return {
+      const response: APIGatewayProxyStructuredResultV2 = {
         statusCode: 200,
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(result satisfies SubmissionResponse),
+        body: answerBody(result satisfies SubmissionResponse),
       };
+      return { response, replayable: !hasWriteFailures(result) };
     };
-    if (idempotencyKey === undefined || !runOnce) return submit();
+    if (idempotencyKey === undefined || !runOnce) return (await submit()).response;
     const { submitterId } = context.submitter;
-    return runOnce({ submitterId, key: idempotencyKey, body: event.body }, context, submit);
+    return runOnce({ submitterId, key: idempotencyKey, body: event.body }, context, async () => {
+      const { response, replayable } = await submit();
+      if (!replayable) throw new AnswerNotKept(response);
+      return response;
+    });
   };
 
   return middy<HubRequestEvent, APIGatewayProxyStructuredResultV2, Error, SubmitterContext>()

@@ -9,13 +9,14 @@ import {
 } from '#domain/permissions.ts';
 import { personKeyOf } from '#domain/person-key.ts';
 import { recordIdOf } from '#domain/record-id.ts';
-import { toFieldErrors } from '#schemas/errors.ts';
+import { errorMessage, toFieldErrors } from '#schemas/errors.ts';
 import { describeRecord, type FieldError, normaliseRecord } from '#schemas/index.ts';
 import { type RecordStatus, recordEntry } from '#schemas/submission.ts';
 import { flagsOf, type LateReportDeps, type RecordFlag } from '../adapters/late-report-counter.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
 import type { RecordItem } from '../adapters/store-items.ts';
 import type { Submitter } from '../http/submitter.ts';
+import { logger } from '../runtime/logger.ts';
 import { type Candidate, type WriteOutcome, writeReport } from './record-writer.ts';
 
 export interface RecordResult {
@@ -90,21 +91,43 @@ export async function submitRecords(
     [...Map.groupBy(candidates, (c) => c.recordId).values()].map((group) =>
       limit(async () => {
         let stored = current.get(group[0]?.recordId ?? '');
+        let known = true;
         for (const candidate of group) {
-          const outcome = await write(candidate, stored);
-          results[candidate.index] = resultOf(candidate, outcome);
-          if (outcome.status === 'accepted' && candidate.kind === 'residence-departure')
-            departures.push(candidate);
-          stored = outcome.stored;
+          try {
+            // After a failed write the stored record is not known: read it again.
+            const outcome = await write(
+              candidate,
+              known ? stored : await deps.store.getRecord(candidate.recordId),
+            );
+            results[candidate.index] = resultOf(candidate, outcome);
+            // An unchanged departure closes too, so repeating one whose closing failed completes it.
+            if (outcome.status !== 'conflict' && candidate.kind === 'residence-departure')
+              departures.push(candidate);
+            stored = outcome.stored;
+            known = true;
+          } catch (error) {
+            results[candidate.index] = writeFailed(candidate, error);
+            known = false;
+          }
         }
       }),
     ),
   );
   // After every fact of the batch is in, so a registration reported in the same batch is closed too.
-  const close = async (closing: Candidate) => write(closing, await deps.store.getRecord(closing.recordId));
-  await Promise.all(departures.map((departure) => limit(() => close(closingOf(departure)))));
+  const close = async (departure: IndexedCandidate) => {
+    const closing = closingOf(departure);
+    try {
+      await write(closing, await deps.store.getRecord(closing.recordId));
+    } catch (error) {
+      results[departure.index] = writeFailed(departure, error);
+    }
+  };
+  await Promise.all(departures.map((departure) => limit(() => close(departure))));
 
-  await countLateReports(results, candidates, submitter.submitterId, deps.lateReports);
+  await countLateReports(results, candidates, submitter.submitterId, deps.lateReports).catch((error) =>
+    // The flags are in the answer and on the records; only the per-submitter statistic misses them.
+    logger.error('late reports not counted', { error: error as Error }),
+  );
   const summary = { accepted: 0, unchanged: 0, rejected: 0 };
   for (const result of results) summary[result.status] += 1;
   return { results, summary };
@@ -201,6 +224,20 @@ async function countLateReports(
     if (results[c.index]?.flags?.length) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
   }
   if (counts.size > 0) await lateReports.counter.add(submitterId, counts);
+}
+
+/**
+ * The result of a record whose write met a store error (not a version conflict): rejected with WRITE_FAILED,
+ * while the other records of the batch keep theirs. Logged with the record id, never its content.
+ */
+function writeFailed(candidate: IndexedCandidate, error: unknown): RecordResult {
+  logger.error('record write failed', {
+    recordId: candidate.recordId,
+    kind: candidate.kind,
+    error: error as Error,
+  });
+  const failure = { path: '', code: 'WRITE_FAILED', message: errorMessage('WRITE_FAILED') } as const;
+  return rejected(candidate.index, candidate.sourceId, [failure]);
 }
 
 function rejected(index: number, sourceId: string | undefined, errors: FieldError[]): RecordResult {
