@@ -6,6 +6,10 @@ export const PROBLEMS = {
   MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON.' },
   INVALID_ENVELOPE: { status: 400, title: 'The body is not a valid submission envelope.' },
   NESTING_TOO_DEEP: { status: 400, title: 'The body nests objects or arrays too deeply.' },
+  BODY_NOT_DECODABLE: {
+    status: 400,
+    title: 'The body is not valid text in the charset its Content-Type declares (UTF-8 when none).',
+  },
   INVALID_REQUEST: { status: 400, title: "The request's body or parameters are not valid." },
   INVALID_IDEMPOTENCY_KEY: {
     status: 400,
@@ -21,6 +25,7 @@ export const PROBLEMS = {
   },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json.' },
+  UNSUPPORTED_CHARSET: { status: 415, title: 'The body must be UTF-8, GB18030 or GBK.' },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     title: 'This Idempotency-Key was already used with a different body.',

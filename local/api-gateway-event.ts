@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { HubRequestEvent } from '#functions/http/submitter.ts';
@@ -14,7 +15,7 @@ export function apiGatewayEvent(
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
-  const textual = body.length === 0 || isTextual(headers['content-type']);
+  const textual = body.length === 0 || (isTextual(headers['content-type']) && isUtf8(body));
   const now = new Date();
   return {
     version: '2.0',
@@ -47,7 +48,9 @@ export function apiGatewayEvent(
   } as HubRequestEvent;
 }
 
-// API Gateway base64-encodes bodies it does not consider text; JSON and text stay as they are.
+// API Gateway base64-encodes bodies it does not consider text; JSON and text stay as they are. Here text
+// must also be valid UTF-8 to be a string: bytes in another charset reach the handler as they are, never
+// as a lossy UTF-8 reading (the handler decodes them by their declared charset).
 function isTextual(contentType: string | undefined): boolean {
   return (
     contentType === undefined ||

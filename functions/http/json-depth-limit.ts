@@ -31,14 +31,16 @@ export function jsonNestingExceeds(text: string, maxDepth: number): boolean {
   return false;
 }
 
-/** Refuses a JSON body nested deeper than `maxDepth` with 400 NESTING_TOO_DEEP, before it is parsed. */
+/**
+ * Refuses a JSON body nested deeper than `maxDepth` with 400 NESTING_TOO_DEEP, before it is parsed. Reads
+ * the text bodyCharset decoded.
+ */
 export function jsonDepthLimit(options: { maxDepth: number }): middy.MiddlewareObj<APIGatewayProxyEventV2> {
   return {
     before: async (request) => {
-      const { body, isBase64Encoded } = request.event;
+      const { body } = request.event;
       if (body === undefined) return;
-      const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
-      if (jsonNestingExceeds(text, options.maxDepth)) {
+      if (jsonNestingExceeds(body, options.maxDepth)) {
         throw new ProblemError(
           'NESTING_TOO_DEEP',
           `Objects and arrays may nest at most ${options.maxDepth} levels deep (a record needs about 6).`,

@@ -11,6 +11,7 @@ import { toFieldErrors } from '#schemas/errors.ts';
 import { MAX_SUBMISSION_BYTES, submissionEnvelope } from '#schemas/submission.ts';
 import type { LateReportDeps } from '../adapters/late-report-counter.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
+import { bodyCharset } from '../http/body-charset.ts';
 import { bodyLimit } from '../http/body-limit.ts';
 import { AnswerNotKept, createIdempotentRun, idempotencyKeyOf } from '../http/idempotency.ts';
 import { jsonDepthLimit } from '../http/json-depth-limit.ts';
@@ -80,6 +81,7 @@ export function createIngestHandler(deps: IngestDeps) {
     .use(httpHeaderNormalizer())
     .use(submitterContext(deps.iamSubmitters))
     .use(bodyLimit({ maxBytes: MAX_SUBMISSION_BYTES }))
+    .use(bodyCharset())
     .use(jsonDepthLimit({ maxDepth: MAX_JSON_DEPTH }))
     .use(httpJsonBodyParser())
     .handler(ingest);

@@ -8,6 +8,7 @@ import type { SubmitterRef } from '#domain/permissions.ts';
 import type { AuditStore } from '../adapters/audit-store.ts';
 import type { ProfileStore } from '../adapters/profile-store.ts';
 import type { StatsStore } from '../adapters/stats-store.ts';
+import { bodyCharset } from '../http/body-charset.ts';
 import { bodyLimit } from '../http/body-limit.ts';
 import { jsonDepthLimit } from '../http/json-depth-limit.ts';
 import { problemJson } from '../http/problem-json.ts';
@@ -65,6 +66,7 @@ export function createQueryHandler(deps: QueryDeps) {
     .use(httpHeaderNormalizer())
     .use(submitterContext(deps.iamSubmitters))
     .use(bodyLimit({ maxBytes: MAX_BODY_BYTES }))
+    .use(bodyCharset())
     .use(jsonDepthLimit({ maxDepth: 4 }))
     .handler(route);
 }

@@ -3,20 +3,17 @@ import { ProblemError } from '#api/problems.ts';
 import { toFieldErrors } from '#schemas/errors.ts';
 import type { HubRequestEvent } from '../http/submitter.ts';
 
-/** The JSON body of a request checked against `schema`: 415 not JSON, 400 malformed or invalid (all errors). */
+/**
+ * The JSON body of a request (the text bodyCharset decoded) checked against `schema`: 415 not JSON, 400
+ * malformed or invalid (all errors).
+ */
 export function jsonBody<S extends z.ZodType>(event: HubRequestEvent, schema: S, hint: string): z.output<S> {
   const contentType = event.headers?.['content-type'] ?? '';
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(contentType))
     throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
-  const text =
-    event.body === undefined
-      ? ''
-      : event.isBase64Encoded
-        ? Buffer.from(event.body, 'base64').toString('utf8')
-        : event.body;
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(event.body ?? '');
   } catch {
     throw new ProblemError('MALFORMED_JSON', hint);
   }

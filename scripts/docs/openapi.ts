@@ -54,28 +54,32 @@ export const RECORDS_PROBLEMS = [
   'MALFORMED_JSON',
   'INVALID_ENVELOPE',
   'NESTING_TOO_DEEP',
+  'BODY_NOT_DECODABLE',
   'INVALID_IDEMPOTENCY_KEY',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'IDEMPOTENCY_IN_FLIGHT',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
+  'UNSUPPORTED_CHARSET',
   'IDEMPOTENCY_KEY_REUSED',
   'THROTTLED',
   'INTERNAL',
 ] as const satisfies readonly ProblemCode[];
 
-// The failures of the query function's chain (functions/query/handler.ts): the caller (401), the body's size and
-// nesting (its POST only), the request's schema (400), the department checks (403), the look-up's miss (404).
+// The failures of the query function's chain (functions/query/handler.ts): the caller (401), the body's size,
+// charset and nesting (its POST only), the request's schema (400), the department checks (403), the look-up's miss (404).
 export const LOOKUP_PROBLEMS = [
   'MALFORMED_JSON',
   'NESTING_TOO_DEEP',
+  'BODY_NOT_DECODABLE',
   'INVALID_REQUEST',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'NOT_FOUND',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
+  'UNSUPPORTED_CHARSET',
   'THROTTLED',
   'INTERNAL',
 ] as const satisfies readonly ProblemCode[];
