@@ -45,6 +45,14 @@ export interface AuditQuery {
 
 const END_OF_KEY = '\uffff';
 
+/**
+ * The sort keys a query reads, from its first moment to the end of its last (a day includes all of it).
+ * Empty when `from` comes after it: DynamoDB refuses such a range, so callers check first.
+ */
+export function auditKeyRange(query: Pick<AuditQuery, 'from' | 'to'>): { from: string; to: string } {
+  return { from: query.from, to: `${query.to ?? ''}${END_OF_KEY}` };
+}
+
 export class AuditStore {
   readonly #doc: DynamoDBDocumentClient;
   readonly #table: string;
@@ -66,15 +74,12 @@ export class AuditStore {
 
   /** A department's entries from `from` to `to`, oldest first. */
   async list(department: string, query: AuditQuery): Promise<AuditPage> {
+    const range = auditKeyRange(query);
     const out = await this.#doc.send(
       new QueryCommand({
         TableName: this.#table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': auditPk(department),
-          ':from': query.from,
-          ':to': `${query.to ?? ''}${END_OF_KEY}`,
-        },
+        ExpressionAttributeValues: { ':pk': auditPk(department), ':from': range.from, ':to': range.to },
         ConsistentRead: true,
         Limit: query.limit ?? 100,
         ...(query.cursor === undefined

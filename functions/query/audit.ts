@@ -2,25 +2,42 @@ import { z } from 'zod';
 import { ProblemError } from '#api/problems.ts';
 import { auditQuery } from '#api/query-api.ts';
 import type { Department } from '#events/subscriptions.ts';
-import { type AuditPage, type AuditStore, decodeCursor } from '../adapters/audit-store.ts';
+import { valueIssue } from '#schemas/errors.ts';
+import { type AuditPage, type AuditStore, auditKeyRange, decodeCursor } from '../adapters/audit-store.ts';
 import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
 import { requireDepartment } from './department-caller.ts';
 import { queryParameters } from './request-body.ts';
 
-/** The documented query (api/query-api.ts), with the check that a cursor is one this API issued. */
-export const auditRequest = auditQuery.extend({
-  cursor: z
-    .string()
-    .refine((cursor) => {
-      try {
-        decodeCursor(cursor);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'not a cursor this API issued')
-    .optional(),
-});
+/**
+ * The documented query (api/query-api.ts), with the checks the store needs: `to` not before `from` (400
+ * DATE_RANGE, where DynamoDB would refuse the range), and a cursor this API issued for the same range.
+ */
+export const auditRequest = auditQuery
+  .extend({
+    cursor: z
+      .string()
+      .refine((cursor) => {
+        try {
+          decodeCursor(cursor);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not a cursor this API issued')
+      .optional(),
+  })
+  .superRefine((query, ctx) => {
+    const range = auditKeyRange(query);
+    if (range.from > range.to) {
+      ctx.addIssue(valueIssue('DATE_RANGE', undefined, ['to']));
+      return;
+    }
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (after !== undefined && (after < range.from || after > range.to))
+      ctx.addIssue(
+        valueIssue('VALUE_INVALID', { accepted: 'the nextCursor of the same from and to' }, ['cursor']),
+      );
+  });
 
 /**
  * `GET /v1/audit?department=health&from=2025-09-01`: the look-up audit trail of a department, oldest first,
