@@ -3,6 +3,7 @@ import { ProblemError } from '#api/problems.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import { type Caller, isSubmitterRole, SUBMITTER_ROLES, type SubmitterRole } from '#domain/permissions.ts';
 import { idNumber } from '#schemas/values/id-number.ts';
+import { containsPersonalNumber, identifierProblem } from '#schemas/values/identifier.ts';
 import { type DepartmentIdentity, departmentIdentityOf } from './department-claims.ts';
 
 /** The parts of an HTTP API request context that carry the caller's identity (JWT claims or IAM). */
@@ -37,6 +38,9 @@ export const SUBMITTER_CLAIMS = {
 } as const;
 
 const unauthorized = (detail: string) => new ProblemError('UNAUTHORIZED', detail);
+
+/** The longest submitter id, as for a record's sourceId: it is stored with every record it reports. */
+export const MAX_SUBMITTER_ID_LENGTH = 128;
 
 /**
  * Who is submitting, from what API Gateway (or the local hub, which builds the same context) verified.
@@ -80,9 +84,15 @@ function checkedSubmitter(
 ): Submitter {
   if (!isSubmitterRole(role))
     throw unauthorized(`The "role" in ${source} must be one of ${SUBMITTER_ROLES.join(', ')}.`);
-  // A submitter id ends up in provenance and events, so it must never be a person's ID number.
-  if (idNumber.safeParse(submitterId).success)
-    throw unauthorized(`The submitter id in ${source} must be an opaque id, not a resident ID number.`);
+  // A submitter id ends up in provenance and events as it is: visible text, never a person's number.
+  if (identifierProblem(submitterId, MAX_SUBMITTER_ID_LENGTH) !== undefined)
+    throw unauthorized(
+      `The submitter id in ${source} must be 1 to ${MAX_SUBMITTER_ID_LENGTH} visible characters (no control or invisible ones).`,
+    );
+  if (containsPersonalNumber(submitterId))
+    throw unauthorized(
+      `The submitter id in ${source} must be an opaque id that holds no resident ID or mobile number.`,
+    );
   if (role !== 'resident') return { submitterId, role };
   const ownId = idNumber.safeParse(idNumberClaim);
   if (!ownId.success)
