@@ -11,7 +11,8 @@ import { personKeyOf } from '#domain/person-key.ts';
 import { recordIdOf } from '#domain/record-id.ts';
 import { errorMessage, toFieldErrors } from '#schemas/errors.ts';
 import { describeRecord, type FieldError, normaliseRecord } from '#schemas/index.ts';
-import { type RecordStatus, recordEntry } from '#schemas/submission.ts';
+import { MAX_SOURCE_ID_LENGTH, type RecordStatus, recordEntry } from '#schemas/submission.ts';
+import { identifierProblem } from '#schemas/values/identifier.ts';
 import { flagsOf, type LateReportDeps, type RecordFlag } from '../adapters/late-report-counter.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
 import type { RecordItem } from '../adapters/store-items.ts';
@@ -244,9 +245,12 @@ function rejected(index: number, sourceId: string | undefined, errors: FieldErro
   return { index, ...(sourceId === undefined ? {} : { sourceId }), status: 'rejected', errors };
 }
 
+/** The sourceId of an entry that failed its shape, echoed only when it is a valid one (bounded, visible). */
 function sourceIdOf(entry: unknown): string | undefined {
   const sourceId = (entry as { sourceId?: unknown } | null)?.sourceId;
-  return typeof sourceId === 'string' ? sourceId : undefined;
+  return typeof sourceId === 'string' && identifierProblem(sourceId, MAX_SOURCE_ID_LENGTH) === undefined
+    ? sourceId
+    : undefined;
 }
 
 function prefixed(prefix: string, path: string): string {
