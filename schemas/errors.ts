@@ -221,7 +221,7 @@ function maskRun(run: string): string {
 export const maskNumbers = (text: string): string => text.replace(NUMBER_RUN, maskRun);
 
 /** Removed from echoes: characters that are invisible or garbled on a screen, or break JSON consumers. */
-const UNECHOED = /[\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\uFFFD]/gu;
+const UNECHOED = /[\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\p{Noncharacter_Code_Point}\uFFFD]/gu;
 
 /**
  * Short, non-personal echo of a received value (enum labels, dates, codes, unknown keys): at most `maxLength`

@@ -24,12 +24,16 @@ export function identifierProblem(raw: string, maxLength: number): ErrorCode | u
 export function identifier(maxLength: number) {
   return z
     .string()
-    .min(1)
-    .max(maxLength)
     .superRefine((raw, ctx) => {
       const problem = identifierProblem(raw, maxLength);
-      if (problem !== undefined) addValueIssue(ctx, problem);
-    });
+      if (problem !== undefined)
+        addValueIssue(
+          ctx,
+          problem,
+          problem === 'CHARACTER_INVALID' ? undefined : { accepted: `1–${maxLength} characters` },
+        );
+    })
+    .meta({ minLength: 1, maxLength });
 }
 
 /**

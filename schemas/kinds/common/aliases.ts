@@ -1,4 +1,4 @@
-import { canonicalText } from '../../values/text.ts';
+import { canonicalText, withoutIgnorables } from '../../values/text.ts';
 
 /**
  * Alias tables: the labels a record kind accepts besides its canonical camelCase field names, and the
@@ -123,9 +123,16 @@ function isPlainObject(value: unknown): value is Plain {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** null, undefined and blank strings count as absent: forms leave empty cells for optional fields. */
+/**
+ * null, undefined and blank strings (whitespace and invisible characters only) count as absent: forms leave
+ * empty cells for optional fields.
+ */
 function isBlank(value: unknown): boolean {
-  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+  return (
+    value === null ||
+    value === undefined ||
+    (typeof value === 'string' && withoutIgnorables(value).trim() === '')
+  );
 }
 
 /** An own property only: `out['__proto__']` must never reach Object.prototype (and merge into it). */
@@ -187,10 +194,15 @@ class Renamer {
 
   private resolve(key: string, level: Level): readonly string[] {
     if (level.fields.has(key)) return [key];
+    const exact = level.labels.get(key);
+    if (exact !== undefined) return exact;
+    // Unknown keys stay as given so the strict object reports them (FIELD_UNKNOWN); so do keys too long to
+    // be a name, which are never normalised.
     if (key.length > MAX_LABEL_LENGTH) return [key];
-    const byLabel = level.labels.get(key) ?? level.labels.get(normaliseLabel(key));
-    // Unknown keys stay as given so the strict object reports them (FIELD_UNKNOWN).
-    return byLabel ?? [key];
+    // A canonical name or a label in another spelling (full-width, invisible characters, marks).
+    const normalised = normaliseLabel(key);
+    if (level.fields.has(normalised)) return [normalised];
+    return level.labels.get(normalised) ?? [key];
   }
 
   private nested(
