@@ -191,6 +191,30 @@ describe('GET /v1/audit', () => {
     expect((await audit(SUPERVISOR, { from: '2025-01-01', department: 'health' })).status).toBe(200);
     expect((await audit(HEALTH_AUDITOR, {})).status).toBe(400);
   });
+
+  it('answers a range that ends before it starts with 400 DATE_RANGE, not a store error (defect 4)', async () => {
+    const { status, body } = await audit(HEALTH_AUDITOR, { from: '2026-12-01', to: '2026-01-01' });
+
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ path: 'to', code: 'DATE_RANGE' }] });
+  });
+
+  it('reads a one-day range, a day that holds its own start, and refuses a cursor from another range', async () => {
+    const first = await audit(HEALTH_AUDITOR, { from: '2025-01-01', limit: '1' });
+    const day = String(first.body.entries[0].at).slice(0, 10);
+
+    const sameDay = await audit(HEALTH_AUDITOR, { from: `${day}T00:00:00Z`, to: day });
+    const otherRange = await audit(HEALTH_AUDITOR, {
+      from: '2020-01-01',
+      to: '2020-12-31',
+      cursor: first.body.nextCursor,
+    });
+
+    expect(sameDay.status).toBe(200);
+    expect(sameDay.body.entries.length).toBeGreaterThan(0);
+    expect(otherRange.status).toBe(400);
+    expect(otherRange.body.errors).toMatchObject([{ path: 'cursor', code: 'VALUE_INVALID' }]);
+  });
 });
 
 describe('GET /v1/stats', () => {

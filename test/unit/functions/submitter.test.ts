@@ -76,4 +76,50 @@ describe('the submitter behind a request', () => {
     expect(detail).toMatch(/opaque id/);
     expect(detail).not.toContain(RESIDENT_ID);
   });
+
+  it.each([
+    ['a prefixed ID number', `ID:${RESIDENT_ID}`],
+    [
+      'an ID number with a zero-width space inside',
+      `${RESIDENT_ID.slice(0, 9)}\u200b${RESIDENT_ID.slice(9)}`,
+    ],
+    ['a full-width ID number', RESIDENT_ID.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))],
+    [
+      'an ID number written in groups',
+      `${RESIDENT_ID.slice(0, 6)} ${RESIDENT_ID.slice(6, 14)} ${RESIDENT_ID.slice(14)}`,
+    ],
+    ['a mobile number', '+86 139 1234 5678'],
+  ])('refuses %s as the submitter id, in sub or submitter_id', (_, id) => {
+    const claimSets: Record<string, string>[] = [
+      { sub: id, role: 'landlord' },
+      { sub: 'u-1', submitter_id: id, role: 'employer' },
+    ];
+    for (const claims of claimSets) {
+      const detail = refusal(() => submitterOf(recordsPostEvent({ claims })));
+      // An invisible character is refused first, for itself.
+      expect(detail).toMatch(/no resident ID or mobile number|visible characters/);
+      expect(detail).not.toContain(RESIDENT_ID);
+    }
+  });
+
+  it.each([
+    ['a control character', 'landlord\u0000'],
+    ['a right-to-left override', 'landlord-\u202ea'],
+    ['a zero-width space', 'landlord-\u200ba'],
+    ['129 characters', 'x'.repeat(129)],
+  ])('refuses a submitter id with %s', (_, id) => {
+    expect(refusal(() => submitterOf(recordsPostEvent({ claims: { sub: id, role: 'landlord' } })))).toMatch(
+      /visible characters/,
+    );
+  });
+
+  it('accepts the opaque ids of organisations and identity platforms', () => {
+    for (const id of [
+      'landlord-wang-fang',
+      '550e8400-e29b-41d4-a716-446655440000',
+      'org:91330106MA2711111A',
+    ]) {
+      expect(submitterOf(recordsPostEvent({ claims: { sub: id, role: 'landlord' } })).submitterId).toBe(id);
+    }
+  });
 });
