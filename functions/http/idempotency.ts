@@ -52,7 +52,8 @@ export type IdempotentRun = (
 
 /**
  * A response as the idempotency table keeps it. The body is gzipped: the answer to 500 error-laden records
- * passes 1 MB, a DynamoDB item holds 400 KB, and such JSON shrinks about a hundredfold.
+ * may near 2 MiB (functions/ingest/answer.ts), a DynamoDB item holds 400 KB, and such JSON shrinks about a
+ * hundredfold.
  */
 interface StoredResponse {
   statusCode: number;
