@@ -3,8 +3,8 @@ import type { RecordResult, SubmissionResult } from './submit.ts';
 
 /**
  * Past this size an answer lists one error per rejected record and counts the rest (TOO_MANY_ERRORS).
- * Each record lists at most 25 errors anyway; this bounds 500 of them too, far below the 6 MB a Lambda
- * function may answer.
+ * Each record lists at most 25 errors anyway; one error of bounded size (echoes and path keys are cut)
+ * keeps 500 records to a few KB each, far below the 6 MB a Lambda function may answer.
  */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
 
