@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idempotencyPersistence } from '#functions/adapters/idempotency.ts';
+import { idempotencyPersistence } from '#functions/adapters/idempotency-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import { MAX_PROVENANCE_SUBMITTERS, type RecordItem } from '#functions/adapters/store-items.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';

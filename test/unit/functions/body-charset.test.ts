@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { ProblemError } from '#api/problems.ts';
 import { bodyCharset } from '#functions/http/body-charset.ts';
-import { ProblemError } from '#functions/http/problem.ts';
 import { lambdaContext } from '#local/lambda-context.ts';
 import { recordsPostEvent } from '../../helpers/api-event.ts';
 
