@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSigningKey } from '#local/hub-state.ts';
 import { issueToken } from '#local/local-jwt.ts';
 import { RECORD_KINDS } from '#schemas/index.ts';
-import { hostileString, hostileText, showsLongNumber } from '../helpers/hostile-text.ts';
+import {
+  hostileString,
+  hostileText,
+  type Json,
+  showsLongNumber,
+  withOneFieldReplaced,
+} from '../helpers/hostile-text.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';
 import { idNumberFor } from '../helpers/sample-people.ts';
 import { loadRecordFixture } from '../unit/schemas/kinds/helpers.ts';
@@ -54,21 +60,6 @@ const postRecords = (body: string | Uint8Array, contentType = 'application/json'
 
 // ---- generated bodies --------------------------------------------------------------------------------------
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-
-function stringLeaves(value: Json, at: string[] = []): string[][] {
-  if (typeof value === 'string') return [at];
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, inner]) => stringLeaves(inner, [...at, key]));
-}
-
-function setAt(value: Json, path: readonly string[], leaf: Json): Json {
-  const [head, ...rest] = path;
-  if (head === undefined) return leaf;
-  const object = value as Record<string, Json>;
-  return { ...object, [head]: setAt(object[head] as Json, rest, leaf) };
-}
-
 /** A fixture record of some kind with one field replaced by a hostile value or any JSON. */
 const hostileRecord = fc.constantFrom(...RECORD_KINDS).chain((kind) => {
   const dirty = loadRecordFixture(kind).dirty as Json;
@@ -76,12 +67,7 @@ const hostileRecord = fc.constantFrom(...RECORD_KINDS).chain((kind) => {
     kind: fc.oneof(fc.constant<Json>(kind), hostileString, fc.jsonValue() as fc.Arbitrary<Json>),
     sourceId: fc.oneof(fc.constant<Json>('L-1'), hostileString, fc.jsonValue() as fc.Arbitrary<Json>),
     data: fc.oneof(
-      {
-        weight: 4,
-        arbitrary: fc
-          .tuple(fc.constantFrom(...stringLeaves(dirty)), hostileString)
-          .map(([p, v]) => setAt(dirty, p, v)),
-      },
+      { weight: 4, arbitrary: withOneFieldReplaced(dirty, hostileString) },
       { weight: 1, arbitrary: fc.jsonValue() as fc.Arbitrary<Json> },
     ),
   });

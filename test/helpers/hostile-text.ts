@@ -140,3 +140,33 @@ const LONG_NUMBER = /\d(?:[\s\-./()+\u00ad\u200b-\u200f\u2060\ufeff]*\d){8}/u;
 
 /** True when the text shows a number long enough to be a phone or ID number (full-width digits folded). */
 export const showsLongNumber = (text: string): boolean => LONG_NUMBER.test(text.normalize('NFKC'));
+
+// ---- hostile values inside records -----------------------------------------------------------------------
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** The paths of the string leaves of a JSON value. */
+export function stringLeaves(value: Json, at: string[] = []): string[][] {
+  if (typeof value === 'string') return [at];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => stringLeaves(inner, [...at, key]));
+}
+
+/** A copy of `value` with the leaf at `path` replaced. */
+export function setAt(value: Json, path: readonly string[], leaf: Json): Json {
+  const [head, ...rest] = path;
+  if (head === undefined) return leaf;
+  const object = value as Record<string, Json>;
+  return { ...object, [head]: setAt(object[head] as Json, rest, leaf) };
+}
+
+export function valueAt(value: Json, path: readonly string[]): Json {
+  return path.reduce<Json>((inner, key) => (inner as Record<string, Json>)[key] as Json, value);
+}
+
+/** The data with one of its string fields replaced by a value of `replacement`. */
+export function withOneFieldReplaced(data: Json, replacement: fc.Arbitrary<Json>): fc.Arbitrary<Json> {
+  return fc
+    .tuple(fc.constantFrom(...stringLeaves(data)), replacement)
+    .map(([path, value]) => setAt(data, path, value));
+}

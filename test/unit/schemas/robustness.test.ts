@@ -36,9 +36,14 @@ import {
   holdsRefusedCharacter,
   hostileString,
   hostileText,
+  type Json,
   longRun,
+  setAt,
   showsLongNumber,
+  stringLeaves,
+  valueAt,
   withInvisibles,
+  withOneFieldReplaced,
 } from '../../helpers/hostile-text.ts';
 import { stringWork } from '../../helpers/string-work.ts';
 import { loadRecordFixture } from './kinds/helpers.ts';
@@ -188,26 +193,6 @@ describe('identifiers (sourceId) against hostile input', () => {
 
 // ---- record kinds ------------------------------------------------------------------------------------------
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-
-/** The paths of the string leaves of a JSON value. */
-function stringLeaves(value: Json, at: string[] = []): string[][] {
-  if (typeof value === 'string') return [at];
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, inner]) => stringLeaves(inner, [...at, key]));
-}
-
-function setAt(value: Json, path: readonly string[], leaf: Json): Json {
-  const [head, ...rest] = path;
-  if (head === undefined) return leaf;
-  const object = value as Record<string, Json>;
-  return { ...object, [head]: setAt(object[head] as Json, rest, leaf) };
-}
-
-function valueAt(value: Json, path: readonly string[]): Json {
-  return path.reduce<Json>((inner, key) => (inner as Record<string, Json>)[key] as Json, value);
-}
-
 const dirtyOf = (kind: RecordKind) => loadRecordFixture(kind).dirty as Json;
 
 /** Every string of the record accepted is free of refused and invisible characters. */
@@ -220,11 +205,8 @@ function expectCleanRecord(record: Json): void {
 
 describe.each(RECORD_KINDS)('%s against hostile input', (kind) => {
   it('answers a canonical record or bounded, clean errors when any field is hostile, in linear work', () => {
-    const dirty = dirtyOf(kind);
-    const leaves = stringLeaves(dirty);
     fc.assert(
-      fc.property(fc.constantFrom(...leaves), hostileString, (path, hostile) => {
-        const data = setAt(dirty, path, hostile);
+      fc.property(withOneFieldReplaced(dirtyOf(kind), hostileString), (data) => {
         const size = JSON.stringify(data).length;
 
         const { result, work } = stringWork(() => normaliseRecord(kind, data));
