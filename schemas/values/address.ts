@@ -20,18 +20,31 @@ const BUILDING_UNIT_ROOM = /(?<![\d-])(\d{1,4})-(\d{1,3})-(\d{1,5})(?:室|号)?(
 /** A number with its part: building (幢, 栋, 号楼), unit (单元) or room (室). */
 const NUMBERED_PART = /(?<!\d)(\d+)(幢|栋|号楼|单元|室)/g;
 
+/** What NUMBERED_PART would change: another building word, or a number with a leading zero. */
+const OTHER_NOTATION = /栋|号楼|(?<!\d)0\d/;
+
 const BUILDING = '幢';
 
-const withoutLeadingZeros = (digits: string): string => digits.replace(/^0+(?=\d)/, '');
+const withoutLeadingZeros = (digits: string): string =>
+  digits.charCodeAt(0) === 48 ? digits.replace(/^0+(?=\d)/, '') : digits;
 
 const isAsciiAlphanumeric = (code: number): boolean =>
   (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+
+function needsCompacting(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32 || (code !== 45 && isDashCode(code))) return true;
+  }
+  return false;
+}
 
 /**
  * Dash look-alikes become `-`; a space stays only between two ASCII letters or digits (`Building A 3`).
  * Reads the canonical text only: one pass, the output is never read back while built.
  */
 function compactSpacesAndDashes(text: string): string {
+  if (!needsCompacting(text)) return text;
   let out = '';
   let previous = 0;
   let pendingSpace = false;
@@ -61,17 +74,20 @@ export function normaliseAddressDetail(raw: string): AddressDetail {
   const compact = compactSpacesAndDashes(text);
   // Dropping a space can bring a combining mark next to a letter: compose again so the result is stable.
   const composed = compact === text ? text : nfkc(compact);
-  return composed
-    .replace(
-      BUILDING_UNIT_ROOM,
-      (_, building: string, unit: string, room: string) =>
-        `${withoutLeadingZeros(building)}幢${withoutLeadingZeros(unit)}单元${withoutLeadingZeros(room)}室`,
-    )
-    .replace(
-      NUMBERED_PART,
-      (_, digits: string, part: string) =>
-        withoutLeadingZeros(digits) + (part === '栋' || part === '号楼' ? BUILDING : part),
-    );
+  // Most addresses need neither replacement: each runs only when its pattern can match.
+  const dashed = composed.includes('-')
+    ? composed.replace(
+        BUILDING_UNIT_ROOM,
+        (_, building: string, unit: string, room: string) =>
+          `${withoutLeadingZeros(building)}幢${withoutLeadingZeros(unit)}单元${withoutLeadingZeros(room)}室`,
+      )
+    : composed;
+  if (!OTHER_NOTATION.test(dashed)) return dashed;
+  return dashed.replace(
+    NUMBERED_PART,
+    (_, digits: string, part: string) =>
+      withoutLeadingZeros(digits) + (part === '栋' || part === '号楼' ? BUILDING : part),
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addValueIssue } from '../errors.ts';
-import { isNfkcStable, isPlainCode } from './characters.ts';
+import { isPlainCode } from './characters.ts';
 
 // The canonical text form every value type builds on, and the checks on raw input that run before any
 // normalisation. Whatever is compared or keyed (names, addresses, organisation names, labels, codes) goes
@@ -15,26 +15,21 @@ const REFUSED = /[[\p{Cc}--\p{White_Space}]\p{Cs}\p{Noncharacter_Code_Point}\uFF
  * format characters). They change no visible letter, so they must not make two texts differ.
  */
 const IGNORABLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
+const HAS_IGNORABLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
 
 const WHITESPACE_RUN = /\p{White_Space}+/gu;
 
-/** A code unit that may belong to a refused character (the regex decides; most text never gets there). */
-const mayBeRefused = (code: number): boolean =>
-  code < 0x20 ||
-  (code >= 0x7f && code <= 0x9f) ||
-  (code >= 0xd800 && code <= 0xdfff) ||
-  (code >= 0xfdd0 && code <= 0xfdef) ||
-  code >= 0xfffd;
-
-/** True when the text holds a character no value may hold (see REFUSED). One pass, no allocation. */
-export function hasRefusedCharacter(value: string): boolean {
-  for (let i = 0; i < value.length; i++) if (mayBeRefused(value.charCodeAt(i))) return REFUSED.test(value);
-  return false;
-}
+/** True when the text holds a character no value may hold (see REFUSED): one native scan, no allocation. */
+export const hasRefusedCharacter = (value: string): boolean => REFUSED.test(value);
 
 /** The text without invisible characters (see IGNORABLE); the same string when it has none. */
 export const withoutIgnorables = (value: string): string =>
-  isNfkcStable(value) ? value : value.replace(IGNORABLE, '');
+  HAS_IGNORABLE.test(value) ? value.replace(IGNORABLE, '') : value;
+
+const BLANK = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cf}]*$/u;
+
+/** True for text of nothing but whitespace and invisible characters (stops at the first visible one). */
+export const isBlankText = (value: string): boolean => BLANK.test(value);
 
 /** Already canonical for certain: plain characters, single inner spaces, none at either end. */
 function isPlainCanonical(value: string): boolean {

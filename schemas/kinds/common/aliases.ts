@@ -1,4 +1,4 @@
-import { canonicalText, withoutIgnorables } from '../../values/text.ts';
+import { canonicalText, isBlankText } from '../../values/text.ts';
 
 /**
  * Alias tables: the labels a record kind accepts besides its canonical camelCase field names, and the
@@ -128,11 +128,7 @@ function isPlainObject(value: unknown): value is Plain {
  * empty cells for optional fields.
  */
 function isBlank(value: unknown): boolean {
-  return (
-    value === null ||
-    value === undefined ||
-    (typeof value === 'string' && withoutIgnorables(value).trim() === '')
-  );
+  return value === null || value === undefined || (typeof value === 'string' && isBlankText(value));
 }
 
 /** An own property only: `out['__proto__']` must never reach Object.prototype (and merge into it). */
