@@ -20,6 +20,8 @@ export interface LocalRoute {
   path: string;
   /** Whether the route needs a bearer token, as the deployed authorizer requires one. */
   authorized: boolean;
+  /** Also serve every path below `path` (`/console/…`), as a greedy route (`{proxy+}`) would. */
+  prefix?: boolean;
   handler: HttpHandler;
 }
 
@@ -54,7 +56,9 @@ async function serve(
   response: ServerResponse,
 ): Promise<void> {
   const path = new URL(request.url ?? '/', 'http://local').pathname;
-  const onPath = options.routes.filter((r) => r.path === path);
+  const onPath = options.routes.filter(
+    (r) => r.path === path || (r.prefix === true && path.startsWith(`${r.path}/`)),
+  );
   const route = onPath.find((r) => r.method === request.method);
   if (!route) {
     const code = onPath.length > 0 ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND';

@@ -78,7 +78,7 @@ export interface LocalDerived {
   /** Resolves once every event handed to the derive rule so far has been derived (or dead-lettered). */
   drain(): Promise<void>;
   /** For the ingest handler: the reporting deadlines and the per-submitter late-report counter. */
-  lateReports: LateReportDeps;
+  lateReports: Required<LateReportDeps>;
   /** Starts the derivations and the daily timer, once the bus is up; returns the function that stops them. */
   start(): () => Promise<void>;
 }

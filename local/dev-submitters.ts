@@ -25,6 +25,13 @@ export const SAMPLE_SUBMITTERS: ReadonlyArray<{
     audit: true,
   },
   { submitterId: 'dept-health-xihu', role: 'department', department: 'health' },
+  // The province's leading-group office (领导小组办公室, seated in public security): every subscriber's queue.
+  {
+    submitterId: 'ops-province-office',
+    role: 'department',
+    department: 'public-security',
+    audit: 'all',
+  },
   { submitterId: 'resident-self-service', role: 'resident', idNumber: SAMPLE_RESIDENT_ID_NUMBER },
 ];
 

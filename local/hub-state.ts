@@ -62,6 +62,8 @@ async function readJson<T>(file: string): Promise<T | undefined> {
 /** What `npm start` writes to `.local-hub/endpoints.json` for submitters, subscribers and the demo. */
 export interface HubEndpoints {
   apiUrl: string;
+  /** The operator console (console/), served by the hub. */
+  consoleUrl: string;
   region: string;
   sqsEndpoint: string;
   dynamodbEndpoint: string;

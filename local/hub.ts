@@ -12,6 +12,7 @@ import { createPublishHandler } from '#functions/publish/handler.ts';
 import { logger } from '#functions/runtime/logger.ts';
 import { startApiServer } from './api-server.ts';
 import { createLocalBus } from './bus/index.ts';
+import { CONSOLE_PATH, consoleRoute } from './console-route.ts';
 import { createLocalDerivedServices } from './derived-services.ts';
 import { issueSampleTokens } from './dev-submitters.ts';
 import { toStreamEvent } from './emulators/change-feed.ts';
@@ -30,6 +31,7 @@ import { type HubEndpoints, loadHubSecrets } from './hub-state.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, publicJwks, type SigningKey } from './local-jwt.ts';
 import { openApiRoute } from './openapi-route.ts';
+import { createLocalOperations } from './operations.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
 
 export interface HubOptions {
@@ -115,6 +117,15 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     eventBusName: EVENT_BUS_NAME,
     settle: () => dynamo.changes.drain(),
   });
+  // The operations read API (flow, late reports, subscribers, divisions) and the meter of deliveries.
+  const operations = createLocalOperations({
+    dynamoDb,
+    sqs: sqsClient,
+    sqsEndpoint: sqs.endpoint,
+    tableName: RECORDS_TABLE.tableName,
+    queues,
+    lateReports: derived.lateReports.counter,
+  });
   const bus = createLocalBus({
     busName: EVENT_BUS_NAME,
     region,
@@ -127,6 +138,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
           await withRetries(async () => {
             await targetQueues.send(queue?.queueUrl ?? '', { MessageBody: message });
           });
+          operations.deliveries.delivered(queue?.queueUrl ?? '');
         },
       })),
       ...derived.busRules,
@@ -155,6 +167,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     personKeySecret: secrets.personKeySecret,
     idempotencyStore: idempotencyPersistence(dynamoDb, IDEMPOTENCY_TABLE.tableName),
     lateReports: derived.lateReports,
+    flow: [operations.flow],
   });
   const publish = createPublishHandler({ store, eventBridge: busClient, eventBusName: EVENT_BUS_NAME });
   const unsubscribe = dynamo.changes.subscribe(
@@ -210,6 +223,8 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
         }),
       },
       ...derived.routes,
+      ...operations.routes,
+      consoleRoute(),
       openApiRoute(),
       {
         method: 'GET',
@@ -233,6 +248,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
 
   const endpoints: HubEndpoints = {
     apiUrl: api.url,
+    consoleUrl: `${api.url}${CONSOLE_PATH}`,
     region,
     sqsEndpoint: sqs.endpoint,
     dynamodbEndpoint: dynamo.endpoint,

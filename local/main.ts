@@ -18,8 +18,10 @@ const { endpoints } = hub;
 
 const lines = [
   'residence-data-hub local hub is running (Ctrl-C stops it)',
+  `  console           ${endpoints.consoleUrl}  (paste a department token, e.g. ops-province-office below)`,
   `  HTTP API          POST ${endpoints.apiUrl}/v1/records`,
   `  department API    POST /v1/persons/lookup, GET /v1/stats?division=…, GET /v1/audit?from=… (department tokens)`,
+  `  operations API    GET /v1/flow, /v1/late-reports, /v1/subscribers, /v1/divisions (department tokens)`,
   `  daily evaluation  00:05 China time; now: npm run evaluate -- --as-of YYYY-MM-DD`,
   `  derived events    ${endpoints.derivedEventsQueue ?? ''}`,
   `  SQS endpoint      ${endpoints.sqsEndpoint}`,

@@ -20,6 +20,7 @@ import type { HubRequestEvent } from '../http/submitter.ts';
 import { type SubmitterContext, submitterContext } from '../http/submitter-context.ts';
 import { logger } from '../runtime/logger.ts';
 import { answerBody, hasWriteFailures } from './answer.ts';
+import type { FlowRecorder } from './flow.ts';
 import { submitRecords } from './submit.ts';
 
 /** Far deeper than any record (about 6 levels), far shallower than what exhausts a parser's stack. */
@@ -37,6 +38,8 @@ export interface IngestDeps {
   idempotencyStore?: BasePersistenceLayer;
   /** Reporting deadlines per kind and the per-submitter counter of late reports (late-reports.ts). */
   lateReports?: LateReportDeps;
+  /** Where each batch's answer is counted: the per-minute flow counters, the CloudWatch metrics (flow.ts). */
+  flow?: readonly FlowRecorder[];
 }
 
 /** POST /v1/records (DESIGN.md §5): one result per record, problem+json for whole-request failures. */

@@ -1,3 +1,6 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { FlowCounter } from '../adapters/flow-counter.ts';
+import { FlowMetrics } from '../adapters/flow-metrics.ts';
 import { idempotencyPersistence } from '../adapters/idempotency-store.ts';
 import { LateReportCounter } from '../adapters/late-report-counter.ts';
 import { RecordStore } from '../adapters/record-store.ts';
@@ -8,13 +11,16 @@ import { requiredEnv } from '../runtime/env.ts';
 import { createIngestHandler } from './handler.ts';
 
 // Lambda entry point: configuration from the environment, read once at cold start.
+const tableName = requiredEnv('TABLE_NAME');
 export const handler = createIngestHandler({
-  store: new RecordStore(dynamoDb, requiredEnv('TABLE_NAME')),
+  store: new RecordStore(dynamoDb, tableName),
   personKeySecret: await loadPersonKeySecret(),
   iamSubmitters: JSON.parse(process.env.IAM_SUBMITTERS ?? '{}'),
   idempotencyStore: idempotencyPersistence(dynamoDb, requiredEnv('IDEMPOTENCY_TABLE_NAME')),
   lateReports: {
     config: derivedConfigFromEnv().lateReport,
-    counter: new LateReportCounter(dynamoDb, requiredEnv('TABLE_NAME')),
+    counter: new LateReportCounter(dynamoDb, tableName),
   },
+  // The namespace is POWERTOOLS_METRICS_NAMESPACE (infra sets it, and reads the same on the dashboard).
+  flow: [new FlowCounter(dynamoDb, tableName), new FlowMetrics(new Metrics())],
 });

@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { chinaDateOf } from '#domain/dates.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import {
   kindPermissionError,
@@ -18,6 +19,7 @@ import type { RecordStore } from '../adapters/record-store.ts';
 import type { RecordItem } from '../adapters/store-items.ts';
 import type { Submitter } from '../http/submitter.ts';
 import { logger } from '../runtime/logger.ts';
+import { type FlowRecorder, recordFlow } from './flow.ts';
 import { type Candidate, type WriteOutcome, writeReport } from './record-writer.ts';
 
 export interface RecordResult {
@@ -44,6 +46,8 @@ export interface SubmitDeps {
   concurrency?: number;
   /** Reporting deadlines and the per-submitter counter; without it nothing is flagged. */
   lateReports?: LateReportDeps;
+  /** Where each batch's answer is counted (per-minute counters, metrics); without it nothing is. */
+  flow?: readonly FlowRecorder[];
 }
 
 interface IndexedCandidate extends Candidate {
@@ -125,10 +129,18 @@ export async function submitRecords(
   };
   await Promise.all(departures.map((departure) => limit(() => close(departure))));
 
-  await countLateReports(results, candidates, submitter.submitterId, deps.lateReports).catch((error) =>
+  const answeredAt = now();
+  await countLateReports(
+    results,
+    candidates,
+    by,
+    chinaDateOf(answeredAt.toISOString()),
+    deps.lateReports,
+  ).catch((error) =>
     // The flags are in the answer and on the records; only the per-submitter statistic misses them.
     logger.error('late reports not counted', { error: error as Error }),
   );
+  await recordFlow(deps.flow ?? [], answeredAt, results);
   const summary = { accepted: 0, unchanged: 0, rejected: 0 };
   for (const result of results) summary[result.status] += 1;
   return { results, summary };
@@ -212,11 +224,12 @@ function lateFlags(outcome: WriteOutcome): Pick<RecordResult, 'flags'> {
   return flags.length === 0 ? {} : { flags };
 }
 
-/** One ADD per kind for the late reports of this submission. */
+/** The late reports of this submission, counted by kind on the day they were reported. */
 async function countLateReports(
   results: readonly RecordResult[],
   candidates: readonly IndexedCandidate[],
-  submitterId: string,
+  submitter: SubmitterRef,
+  day: string,
   lateReports: LateReportDeps | undefined,
 ): Promise<void> {
   if (!lateReports?.counter) return;
@@ -224,7 +237,7 @@ async function countLateReports(
   for (const c of candidates) {
     if (results[c.index]?.flags?.length) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
   }
-  if (counts.size > 0) await lateReports.counter.add(submitterId, counts);
+  if (counts.size > 0) await lateReports.counter.add(submitter, day, counts);
 }
 
 /**

@@ -4,9 +4,9 @@ import { auditQuery } from '#api/query-api.ts';
 import type { Department } from '#events/subscriptions.ts';
 import { valueIssue } from '#schemas/errors.ts';
 import { type AuditPage, type AuditStore, auditKeyRange, decodeCursor } from '../adapters/audit-store.ts';
+import { requireDepartment } from '../http/department-caller.ts';
+import { queryParameters } from '../http/request-body.ts';
 import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
-import { requireDepartment } from './department-caller.ts';
-import { queryParameters } from './request-body.ts';
 
 /** The sort key a cursor stands for, or undefined for one this API never issued. */
 function cursorKey(cursor: string): string | undefined {

@@ -8,10 +8,10 @@ import { scorePoints } from '#domain/points.ts';
 import { pointsTableFor } from '#domain/points-config.ts';
 import type { AuditStore } from '../adapters/audit-store.ts';
 import type { ProfileStore } from '../adapters/profile-store.ts';
+import { requireDepartment } from '../http/department-caller.ts';
+import { jsonBody } from '../http/request-body.ts';
 import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
 import type { DerivedConfig } from '../runtime/derived-config.ts';
-import { requireDepartment } from './department-caller.ts';
-import { jsonBody } from './request-body.ts';
 
 export interface LookupDeps {
   profiles: ProfileStore;

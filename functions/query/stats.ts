@@ -2,10 +2,10 @@ import { statsQuery } from '#api/query-api.ts';
 import { chinaDateOf } from '#domain/dates.ts';
 import { type StatsView, statsView } from '#domain/stats.ts';
 import type { StatsStore } from '../adapters/stats-store.ts';
+import { requireDepartmentRole } from '../http/department-caller.ts';
+import { queryParameters } from '../http/request-body.ts';
 import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
 import type { DerivedConfig } from '../runtime/derived-config.ts';
-import { requireDepartmentRole } from './department-caller.ts';
-import { queryParameters } from './request-body.ts';
 
 export interface StatsDeps {
   stats: Pick<StatsStore, 'readCounters'>;

@@ -55,6 +55,13 @@ interface NameEntry {
 type NameIndex = Map<string, NameEntry[]>;
 
 const BY_CODE = new Map<DivisionCode, Division>();
+/** Parent code ('' for the provinces) -> its children, in the list's order. */
+const CHILDREN = new Map<DivisionCode, Division[]>();
+const addChild = (parent: DivisionCode, child: Division) => {
+  const children = CHILDREN.get(parent);
+  if (children === undefined) CHILDREN.set(parent, [child]);
+  else children.push(child);
+};
 const PROVINCE_NAMES: NameIndex = new Map();
 const CITY_NAMES: NameIndex = new Map();
 const COUNTY_NAMES: NameIndex = new Map();
@@ -83,6 +90,7 @@ for (const province of divisionTree as RawDivision[]) {
     grouping: false,
   };
   BY_CODE.set(provinceCode, provinceDivision);
+  addChild('', provinceDivision);
   addName(PROVINCE_NAMES, province.name, provinceDivision, false);
   addShortName(PROVINCE_NAMES, province.name, PROVINCE_SUFFIX, provinceDivision);
   for (const city of province.children ?? []) {
@@ -90,6 +98,7 @@ for (const province of divisionTree as RawDivision[]) {
     const grouping = GROUPING_NAMES.has(city.name);
     const cityDivision: Division = { code: cityCode, name: city.name, level: 'city', provinceCode, grouping };
     BY_CODE.set(cityCode, cityDivision);
+    addChild(provinceCode, cityDivision);
     addName(CITY_NAMES, city.name, cityDivision, false);
     if (!grouping) addShortName(CITY_NAMES, city.name, CITY_SUFFIX, cityDivision);
     for (const county of city.children ?? []) {
@@ -104,6 +113,7 @@ for (const province of divisionTree as RawDivision[]) {
         grouping: false,
       };
       BY_CODE.set(county.code, countyDivision);
+      addChild(cityCode, countyDivision);
       addName(COUNTY_NAMES, county.name, countyDivision, false);
     }
   }
@@ -111,6 +121,9 @@ for (const province of divisionTree as RawDivision[]) {
 
 /** The division with this 6-digit code, if it is in the list. */
 export const findDivision = (code: DivisionCode): Division | undefined => BY_CODE.get(code);
+
+/** The provinces (no code), a province's cities or a city's counties, in the list's order. */
+export const divisionChildren = (code?: DivisionCode): readonly Division[] => CHILDREN.get(code ?? '') ?? [];
 
 /** The list's name of the division (e.g. '330106' -> '西湖区'; '110100' -> '市辖区'). */
 export const divisionName = (code: DivisionCode): string | undefined => BY_CODE.get(code)?.name;

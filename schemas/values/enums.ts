@@ -73,7 +73,8 @@ function codedEnum<const T extends string>(entries: readonly EnumEntry<T>[], opt
     addValueIssue(ctx, 'ENUM_UNKNOWN', details);
     return z.NEVER;
   });
-  return { schema, resolve, codes: entries.map((entry) => entry.code) };
+  const labels = Object.fromEntries(entries.map((entry) => [entry.code, entry.label])) as Record<T, string>;
+  return { schema, resolve, codes: entries.map((entry) => entry.code), labels };
 }
 
 // ---- gender (GB/T 2261.1) -----------------------------------------------------------------------------
@@ -181,13 +182,16 @@ export const ethnicityName = (code: Ethnicity): string | undefined => ETHNICITY_
 
 export const RESIDENCE_TYPES = ['rented', 'owned', 'employer-dormitory', 'lodging', 'other'] as const;
 export type ResidenceType = (typeof RESIDENCE_TYPES)[number];
-export const residenceType = codedEnum<ResidenceType>([
+const residenceTypeEnum = codedEnum<ResidenceType>([
   { code: 'rented', label: '租赁房屋', aliases: ['租赁', '租房', '出租房屋'] },
   { code: 'owned', label: '自购房屋', aliases: ['自有房屋', '自购', '自有'] },
   { code: 'employer-dormitory', label: '单位集体宿舍', aliases: ['单位宿舍', '集体宿舍'] },
   { code: 'lodging', label: '借住', aliases: ['借住房屋', '寄住'] },
   { code: 'other', label: '其他', aliases: ['其它'] },
-]).schema;
+]);
+export const residenceType = residenceTypeEnum.schema;
+/** The Chinese label of each residence type (租赁房屋, …). */
+export const RESIDENCE_TYPE_LABELS = residenceTypeEnum.labels;
 
 export const RESIDENCE_REASONS = ['work', 'business', 'study', 'family', 'other'] as const;
 export type ResidenceReason = (typeof RESIDENCE_REASONS)[number];

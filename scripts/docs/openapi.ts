@@ -182,14 +182,14 @@ function problemResponses(
   );
 }
 
-/** A request the query handlers refuse, with the field errors they answer (functions/query/request-body.ts). */
+/** A request the query handlers refuse, with the field errors they answer (functions/http/request-body.ts). */
 function invalidRequest(schema: z.ZodType, input: unknown, hint: string): ProblemError {
   const parsed = schema.safeParse(input);
   const errors: FieldError[] = parsed.success ? [] : toFieldErrors(parsed.error, { input });
   return new ProblemError('INVALID_REQUEST', hint, errors);
 }
 
-/** What the department checks of functions/query/department-caller.ts answer (a test holds them equal). */
+/** What the department checks of functions/http/department-caller.ts answer (a test holds them equal). */
 export const DEPARTMENT_REFUSALS = {
   unnamed: new ProblemError(
     'FORBIDDEN',

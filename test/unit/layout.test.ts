@@ -11,9 +11,25 @@ import { describe, expect, it } from 'vitest';
  */
 
 const PURE = ['schemas', 'events', 'domain', 'api'] as const;
-const HANDLERS = ['functions/ingest', 'functions/publish', 'functions/derive', 'functions/query'] as const;
+const HANDLERS = [
+  'functions/ingest',
+  'functions/publish',
+  'functions/derive',
+  'functions/query',
+  'functions/operations',
+] as const;
 const FUNCTIONS = ['functions/runtime', 'functions/adapters', 'functions/http', ...HANDLERS] as const;
-const ROOMS = [...PURE, ...FUNCTIONS, 'infra', 'local', 'scripts', 'bench', 'examples', 'test'] as const;
+const ROOMS = [
+  ...PURE,
+  ...FUNCTIONS,
+  'infra',
+  'local',
+  'console',
+  'scripts',
+  'bench',
+  'examples',
+  'test',
+] as const;
 type Room = (typeof ROOMS)[number];
 
 const ALLOWED: { readonly [R in Room]: readonly Room[] } = {
@@ -29,16 +45,20 @@ const ALLOWED: { readonly [R in Room]: readonly Room[] } = {
   'functions/publish': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   'functions/derive': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   'functions/query': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
+  'functions/operations': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   // The CDK app deploys the functions by path; it imports the facts of the pure layers and the table layout
   // the adapters define (key names), never handler code.
   infra: [...PURE, 'functions/adapters'],
   local: [...PURE, ...FUNCTIONS],
+  // The operator console runs in the browser: the API's types, and the one pure module the hub serves it
+  // (schemas/errors.ts, for masking); beside local/, cli/ and scripts/, importing none of them.
+  console: [...PURE],
   // The capacity plan reads the stage config (infra/config.ts).
   scripts: [...PURE, 'infra'],
   // The benchmarks measure the local hub on the tests' corpus (test/fixtures/corpus.ts).
   bench: [...PURE, ...FUNCTIONS, 'local', 'test'],
   examples: [],
-  test: [...PURE, ...FUNCTIONS, 'infra', 'local', 'scripts', 'examples'],
+  test: [...PURE, ...FUNCTIONS, 'infra', 'local', 'console', 'scripts', 'examples'],
 };
 
 const ALIASES = Object.entries(

@@ -1,7 +1,7 @@
 import { ProblemError } from '#api/problems.ts';
 import type { Department } from '#events/subscriptions.ts';
-import type { AuditRight } from '../http/department-claims.ts';
-import type { Submitter } from '../http/submitter.ts';
+import type { AuditRight } from './department-claims.ts';
+import type { Submitter } from './submitter.ts';
 
 /** A verified caller acting for a department. */
 export interface DepartmentCaller {
@@ -29,4 +29,12 @@ export function requireDepartment(caller: Submitter): DepartmentCaller {
     department: caller.department,
     ...(caller.audit === undefined ? {} : { audit: caller.audit }),
   };
+}
+
+/** A department caller with an audit right (claim `audit`), for supervisory reads; 403 otherwise. */
+export function requireAuditRight(caller: Submitter, what: string): Required<DepartmentCaller> {
+  const own = requireDepartment(caller);
+  if (own.audit === undefined)
+    throw new ProblemError('FORBIDDEN', `${what} needs an audit right (claim "audit").`);
+  return { ...own, audit: own.audit };
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ProblemError } from '#api/problems.ts';
 import { toFieldErrors } from '#schemas/errors.ts';
-import type { HubRequestEvent } from '../http/submitter.ts';
+import type { HubRequestEvent } from './submitter.ts';
 
 /**
  * The JSON body of a request (the text bodyCharset decoded) checked against `schema`: 415 not JSON, 400
