@@ -42,6 +42,12 @@ export interface DepartmentSettings {
    * @default 300
    */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * Alarm when the queue's oldest message is older than this: the department stopped consuming or falls
+   * behind. The same threshold marks it `backlog` in `GET /v1/subscribers` and the console.
+   * @default 3600 (functions/adapters/queue-monitor.ts DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS)
+   */
+  readonly oldestMessageAlarmSeconds?: number;
 }
 
 /** Limits of the ingest path. */
@@ -73,6 +79,12 @@ export interface AlarmSettings {
    * @default - a topic exists only when `email` is set
    */
   readonly createTopic?: boolean;
+  /**
+   * Alarm when the publisher's oldest unprocessed stream record is older than this for five minutes: the
+   * publisher falls behind the table's stream (whose records expire after 24 hours).
+   * @default 600
+   */
+  readonly publisherIteratorAgeSeconds?: number;
 }
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -203,7 +215,15 @@ export function configProblems(config: StageConfig): string[] {
   if (!config.personKeySecretParameter.startsWith('/')) {
     problems.push('personKeySecretParameter must be a full parameter name starting with "/"');
   }
+  const positive = (value: number | undefined) =>
+    value === undefined || (Number.isInteger(value) && value > 0);
+  if (!positive(config.alarms?.publisherIteratorAgeSeconds))
+    problems.push('alarms.publisherIteratorAgeSeconds must be a whole number of seconds above 0');
   for (const [department, settings] of Object.entries(config.departments)) {
+    if (!positive(settings.oldestMessageAlarmSeconds))
+      problems.push(
+        `departments.${department}.oldestMessageAlarmSeconds must be a whole number of seconds above 0`,
+      );
     for (const prefix of settings.divisionPrefixes ?? []) {
       if (!/^\d{2}(?:\d{2}){0,2}$/.test(prefix)) {
         problems.push(`departments.${department}.divisionPrefixes: "${prefix}" is not 2, 4 or 6 digits`);

@@ -2,7 +2,9 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { derivedConfigEnvironment } from '#domain/config.ts';
+import { DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS } from '#functions/adapters/queue-monitor.ts';
 import type { StageConfig } from './config.ts';
+import { HubDashboard } from './constructs/dashboard.ts';
 import type { DepartmentRoute } from './constructs/department-subscriptions.ts';
 import { DepartmentSubscriptions } from './constructs/department-subscriptions.ts';
 import { DerivedServices } from './constructs/derived-services.ts';
@@ -11,6 +13,7 @@ import type { FunctionSettings } from './constructs/hub-function.ts';
 import { IdempotencyStore } from './constructs/idempotency-store.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { OperationsApi, type SubscriberInbox } from './constructs/operations-api.ts';
 import { Publisher } from './constructs/publisher.ts';
 import { RecordTable } from './constructs/record-table.ts';
 import { departmentRoutes } from './department-routes.ts';
@@ -33,7 +36,9 @@ export class ResidenceDataHubStack extends Stack {
   public readonly publisher: Publisher;
   public readonly subscriptions: DepartmentSubscriptions;
   public readonly derived: DerivedServices;
+  public readonly operations: OperationsApi;
   public readonly monitoring: Monitoring;
+  public readonly dashboard: HubDashboard;
 
   constructor(scope: Construct, id: string, props: ResidenceDataHubStackProps) {
     super(scope, id, props);
@@ -45,6 +50,7 @@ export class ResidenceDataHubStack extends Stack {
       logRetention: config.logRetentionDays as logs.RetentionDays,
       logLevel: config.logLevel,
       removalPolicy,
+      metricsNamespace: `ResidenceDataHub/${config.stage}`,
     };
 
     this.store = new RecordTable(this, 'RecordStore', {
@@ -96,23 +102,57 @@ export class ResidenceDataHubStack extends Stack {
     for (const [name, value] of Object.entries(derivedConfigEnvironment(config.derived))) {
       this.ingestApi.handler.function.addEnvironment(name, value);
     }
+    const subscribers: SubscriberInbox[] = [...this.subscriptions.queues].map(([department, inbox]) => ({
+      name: department,
+      department,
+      queue: inbox.queue,
+      deadLetterQueue: inbox.deadLetterQueue,
+      oldestMessageAlarm: Duration.seconds(
+        config.departments[department]?.oldestMessageAlarmSeconds ?? DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS,
+      ),
+    }));
+    this.operations = new OperationsApi(this, 'OperationsApi', {
+      table: this.store.table,
+      httpApi: this.ingestApi.httpApi,
+      authorizer: this.ingestApi.authorizer,
+      subscribers,
+      functionSettings,
+      ...(config.ingestAuth.type === 'iam' ? { iamSubmitters: config.iamSubmitters ?? {} } : {}),
+    });
+    const deadLetterQueues = [
+      { name: 'publisher', resource: this.publisher.failureQueue },
+      { name: 'derive', resource: this.derived.failureQueue },
+      ...subscribers.map(({ name, deadLetterQueue }) => ({ name, resource: deadLetterQueue })),
+    ];
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      deadLetterQueues: [
-        { name: 'publisher', resource: this.publisher.failureQueue },
-        { name: 'derive', resource: this.derived.failureQueue },
-        ...[...this.subscriptions.queues].map(([department, inbox]) => ({
-          name: department,
-          resource: inbox.deadLetterQueue,
-        })),
-      ],
+      deadLetterQueues,
       functions: [
         { name: 'ingest', resource: this.ingestApi.handler.function },
         { name: 'publish', resource: this.publisher.handler.function },
         { name: 'derive', resource: this.derived.deriveHandler.function },
         { name: 'query', resource: this.derived.queryHandler.function },
+        { name: 'operations', resource: this.operations.handler.function },
       ],
+      inboxes: subscribers,
+      publisher: this.publisher.handler.function,
+      ...(config.alarms?.publisherIteratorAgeSeconds === undefined
+        ? {}
+        : { publisherIteratorAge: Duration.seconds(config.alarms.publisherIteratorAgeSeconds) }),
+      metricsNamespace: functionSettings.metricsNamespace ?? '',
+      httpApi: this.ingestApi.httpApi,
       alarmEmail: config.alarms?.email,
       createTopic: config.alarms?.createTopic,
+    });
+    this.dashboard = new HubDashboard(this, 'Dashboard', {
+      dashboardName: HubBus.nameFor(config.stage),
+      metricsNamespace: functionSettings.metricsNamespace ?? '',
+      httpApi: this.ingestApi.httpApi,
+      publisher: this.publisher.handler.function,
+      derive: this.derived.deriveHandler.function,
+      eventBusName: this.bus.eventBus.eventBusName,
+      ruleNames: [...this.subscriptions.rules.keys(), this.derived.deriveRule.ruleName],
+      inboxes: subscribers,
+      deadLetterQueues,
     });
 
     new CfnOutput(this, 'IngestUrl', { value: `${this.ingestApi.url}${IngestApi.ROUTE_PATH}` });

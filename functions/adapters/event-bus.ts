@@ -16,6 +16,8 @@ export interface KeyedEntry<K> {
 export interface PublishOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
+  /** Told how many entries EventBridge throttled in a call (they are retried); for the throttling alarm. */
+  onThrottled?: (entries: number) => void;
 }
 
 /**
@@ -35,22 +37,31 @@ export async function putEventsReliably<K>(
     let pending = entries.slice(start, start + PUT_EVENTS_BATCH);
     for (let attempt = 1; pending.length > 0 && attempt <= maxAttempts; attempt += 1) {
       if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
-      pending = await sendOnce(client, pending);
+      pending = await sendOnce(client, pending, options.onThrottled);
     }
     failed.push(...pending.map((p) => p.key));
   }
   return failed;
 }
 
+const THROTTLED = 'ThrottlingException';
+
 /** One PutEvents call; returns the entries to try again. A failed call means all of them. */
-async function sendOnce<K>(client: EventBridgeClient, batch: KeyedEntry<K>[]): Promise<KeyedEntry<K>[]> {
+async function sendOnce<K>(
+  client: EventBridgeClient,
+  batch: KeyedEntry<K>[],
+  onThrottled: ((entries: number) => void) | undefined,
+): Promise<KeyedEntry<K>[]> {
   try {
     const out = await client.send(new PutEventsCommand({ Entries: batch.map((b) => b.entry) }));
     if (!out.FailedEntryCount) return [];
+    const throttled = (out.Entries ?? []).filter((entry) => entry.ErrorCode === THROTTLED).length;
+    if (throttled > 0) onThrottled?.(throttled);
     return batch.filter(
       (_, i) => out.Entries?.[i]?.ErrorCode !== undefined || out.Entries?.[i]?.EventId === undefined,
     );
-  } catch {
+  } catch (error) {
+    if ((error as Error).name === THROTTLED) onThrottled?.(batch.length);
     return batch;
   }
 }

@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { FlowCounter } from '../adapters/flow-counter.ts';
-import { FlowMetrics } from '../adapters/flow-metrics.ts';
+import { FlowMetrics } from '../adapters/hub-metrics.ts';
 import { idempotencyPersistence } from '../adapters/idempotency-store.ts';
 import { LateReportCounter } from '../adapters/late-report-counter.ts';
 import { RecordStore } from '../adapters/record-store.ts';

@@ -12,6 +12,8 @@ export interface PublishDeps {
   store: RecordStore;
   eventBridge: EventBridgeClient;
   eventBusName?: string;
+  /** Counts the entries EventBridge throttled (the throttled-PutEvents alarm). */
+  onThrottled?: (entries: number) => void;
 }
 
 /** What Lambda needs back from a stream handler to retry only from the first failed record. */
@@ -47,7 +49,8 @@ export async function publishChanges(
     if (unwritten.has(historyKey(history))) failed.add(change.sequenceNumber);
     else entries.push({ key: change.sequenceNumber, entry });
   }
-  for (const key of await putEventsReliably(deps.eventBridge, entries)) failed.add(key);
+  for (const key of await putEventsReliably(deps.eventBridge, entries, { onThrottled: deps.onThrottled }))
+    failed.add(key);
   return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
 }
 

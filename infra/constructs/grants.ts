@@ -8,6 +8,16 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
  */
 export function grantRecordTableReadWrite(table: dynamodb.Table, role: iam.Role): void {
   table.grantReadWriteData(role);
+  acknowledgeTableGrant(table, role);
+}
+
+/** Read-only access to the record table (and its person index) and its key, acknowledged likewise. */
+export function grantRecordTableRead(table: dynamodb.Table, role: iam.Role): void {
+  table.grantReadData(role);
+  acknowledgeTableGrant(table, role);
+}
+
+function acknowledgeTableGrant(table: dynamodb.Table, role: iam.Role): void {
   const tableLogicalId = Stack.of(table).resolve((table.node.defaultChild as CfnResource).logicalId);
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,

@@ -20,6 +20,11 @@ export interface FunctionSettings {
   readonly logLevel: LogLevel;
   /** What happens to the log group when the stack is deleted. */
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * CloudWatch namespace of the functions' own metrics (POWERTOOLS_METRICS_NAMESPACE; the dashboard reads it).
+   * @default - none set
+   */
+  readonly metricsNamespace?: string;
 }
 
 export interface HubFunctionProps {
@@ -80,6 +85,9 @@ export class HubFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         LOG_LEVEL: settings.logLevel,
+        ...(settings.metricsNamespace === undefined
+          ? {}
+          : { POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace }),
         ...props.environment,
       },
       bundling: {

@@ -2,10 +2,12 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { FlowTally } from './flow-counter.ts';
 
 /*
- * The flow as CloudWatch metrics, in the embedded metric format (Powertools Metrics): records per status, and
- * rejected records per error code with the code as the only dimension beside Powertools' `service` — a code
- * of the closed catalogue (schemas/errors.ts), never a value of a record. The dashboard (infra) reads these
- * names; the namespace is the function's POWERTOOLS_METRICS_NAMESPACE, set by infra.
+ * The hub's own CloudWatch metrics, in the embedded metric format (Powertools Metrics). The dashboard and the
+ * alarms (infra) read these names; the namespace is each function's POWERTOOLS_METRICS_NAMESPACE, set by infra,
+ * and Powertools adds the dimension `service` (ingest, publish). No dimension ever holds personal data.
+ * - ingest: records per status, and rejected records per error code with the code as a dimension — a code of
+ *   the closed catalogue (schemas/errors.ts), never a value of a record;
+ * - publish: PutEvents entries EventBridge throttled (each is retried; many mean the bus's quota is near).
  */
 
 export const FLOW_METRICS = {
@@ -16,6 +18,16 @@ export const FLOW_METRICS = {
 } as const;
 
 export const ERROR_CODE_DIMENSION = 'code';
+
+export const PUT_EVENTS_THROTTLED_METRIC = 'PutEventsThrottled';
+
+/** A callback for putEventsReliably (event-bus.ts) that counts throttled entries. */
+export const countThrottledPutEvents =
+  (metrics: Metrics) =>
+  (entries: number): void => {
+    metrics.addMetric(PUT_EVENTS_THROTTLED_METRIC, MetricUnit.Count, entries);
+    metrics.publishStoredMetrics();
+  };
 
 export class FlowMetrics {
   readonly #metrics: Metrics;
