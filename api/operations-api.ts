@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEPARTMENTS } from '#events/subscriptions.ts';
 import { ERROR_CODES, type ErrorCode } from '#schemas/errors.ts';
 import { RECORD_KINDS } from '#schemas/index.ts';
+import { canonicalDate } from '../schemas/canonical.ts';
 import { calendarDate } from '../schemas/values/date.ts';
 import { divisionCode } from '../schemas/values/division-code.ts';
 import { RECORD_STATUSES } from './http-api.ts';
@@ -110,8 +111,8 @@ export type LateReportsQuery = z.output<typeof lateReportsQuery>;
 
 export const lateReportsResponse = z
   .strictObject({
-    from: calendarDate,
-    to: calendarDate,
+    from: canonicalDate,
+    to: canonicalDate,
     submitters: z.array(
       z.strictObject({
         submitterId: z.string().min(1).meta({ description: 'The organisation or account that reported.' }),

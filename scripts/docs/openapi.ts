@@ -11,6 +11,13 @@ import {
   recordResult,
   submissionResult,
 } from '#api/http-api.ts';
+import {
+  divisionsQuery,
+  divisionsResponse,
+  flowResponse,
+  lateReportsResponse,
+  subscribersResponse,
+} from '#api/operations-api.ts';
 import { PROBLEMS, type ProblemCode, ProblemError, problemResponse } from '#api/problems.ts';
 import {
   auditEntry,
@@ -30,6 +37,7 @@ import { type FieldError, toFieldErrors } from '#schemas/errors.ts';
 import { RECORD_KINDS, type RecordKind } from '#schemas/index.ts';
 import { inputJsonSchema } from '#schemas/json-schema.ts';
 import { MAX_SUBMISSION_BYTES, recordEntry, submissionEnvelope } from '#schemas/submission.ts';
+import { DIVISIONS_PROBLEMS, OPERATIONS_PROBLEMS, operationsPaths } from './operations-paths.ts';
 import { EXAMPLE_LOOKUP_REQUESTS, exampleAuditTrail, exampleLookup, exampleStats } from './query-examples.ts';
 
 /*
@@ -100,6 +108,10 @@ export const OPERATION_PROBLEMS = {
   lookupPerson: LOOKUP_PROBLEMS,
   divisionStats: STATS_PROBLEMS,
   auditTrail: AUDIT_PROBLEMS,
+  flow: OPERATIONS_PROBLEMS,
+  lateReports: OPERATIONS_PROBLEMS,
+  subscribers: OPERATIONS_PROBLEMS,
+  divisions: DIVISIONS_PROBLEMS,
 } as const;
 
 const pascal = (kind: string) =>
@@ -305,7 +317,9 @@ tokens \`npm start\` prints.
 **Departments** read through the same authorizer (role \`department\`): \`POST /v1/persons/lookup\` answers one
 person's profile, permit eligibility and points cut to what the caller's department may see, and audits every
 look-up; \`GET /v1/stats\` answers a division's survey statistics; \`GET /v1/audit\` lists a department's look-ups
-to a caller with an audit right. A department caller's token also carries \`department\` (the department it acts
+to a caller with an audit right. **Operators** read the same way: \`GET /v1/flow\` (records per minute and
+rejection codes), \`GET /v1/late-reports\` and \`GET /v1/subscribers\` (with an audit right), \`GET /v1/divisions\`
+(the division list); the local hub's console at \`/console\` is one such client. A department caller's token also carries \`department\` (the department it acts
 for, one of ${DEPARTMENTS.join(', ')}; needed for look-ups and audit trails) and, to read
 audit trails, \`audit\` (\`true\`: its own department's; \`"all"\`: every department's). An unknown
 \`department\` is 401; a missing one, or a missing or too narrow audit right, 403.
@@ -519,6 +533,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             },
           },
         },
+        ...operationsPaths({ problems: problemResponses, noStore: NO_STORE, security: DEPARTMENT_SECURITY }),
       },
       components: {
         schemas: {
@@ -540,6 +555,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           DivisionStats: divisionStatsResponse,
           AuditTrail: auditTrailResponse,
           AuditEntry: auditEntry,
+          Flow: flowResponse,
+          LateReports: lateReportsResponse,
+          Subscribers: subscribersResponse,
+          Divisions: divisionsResponse,
         },
         securitySchemes: {
           bearerJwt: {
@@ -568,7 +587,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     {
       override: ({ zodSchema, jsonSchema }) => {
         // A query parameter is a string; the division code schema also takes numbers (in record fields).
-        if (zodSchema === statsQuery.shape.division) {
+        if (zodSchema === statsQuery.shape.division || zodSchema === divisionsQuery.shape.code) {
           delete jsonSchema.anyOf;
           jsonSchema.type = 'string';
         }

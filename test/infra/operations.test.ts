@@ -49,7 +49,8 @@ describe('operations API', () => {
   it('watches every department queue with its alarm threshold', () => {
     const { stack, resolve } = synthesized;
     const variables = resolve(
-      (stack.operations.handler.function.node.defaultChild as { environment: unknown }).environment,
+      (stack.operations.handler.function.node.defaultChild as unknown as { environment: unknown })
+        .environment,
     ) as { variables: { SUBSCRIBER_QUEUES: unknown } };
     const watched = JSON.stringify(variables.variables.SUBSCRIBER_QUEUES);
 
