@@ -5,9 +5,10 @@ import { putEventsReliably } from '#functions/adapters/event-bus.ts';
 import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
 import { startEventBridgeEndpoint } from '#local/eventbridge-endpoint.ts';
 
-/** What the endpoint saw, and which entries (by Detail) it refuses, and how often. */
+/** What the endpoint saw, and which entries (by Detail) it refuses, and how often (and with which code). */
 const calls: PutEventsRequestEntry[][] = [];
 const refusals = new Map<string, number>();
+const refusalCodes = new Map<string, string>();
 let server: Server;
 let client: EventBridgeClient;
 
@@ -19,7 +20,10 @@ beforeAll(async () => {
         const left = refusals.get(entry.Detail ?? '') ?? 0;
         if (left === 0) return { EventId: `id-${entry.Detail}` };
         refusals.set(entry.Detail ?? '', left - 1);
-        return { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' };
+        return {
+          ErrorCode: refusalCodes.get(entry.Detail ?? '') ?? 'InternalFailure',
+          ErrorMessage: 'try again',
+        };
       });
       return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
     },
@@ -40,6 +44,7 @@ afterAll(() => {
 beforeEach(() => {
   calls.length = 0;
   refusals.clear();
+  refusalCodes.clear();
 });
 
 const entries = (n: number) =>
@@ -76,5 +81,22 @@ describe('putEventsReliably', () => {
 
     expect(failed).toEqual(['k1']);
     expect(calls).toHaveLength(3);
+  });
+
+  it('tells how many entries EventBridge throttled, call by call, and nothing of other failures', async () => {
+    for (const i of [0, 2]) {
+      refusals.set(JSON.stringify({ i }), 1);
+      refusalCodes.set(JSON.stringify({ i }), 'ThrottlingException');
+    }
+    refusals.set(JSON.stringify({ i: 1 }), 1);
+    const throttled: number[] = [];
+
+    const failed = await putEventsReliably(client, entries(3), {
+      baseDelayMs: 1,
+      onThrottled: (n) => throttled.push(n),
+    });
+
+    expect(failed).toEqual([]);
+    expect(throttled).toEqual([2]);
   });
 });
