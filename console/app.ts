@@ -27,7 +27,8 @@ let refresh: number | undefined;
 let rendering = 0;
 
 async function show(): Promise<void> {
-  const [name = 'flow', ...params] = location.hash.replace(/^#/, '').split('/');
+  const [asked = '', ...params] = location.hash.replace(/^#/, '').split('/');
+  const name = asked in PAGES ? asked : 'flow';
   const page = PAGES[name] ?? renderFlow;
   for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-nav]'))
     link.classList.toggle('current', link.dataset.nav === name);
@@ -35,6 +36,7 @@ async function show(): Promise<void> {
   const token = sessionStorage.getItem(TOKEN_KEY);
   const run = ++rendering;
   main.dataset.ready = '';
+  main.dataset.view = '';
   if (!token) {
     destroyCharts();
     main.replaceChildren(
@@ -60,6 +62,7 @@ async function show(): Promise<void> {
   await document.fonts.ready; // the tables' Chinese text has fetched its font subsets: the charts can use them
   drawCharts();
   main.dataset.ready = name;
+  main.dataset.view = [name, ...params].join('/'); // what is shown, for whoever waits on it (the tests)
   if (LIVE_PAGES.has(name)) refresh = window.setTimeout(() => void show(), REFRESH_MS);
 }
 
