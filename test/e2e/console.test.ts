@@ -118,9 +118,13 @@ afterAll(async () => {
 
 /** Shows a page, waits until it has drawn, and keeps its screenshot. */
 async function show(name: string, hash: string): Promise<Map<string, string>> {
-  await page.evaluate((target) => {
-    location.hash = target;
-  }, hash);
+  await page.$eval(
+    'html',
+    (root, target) => {
+      (root.ownerDocument.defaultView as { location: { hash: string } }).location.hash = target;
+    },
+    hash,
+  );
   await page.waitForSelector(`main[data-view="${hash.slice(1)}"]`);
   await page.screenshot({ path: join(shots, `console-${name}.png`), fullPage: true });
   const figures = await page.$$eval('[data-figure]', (cells) =>
@@ -134,7 +138,7 @@ const shown = (value: unknown): string => (value === null ? '—' : Number(value
 
 async function expectNothingPersonal(): Promise<void> {
   const html = await page.content();
-  const text = await page.evaluate(() => document.body.textContent ?? '');
+  const text = await page.$eval('body', (body) => body.textContent ?? '');
   for (const secret of [...PEOPLE, BAD_ID, ...PHONES, '张伟', '李娜', '王芳', '刘洋']) {
     expect(html).not.toContain(secret);
     expect(text).not.toContain(secret);
@@ -227,14 +231,17 @@ describe('the console', () => {
   });
 
   it('renders its Chinese text in the Noto Sans SC web font the hub serves', async () => {
-    const loaded = await page.evaluate(async () => {
-      await document.fonts.ready;
-      return [...document.fonts].filter((f) => f.family.includes('Noto Sans SC') && f.status === 'loaded')
-        .length;
+    const { loaded, renders } = await page.$eval('html', async (root) => {
+      const { fonts } = root.ownerDocument;
+      await fonts.ready;
+      return {
+        loaded: [...fonts].filter((f) => f.family.includes('Noto Sans SC') && f.status === 'loaded').length,
+        renders: fonts.check('16px "Noto Sans SC"', '调查摸底'),
+      };
     });
 
     expect(loaded).toBeGreaterThan(0);
-    expect(await page.evaluate(() => document.fonts.check('16px "Noto Sans SC"', '调查摸底'))).toBe(true);
+    expect(renders).toBe(true);
   });
 
   it('asks its own hub only, and the statistics drill down by a click', async () => {

@@ -109,7 +109,9 @@ describe('GET /v1/flow', () => {
       rejected: 1,
     });
     expect(
-      body.minutes.slice(0, -1).every((m: { accepted: number; rejected: number }) => m.accepted + m.rejected === 0),
+      body.minutes
+        .slice(0, -1)
+        .every((m: { accepted: number; rejected: number }) => m.accepted + m.rejected === 0),
     ).toBe(true);
     expect(body.totals).toEqual({ accepted: 4, unchanged: 1, rejected: 1 });
     expect(body.rejectionCodes).toEqual([
