@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { addDays } from '#domain/dates.ts';
 import { documentClient, queryAll } from './document-client.ts';
+import { TTL_ATTRIBUTE } from './store-items.ts';
 
 /*
  * Flow counters: records per minute by status and rejection code (GET /v1/flow, the console's Flow page).
@@ -46,7 +47,7 @@ export class FlowCounter {
 
   /** Adds one batch's tally to the minute of `at` (UTC): one write. */
   async add(at: Date, tally: FlowTally): Promise<void> {
-    const names: Record<string, string> = { '#expires': 'expiresAt' };
+    const names: Record<string, string> = { '#expires': TTL_ATTRIBUTE };
     const values: Record<string, number> = {
       ':expires': Math.floor(at.getTime() / 1000) + FLOW_RETENTION_DAYS * 86_400,
     };

@@ -15,6 +15,9 @@ export const RECORD_SK = 'RECORD';
  */
 export const MAX_PROVENANCE_SUBMITTERS = 50;
 
+/** The table's TTL attribute (epoch seconds): items that only serve for a while, such as the flow counters. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
 export interface RecordItem {
   pk: string;
   sk: typeof RECORD_SK;

@@ -2,6 +2,7 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { TTL_ATTRIBUTE } from '#functions/adapters/store-items.ts';
 
 export interface RecordTableProps {
   /**
@@ -51,6 +52,8 @@ export class RecordTable extends Construct {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.encryptionKey,
       deletionProtection: props.deletionProtection ?? true,
+      // Items that only serve for a while (the flow counters) carry an expiry time.
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       removalPolicy,
     });
     this.table.addGlobalSecondaryIndex({

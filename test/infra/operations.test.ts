@@ -99,6 +99,14 @@ describe('operations API', () => {
   });
 });
 
+describe('record table', () => {
+  it('lets the flow counters expire by TTL', () => {
+    synthesized.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+});
+
 describe('alarms', () => {
   it("alarm when the publisher's iterator age stays above the configured seconds for five minutes", () => {
     const { template, stack, resolve } = synthesized;
