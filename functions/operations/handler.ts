@@ -3,12 +3,12 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { OPERATIONS_ROUTES } from '#api/operations-api.ts';
-import { ProblemError } from '#api/problems.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import type { FlowCounter } from '../adapters/flow-counter.ts';
 import type { LateReportCounter } from '../adapters/late-report-counter.ts';
 import type { QueueMonitor, WatchedQueue } from '../adapters/queue-monitor.ts';
 import { bodyLimit } from '../http/body-limit.ts';
+import { jsonRoutes } from '../http/json-routes.ts';
 import { problemJson } from '../http/problem-json.ts';
 import type { HubRequestEvent } from '../http/submitter.ts';
 import { type SubmitterContext, submitterContext } from '../http/submitter-context.ts';
@@ -29,12 +29,6 @@ export interface OperationsDeps {
   iamSubmitters?: Record<string, SubmitterRef>;
 }
 
-const json = (body: unknown): APIGatewayProxyStructuredResultV2 => ({
-  statusCode: 200,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
-});
-
 /**
  * The operations read API (README "Operations: the console and its API"): `GET /v1/flow`,
  * `GET /v1/late-reports`, `GET /v1/subscribers`, `GET /v1/divisions`, behind the submissions' authorizer;
@@ -42,20 +36,12 @@ const json = (body: unknown): APIGatewayProxyStructuredResultV2 => ({
  */
 export function createOperationsHandler(deps: OperationsDeps) {
   const resolved = { ...deps, now: deps.now ?? (() => new Date()) };
-  const route = async (
-    event: HubRequestEvent,
-    context: SubmitterContext,
-  ): Promise<APIGatewayProxyStructuredResultV2> => {
-    const caller = context.submitter;
-    const method = event.requestContext.http.method;
-    const path = event.rawPath;
-    const is = (r: { method: string; path: string }) => r.method === method && r.path === path;
-    if (is(OPERATIONS_ROUTES.flow)) return json(await flowWindow(event, caller, resolved));
-    if (is(OPERATIONS_ROUTES.lateReports)) return json(await lateReporters(event, caller, resolved));
-    if (is(OPERATIONS_ROUTES.subscribers)) return json(await subscriberQueues(caller, resolved));
-    if (is(OPERATIONS_ROUTES.divisions)) return json(divisionLevel(event));
-    throw new ProblemError('NOT_FOUND', `${method} ${path}`);
-  };
+  const route = jsonRoutes([
+    [OPERATIONS_ROUTES.flow, (event, caller) => flowWindow(event, caller, resolved)],
+    [OPERATIONS_ROUTES.lateReports, (event, caller) => lateReporters(event, caller, resolved)],
+    [OPERATIONS_ROUTES.subscribers, (_event, caller) => subscriberQueues(caller, resolved)],
+    [OPERATIONS_ROUTES.divisions, (event) => divisionLevel(event)],
+  ]);
   return middy<HubRequestEvent, APIGatewayProxyStructuredResultV2, Error, SubmitterContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problemJson({ logger }))

@@ -2,7 +2,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ProblemError } from '#api/problems.ts';
 import { QUERY_ROUTES } from '#api/query-api.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import type { AuditStore } from '../adapters/audit-store.ts';
@@ -11,6 +10,7 @@ import type { StatsStore } from '../adapters/stats-store.ts';
 import { bodyCharset } from '../http/body-charset.ts';
 import { bodyLimit } from '../http/body-limit.ts';
 import { jsonDepthLimit } from '../http/json-depth-limit.ts';
+import { jsonRoutes } from '../http/json-routes.ts';
 import { problemJson } from '../http/problem-json.ts';
 import type { HubRequestEvent } from '../http/submitter.ts';
 import { type SubmitterContext, submitterContext } from '../http/submitter-context.ts';
@@ -34,12 +34,6 @@ export interface QueryDeps {
 /** A look-up body holds one ID number: anything much larger is not one. */
 const MAX_BODY_BYTES = 4 * 1024;
 
-const json = (body: unknown): APIGatewayProxyStructuredResultV2 => ({
-  statusCode: 200,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
-});
-
 /**
  * The department-facing read API (README "Derived services"): `POST /v1/persons/lookup`,
  * `GET /v1/stats`, `GET /v1/audit`, behind the same authorizer as submissions; problem+json on every error.
@@ -47,19 +41,11 @@ const json = (body: unknown): APIGatewayProxyStructuredResultV2 => ({
 export function createQueryHandler(deps: QueryDeps) {
   const now = deps.now ?? (() => new Date());
   const resolved = { ...deps, now };
-  const route = async (
-    event: HubRequestEvent,
-    context: SubmitterContext,
-  ): Promise<APIGatewayProxyStructuredResultV2> => {
-    const caller = context.submitter;
-    const method = event.requestContext.http.method;
-    const path = event.rawPath;
-    const is = (r: { method: string; path: string }) => r.method === method && r.path === path;
-    if (is(QUERY_ROUTES.lookup)) return json(await lookupPerson(event, caller, resolved));
-    if (is(QUERY_ROUTES.stats)) return json(await divisionStats(event, caller, resolved));
-    if (is(QUERY_ROUTES.audit)) return json(await auditTrail(event, caller, resolved));
-    throw new ProblemError('NOT_FOUND', `${method} ${path}`);
-  };
+  const route = jsonRoutes([
+    [QUERY_ROUTES.lookup, (event, caller) => lookupPerson(event, caller, resolved)],
+    [QUERY_ROUTES.stats, (event, caller) => divisionStats(event, caller, resolved)],
+    [QUERY_ROUTES.audit, (event, caller) => auditTrail(event, caller, resolved)],
+  ]);
   return middy<HubRequestEvent, APIGatewayProxyStructuredResultV2, Error, SubmitterContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problemJson({ logger }))

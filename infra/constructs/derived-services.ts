@@ -1,5 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { QUERY_ROUTES } from '#api/query-api.ts';
 import { type DerivedOverrides, derivedConfigEnvironment } from '#domain/config.ts';
 import { DERIVE_EVENT_PATTERN } from '../../events/index.ts';
+import { addAuthorizedRoutes } from './api-routes.ts';
 import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
 
@@ -144,14 +145,11 @@ export class DerivedServices extends Construct {
     ssm.StringParameter.fromSecureStringParameterAttributes(this, 'PersonKeySecret', {
       parameterName: props.personKeySecretParameterName,
     }).grantRead(this.queryHandler.function);
-    const integration = new HttpLambdaIntegration('Query', this.queryHandler.function);
-    for (const route of Object.values(QUERY_ROUTES)) {
-      props.httpApi.addRoutes({
-        path: route.path,
-        methods: [apigwv2.HttpMethod[route.method]],
-        integration,
-        authorizer: props.authorizer,
-      });
-    }
+    addAuthorizedRoutes(
+      props.httpApi,
+      props.authorizer,
+      QUERY_ROUTES,
+      new HttpLambdaIntegration('Query', this.queryHandler.function),
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { OPERATIONS_ROUTES } from '#api/operations-api.ts';
 import type { Department } from '#events/subscriptions.ts';
 import type { WatchedQueue } from '#functions/adapters/queue-monitor.ts';
+import { addAuthorizedRoutes } from './api-routes.ts';
 import { grantRecordTableRead } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
 
@@ -81,14 +82,11 @@ export class OperationsApi extends Construct {
         'cloudwatch:GetMetricData supports no resource-level permissions; it reads the queues’ oldest-message ' +
         'age and deliveries (and, with tracing on, X-Ray upload needs * too).',
     });
-    const integration = new HttpLambdaIntegration('Operations', this.handler.function);
-    for (const route of Object.values(OPERATIONS_ROUTES)) {
-      props.httpApi.addRoutes({
-        path: route.path,
-        methods: [apigwv2.HttpMethod[route.method]],
-        integration,
-        authorizer: props.authorizer,
-      });
-    }
+    addAuthorizedRoutes(
+      props.httpApi,
+      props.authorizer,
+      OPERATIONS_ROUTES,
+      new HttpLambdaIntegration('Operations', this.handler.function),
+    );
   }
 }

@@ -22,7 +22,7 @@ import { EXAMPLE_ID_NUMBER } from '../../../scripts/docs/query-examples.ts';
 import { draft2020Validator } from '../../helpers/json-schema.ts';
 import { emptyProfile, insurance, job, lease, licence, residence, school } from '../domain/builders.ts';
 import { useFixedClock } from '../schemas/kinds/helpers.ts';
-import { unresolvedReferences } from './references.ts';
+import { componentValidator, unresolvedReferences } from './references.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: walking a generated JSON document, checked by the assertions.
 type Json = Record<string, any>;
@@ -30,16 +30,6 @@ type Json = Record<string, any>;
 const document = JSON.parse(JSON.stringify(buildOpenApiDocument())) as Json;
 const operation = document.paths['/v1/records'].post as Json;
 const schemas = document.components.schemas as Json;
-
-/** A validator for one component schema, its references resolved within the document's components. */
-function componentValidator(name: string) {
-  const ajv = draft2020Validator();
-  const defs = JSON.parse(JSON.stringify(schemas).replaceAll('"#/components/schemas/', '"#/$defs/')) as Json;
-  ajv.addSchema({ $id: 'openapi.json', $defs: defs });
-  const validate = ajv.getSchema(`openapi.json#/$defs/${name}`);
-  if (validate === undefined) throw new Error(`no component ${name}`);
-  return validate;
-}
 
 describe('the OpenAPI document', () => {
   // The request examples are dated early 2026 (events/samples.ts).
@@ -106,8 +96,8 @@ describe('the OpenAPI document', () => {
 
   it('gives examples that the schemas and the hub accept', () => {
     // Prepare
-    const request = componentValidator('SubmissionRequest');
-    const response = componentValidator('SubmissionResult');
+    const request = componentValidator(schemas, 'SubmissionRequest');
+    const response = componentValidator(schemas, 'SubmissionResult');
     const examples = operation.requestBody.content['application/json'].examples as Json;
 
     // Act / Assess
@@ -121,7 +111,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('rejects what the hub rejects at the envelope', () => {
-    const request = componentValidator('SubmissionRequest');
+    const request = componentValidator(schemas, 'SubmissionRequest');
     expect(request({ records: [] })).toBe(false);
     expect(request({ records: [{ kind: 'tenancy', data: {} }], extra: 1 })).toBe(false);
     expect(request({ records: [{ kind: 'no-such-kind', data: {} }] })).toBe(false);
@@ -268,7 +258,7 @@ describe('the department read API in the OpenAPI document', () => {
   });
 
   it('gives request examples that the schemas and the handlers accept', () => {
-    const request = componentValidator('PersonLookupRequest');
+    const request = componentValidator(schemas, 'PersonLookupRequest');
     const examples = operationOf('lookupPerson').requestBody.content['application/json'].examples as Json;
     for (const { value } of Object.values(examples) as Json[]) {
       expect(request(value), JSON.stringify(request.errors)).toBe(true);
@@ -289,7 +279,7 @@ describe('the department read API in the OpenAPI document', () => {
 
   it('gives response examples that fit their schemas', () => {
     for (const [id, { response }] of Object.entries(DEPARTMENT_OPERATIONS)) {
-      const validate = componentValidator(response);
+      const validate = componentValidator(schemas, response);
       const examples = operationOf(id as keyof typeof DEPARTMENT_OPERATIONS).responses['200'].content[
         'application/json'
       ].examples as Json;
@@ -310,7 +300,7 @@ describe('the department read API in the OpenAPI document', () => {
 
   it('documents every look-up answer the code builds, for every department', () => {
     // Prepare
-    const validate = componentValidator('PersonLookup');
+    const validate = componentValidator(schemas, 'PersonLookup');
     const asOfs = ['2024-03-15', '2024-09-02', '2025-09-01'];
 
     for (const department of DEPARTMENTS) {
@@ -336,7 +326,7 @@ describe('the department read API in the OpenAPI document', () => {
   });
 
   it('documents the statistics the code builds, with and without counters', () => {
-    const validate = componentValidator('DivisionStats');
+    const validate = componentValidator(schemas, 'DivisionStats');
     const counters = new Map([
       ['registered', 2],
       ['residenceType:rented', 1],
@@ -374,7 +364,7 @@ describe('the department read API in the OpenAPI document', () => {
   });
 
   it('rejects what the hub rejects in a look-up body', () => {
-    const request = componentValidator('PersonLookupRequest');
+    const request = componentValidator(schemas, 'PersonLookupRequest');
     expect(request({})).toBe(false);
     expect(request({ idNumber: EXAMPLE_ID_NUMBER, name: '张伟' })).toBe(false);
     expect(personLookupRequest.safeParse({ idNumber: EXAMPLE_ID_NUMBER, name: '张伟' }).success).toBe(false);

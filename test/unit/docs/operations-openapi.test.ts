@@ -3,8 +3,8 @@ import { OPERATIONS_ROUTES } from '#api/operations-api.ts';
 import { PROBLEMS } from '#api/problems.ts';
 import { divisionLevel } from '#functions/operations/divisions.ts';
 import { buildOpenApiDocument, OPERATION_PROBLEMS } from '../../../scripts/docs/openapi.ts';
-import { draft2020Validator } from '../../helpers/json-schema.ts';
 import { httpEvent } from '../../helpers/query-event.ts';
+import { componentValidator } from './references.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: walking a generated JSON document, checked by the assertions.
 type Json = Record<string, any>;
@@ -18,15 +18,6 @@ const OPERATIONS = {
   subscribers: { route: OPERATIONS_ROUTES.subscribers, component: 'Subscribers' },
   divisions: { route: OPERATIONS_ROUTES.divisions, component: 'Divisions' },
 } as const;
-
-function componentValidator(name: string) {
-  const ajv = draft2020Validator();
-  const defs = JSON.parse(JSON.stringify(schemas).replaceAll('"#/components/schemas/', '"#/$defs/')) as Json;
-  ajv.addSchema({ $id: 'openapi.json', $defs: defs });
-  const validate = ajv.getSchema(`openapi.json#/$defs/${name}`);
-  if (validate === undefined) throw new Error(`no component ${name}`);
-  return validate;
-}
 
 describe('the operations read API in the OpenAPI document', () => {
   it('documents every operations route, answering its component without caching', () => {
@@ -63,7 +54,7 @@ describe('the operations read API in the OpenAPI document', () => {
 
   it('gives examples that fit their schemas', () => {
     for (const { route, component } of Object.values(OPERATIONS)) {
-      const validate = componentValidator(component);
+      const validate = componentValidator(schemas, component);
       const { example } =
         document.paths[route.path].get.responses['200'].content['application/json'].examples;
       expect(validate(example.value), `${route.path}: ${JSON.stringify(validate.errors)}`).toBe(true);

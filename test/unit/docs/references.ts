@@ -1,3 +1,5 @@
+import { draft2020Validator } from '../../helpers/json-schema.ts';
+
 /** Every local `$ref` of a document that does not resolve to a value in it (JSON Pointer, RFC 6901). */
 export function unresolvedReferences(document: unknown): string[] {
   const missing: string[] = [];
@@ -26,4 +28,16 @@ function resolve(document: unknown, ref: string): unknown {
     node = (node as Record<string, unknown>)[key];
   }
   return node;
+}
+
+/** A validator for one component schema of an OpenAPI document, its references resolved within the components. */
+export function componentValidator(schemas: Record<string, unknown>, name: string) {
+  const ajv = draft2020Validator();
+  const defs = JSON.parse(
+    JSON.stringify(schemas).replaceAll('"#/components/schemas/', '"#/$defs/'),
+  ) as Record<string, unknown>;
+  ajv.addSchema({ $id: 'openapi.json', $defs: defs });
+  const validate = ajv.getSchema(`openapi.json#/$defs/${name}`);
+  if (validate === undefined) throw new Error(`no component ${name}`);
+  return validate;
 }
