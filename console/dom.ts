@@ -1,19 +1,15 @@
-import { maskIdNumber, maskPhone } from '#schemas/errors.ts';
+import { maskNumbers } from '#schemas/errors.ts';
 
 /*
- * Building the page: elements, tables and figures. Every text goes through `shown`, which masks anything that
- * looks like an ID number or a mobile number with the hub's own masking (schemas/errors.ts): the API answers
- * hold aggregates only, and this keeps a stray number in a submitter's id off the page as well.
+ * Building the page: elements, tables and figures. Every text goes through `shown`, which masks every number
+ * that could be a phone or ID number with the hub's own masking (schemas/errors.ts `maskNumbers`): the API
+ * answers hold aggregates only, and this keeps a stray number in any text off the page as well.
  */
 
 /** Two labels, Chinese first, English small beside it. */
 export type Label = readonly [zh: string, en: string];
 
-const ID_NUMBER = /\d{17}[\dXx]|\d{15}/g;
-const MOBILE = /1[3-9]\d{9}/g;
-
-export const shown = (text: string): string =>
-  text.replace(ID_NUMBER, (match) => maskIdNumber(match)).replace(MOBILE, (match) => maskPhone(match));
+export const shown = (text: string): string => maskNumbers(text);
 
 type Child = Node | string | number;
 
