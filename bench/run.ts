@@ -1,10 +1,19 @@
 // `npm run bench [-- records]`: every benchmark in one run, so the end-to-end figure can be read against the
 // emulators' own ceiling measured on the same (possibly noisy) machine. Prints figures; asserts nothing.
-import { benchEndToEnd } from './e2e.ts';
-import { benchEmulators } from './emulators.ts';
-import { benchNormalise } from './normalise.ts';
+import { integerIn, program } from '#local/cli.ts';
 
-const n = process.argv[2] === undefined ? undefined : Number(process.argv[2]);
+const command = program(
+  'npm run bench --',
+  'Runs every benchmark and prints its figures beside the emulators’ ceiling measured in the same run.',
+)
+  .argument('[records]', 'records in the normalisation corpus (default 100000)', integerIn(1, 10_000_000))
+  .parse();
+const n = command.processedArgs[0] as number | undefined;
+
+// Loaded once the arguments are known good: `--help` needs none of the emulators.
+const { benchEndToEnd } = await import('./e2e.ts');
+const { benchEmulators } = await import('./emulators.ts');
+const { benchNormalise } = await import('./normalise.ts');
 
 await benchNormalise(n);
 console.log();

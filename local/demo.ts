@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { maskIdNumber, maskPhone } from '#schemas/errors.ts';
+import { program } from './cli.ts';
 import { runDerivedDemo } from './demo-derived.ts';
 import { LOCAL_CREDENTIALS } from './emulators/clients.ts';
 import type { HubEndpoints } from './hub-state.ts';
@@ -13,6 +14,12 @@ import { DEMO_SUBMISSIONS } from './sample-data.ts';
 
 /** Keys whose `name` is a person's name (an employer's or a school's name is not personal data). */
 const PEOPLE = new Set(['person', 'tenant', 'student', 'owner', 'landlord', 'operator']);
+
+program(
+  'npm run demo --',
+  'Posts the sample story to the running local hub (npm start) and prints what each department received, ' +
+    'then the derived services: eligibility, look-ups, audit trail and statistics (personal data masked).',
+).parse();
 
 const file = resolve(process.env.HUB_STATE_DIR ?? '.local-hub', 'endpoints.json');
 const endpoints = JSON.parse(

@@ -1,32 +1,27 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { EVALUATE_ROUTE_PATH } from './derived-services.ts';
+import { calendarDay, program } from './cli.ts';
 import type { HubEndpoints } from './hub-state.ts';
 
 // `npm run evaluate -- --as-of 2025-09-01`: runs a running local hub's daily eligibility evaluation "as of"
 // a day (default today), as its timer does at 00:05 China time, and prints what it found.
 
-const USAGE = `Usage: npm run -s evaluate -- [--as-of YYYY-MM-DD]
-
-Asks the running local hub (npm start) to re-evaluate every person whose permit eligibility changes by time
-alone on a day up to --as-of (default: today in China), emitting PermitEligibility.Changed for each change.`;
+const { asOf } = program(
+  'npm run -s evaluate --',
+  'Asks the running local hub (npm start) to re-evaluate every person whose permit eligibility changes by time ' +
+    'alone on a day up to --as-of, emitting PermitEligibility.Changed for each change.',
+)
+  .option('--as-of <day>', 'the day to evaluate as of, YYYY-MM-DD (default: today in China)', calendarDay)
+  .parse()
+  .opts<{ asOf?: string }>();
 
 function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
+  console.error(message);
+  process.exit(1);
 }
 
-const { values } = parseArgs({
-  options: { 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-});
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const asOf = values['as-of'];
-if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) fail('--as-of must be a date YYYY-MM-DD.');
-
+// The route's module wires the whole derived services: loaded only once the arguments are known good.
+const { EVALUATE_ROUTE_PATH } = await import('./derived-services.ts');
 const file = resolve(process.env.HUB_STATE_DIR ?? '.local-hub', 'endpoints.json');
 const endpoints = JSON.parse(
   await readFile(file, 'utf8').catch(() => fail(`No ${file}: start the hub first (npm start).`)),

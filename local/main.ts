@@ -1,15 +1,34 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { startHub } from './hub.ts';
-import { writeEndpoints, writeSigningKey } from './hub-state.ts';
-import { DEFAULT_TOKEN_LIFETIME } from './local-jwt.ts';
+import { integerIn, program } from './cli.ts';
 
-// `npm start [-- --data-dir DIR]`: the local hub on 127.0.0.1 until Ctrl-C.
+// `npm start [-- --data-dir DIR] [--port N]`: the local hub on 127.0.0.1 until Ctrl-C.
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } } });
-const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
-const port = Number(process.env.HUB_PORT ?? 4000);
+const options = program('npm start --', 'Runs the local hub on 127.0.0.1 until Ctrl-C.')
+  .option(
+    '--data-dir <dir>',
+    'keep the table, queues, signing key and personKey secret in DIR across restarts',
+  )
+  .option(
+    '--port <n>',
+    'port of the HTTP API; 0 picks a free one (default: $HUB_PORT or 4000)',
+    integerIn(0, 65_535),
+  )
+  .addHelpText(
+    'after',
+    '\nEnvironment: HUB_PORT (default port), HUB_STATE_DIR (where endpoints.json is written; default .local-hub),\n' +
+      'POWERTOOLS_LOG_LEVEL (the handlers’ log level; default WARN).',
+  )
+  .parse()
+  .opts<{ dataDir?: string; port?: number }>();
+
+const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+const port = options.port ?? Number(process.env.HUB_PORT ?? 4000);
 const stateDir = resolve(process.env.HUB_STATE_DIR ?? '.local-hub');
+
+// Loaded once the arguments are known good: `--help` needs none of the emulators.
+const { startHub } = await import('./hub.ts');
+const { writeEndpoints, writeSigningKey } = await import('./hub-state.ts');
+const { DEFAULT_TOKEN_LIFETIME } = await import('./local-jwt.ts');
 
 const hub = await startHub({ port, ...(dataDir ? { dataDir } : {}) });
 const file = await writeEndpoints(stateDir, hub.endpoints);
@@ -22,6 +41,7 @@ const lines = [
   `  HTTP API          POST ${endpoints.apiUrl}/v1/records`,
   `  department API    POST /v1/persons/lookup, GET /v1/stats?division=…, GET /v1/audit?from=… (department tokens)`,
   `  operations API    GET /v1/flow, /v1/late-reports, /v1/subscribers, /v1/divisions (department tokens)`,
+  `  API documents     ${endpoints.apiUrl}/docs`,
   `  daily evaluation  00:05 China time; now: npm run evaluate -- --as-of YYYY-MM-DD`,
   `  derived events    ${endpoints.derivedEventsQueue ?? ''}`,
   `  SQS endpoint      ${endpoints.sqsEndpoint}`,

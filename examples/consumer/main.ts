@@ -1,51 +1,61 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createQueueConsumer, type MessageOutcome } from './consumer.ts';
 import { createMessageParser, type DepartmentMessage, messageSchemasOf } from './messages.ts';
 
-// `node examples/consumer/main.ts --department health`: consumes a department's queue of the local hub
-// (or, with --queue-url, a queue in AWS with the default credentials) until Ctrl-C.
+// `npm run consumer -- --department health`: consumes a department's queue of the local hub (or, with
+// --queue-url, a queue in AWS with the default credentials) until Ctrl-C.
 
-const USAGE = `Usage: node examples/consumer/main.ts --department NAME [options]
+const DEPARTMENTS = ['public-security', 'housing', 'hrss', 'education', 'health'] as const;
 
-  --department NAME        public-security, housing, hrss, education or health
-  --endpoints FILE         the local hub's endpoints (default .local-hub/endpoints.json)
-  --queue-url URL          a queue in AWS instead (credentials and region from the environment)
-  --contract FILE          the AsyncAPI document to validate against (default docs/asyncapi/NAME.json)
-  --wait-seconds N         long-polling wait per receive, 0-20 (default 20)
-  --visibility-timeout N   seconds a received message stays hidden (default: the queue's)
-  --max-polls N            stop after N receives (default: until Ctrl-C)`;
+const integerIn =
+  (min: number, max: number) =>
+  (text: string): number => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max)
+      throw new InvalidArgumentError(`Must be a whole number from ${min} to ${max}.`);
+    return value;
+  };
+
+// Argument errors: one line and the usage on stderr, exit code 2; --help: the usage, exit code 0.
+const values = new Command('npm run consumer --')
+  .description(
+    "Consumes a department's queue until Ctrl-C, printing one line per message (never its record).",
+  )
+  .showHelpAfterError()
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .addOption(new Option('--department <name>', 'the department').choices(DEPARTMENTS).makeOptionMandatory())
+  .option('--endpoints <file>', "the local hub's endpoints", '.local-hub/endpoints.json')
+  .option('--queue-url <url>', 'a queue in AWS instead (credentials and region from the environment)')
+  .option('--contract <file>', 'the AsyncAPI document to validate against (default docs/asyncapi/NAME.json)')
+  .option('--wait-seconds <n>', 'long-polling wait per receive, 0-20', integerIn(0, 20), 20)
+  .option(
+    '--visibility-timeout <n>',
+    "seconds a received message stays hidden (default: the queue's)",
+    integerIn(0, 43_200),
+  )
+  .option(
+    '--max-polls <n>',
+    'stop after N receives (default: until Ctrl-C)',
+    integerIn(1, Number.MAX_SAFE_INTEGER),
+  )
+  .parse()
+  .opts<{
+    department: (typeof DEPARTMENTS)[number];
+    endpoints: string;
+    queueUrl?: string;
+    contract?: string;
+    waitSeconds: number;
+    visibilityTimeout?: number;
+    maxPolls?: number;
+  }>();
+const { department } = values;
 
 function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-const { values } = parseArgs({
-  options: {
-    department: { type: 'string' },
-    endpoints: { type: 'string', default: '.local-hub/endpoints.json' },
-    'queue-url': { type: 'string' },
-    contract: { type: 'string' },
-    'wait-seconds': { type: 'string', default: '20' },
-    'visibility-timeout': { type: 'string' },
-    'max-polls': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const department = values.department ?? fail('--department is required.');
-
-function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) fail(`--${name} must be ${min} to ${max}.`);
-  return value;
+  console.error(message);
+  process.exit(1);
 }
 
 interface LocalEndpoints {
@@ -55,7 +65,7 @@ interface LocalEndpoints {
 }
 
 async function queueClient(): Promise<{ sqs: SQSClient; queueUrl: string }> {
-  const queueUrl = values['queue-url'];
+  const queueUrl = values.queueUrl;
   if (queueUrl !== undefined) return { sqs: new SQSClient({}), queueUrl };
   const file = resolve(values.endpoints);
   const endpoints = JSON.parse(
@@ -72,7 +82,9 @@ async function queueClient(): Promise<{ sqs: SQSClient; queueUrl: string }> {
 }
 
 const contractFile = resolve(values.contract ?? `docs/asyncapi/${department}.json`);
-const contract: unknown = JSON.parse(await readFile(contractFile, 'utf8'));
+const contract: unknown = JSON.parse(
+  await readFile(contractFile, 'utf8').catch(() => fail(`cannot read the contract ${contractFile}.`)),
+);
 const { sqs, queueUrl } = await queueClient();
 
 /** The department's work goes here; this one only says what arrived (never the record: personal data). */
@@ -85,8 +97,8 @@ const consumer = createQueueConsumer({
   queueUrl,
   parse: createMessageParser(messageSchemasOf(contract)),
   process: processMessage,
-  waitTimeSeconds: integer('wait-seconds', values['wait-seconds'], 0, 20),
-  visibilityTimeoutSeconds: integer('visibility-timeout', values['visibility-timeout'], 0, 43_200),
+  waitTimeSeconds: values.waitSeconds,
+  ...(values.visibilityTimeout === undefined ? {} : { visibilityTimeoutSeconds: values.visibilityTimeout }),
 });
 
 function report(outcome: MessageOutcome): void {
@@ -121,7 +133,7 @@ process.on('SIGTERM', () => stop.abort());
 console.log(`consuming ${queueUrl} (Ctrl-C stops)`);
 await consumer.run({
   signal: stop.signal,
-  maxPolls: integer('max-polls', values['max-polls'], 1, Number.MAX_SAFE_INTEGER) ?? Number.POSITIVE_INFINITY,
+  maxPolls: values.maxPolls ?? Number.POSITIVE_INFINITY,
   onPoll: (poll) => {
     for (const outcome of poll.outcomes) report(outcome);
   },

@@ -1,9 +1,20 @@
+import { execFile } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { ASYNCAPI_DIR, generateDocuments, renderDocument } from './documents.ts';
+import { promisify } from 'node:util';
+import { Command } from 'commander';
+import { ASYNCAPI_DIR, DOCS_DIR, generateDocuments, renderDocument } from './documents.ts';
 
-// `npm run docs`: writes docs/openapi.json and docs/asyncapi/<department>.json from the code, and removes
-// AsyncAPI documents of departments that are gone. The drift test (test/unit/docs) fails until this has run.
+// `npm run docs`: writes docs/openapi.json and docs/asyncapi/<name>.json from the code, removes AsyncAPI
+// documents of subscriptions that are gone, and formats what it wrote as `biome check` expects. The drift test
+// (test/unit/docs) fails until this has run. It takes no arguments: `--help` only prints the usage.
+
+new Command('npm run docs --')
+  .description('Regenerates the API and event documents in docs/ from the code.')
+  .showHelpAfterError()
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .parse();
 
 const root = resolve(import.meta.dirname, '../..');
 const documents = generateDocuments();
@@ -22,3 +33,13 @@ for (const file of await readdir(join(root, ASYNCAPI_DIR))) {
     console.log(`removed ${path}`);
   }
 }
+
+// Biome's own formatting of what was written, so `npm run lint` stays clean.
+const biome = createRequire(import.meta.url).resolve('@biomejs/biome/bin/biome');
+await promisify(execFile)(
+  process.execPath,
+  [biome, 'format', '--write', '--no-errors-on-unmatched', DOCS_DIR],
+  {
+    cwd: root,
+  },
+);

@@ -200,7 +200,7 @@ describe('the consumer example against the local hub', () => {
     expect(await takeAllMessages(sqs, queueUrl)).toEqual([]);
   });
 
-  it('runs as the README says: node examples/consumer/main.ts --department health', async () => {
+  it('runs as the README says: npm run consumer -- --department health', async () => {
     // Prepare
     const [recordId] = await submit(registration(5));
     const dir = await mkdtemp(join(tmpdir(), 'consumer-'));
