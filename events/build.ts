@@ -1,6 +1,11 @@
 import { type Change, changeOf, type DetailType, detailTypeOf, SOURCE } from './catalogue.ts';
 import type { EventKind } from './kinds.ts';
-import { type ChangeEventDetail, changeEventDetailSchema, detailSchemaForType } from './payload.ts';
+import {
+  CHANGE_EVENT_SCHEMA_VERSION,
+  type ChangeEventDetail,
+  changeEventDetailSchema,
+  detailSchemaForType,
+} from './payload.ts';
 import { projectedRecord } from './subscriptions.ts';
 
 /** EventBridge's limit on one PutEvents entry (Time 14 bytes + Source + DetailType + Detail + Resources). */
@@ -65,6 +70,7 @@ export function buildChangeEvent<K extends EventKind>(input: ChangeEventInput<K>
   const occurredAt = input.occurredAt instanceof Date ? input.occurredAt.toISOString() : input.occurredAt;
   const candidate = {
     id: `${input.recordId}:${input.version}`,
+    schemaVersion: CHANGE_EVENT_SCHEMA_VERSION,
     kind: input.kind,
     change,
     recordId: input.recordId,

@@ -50,6 +50,9 @@ export const PROFILE_SECTIONS = [
   'departures',
 ] as const;
 
+/** The derived events' contract major version, as `schemaVersion` of the change events (docs/versioning.md). */
+export const DERIVED_EVENT_SCHEMA_VERSION = 1;
+
 const calendarDate = z.iso.date();
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hex digest');
 
@@ -60,6 +63,7 @@ const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hex digest');
 export const profileUpdatedDetailSchema = z
   .strictObject({
     id: z.string().min(1),
+    schemaVersion: z.literal(DERIVED_EVENT_SCHEMA_VERSION),
     personKey: personKeySchema,
     version: z.int().min(1),
     profileHash: sha256Hex,
@@ -92,6 +96,7 @@ const eligibilityOutcome = z.strictObject({
 export const eligibilityChangedDetailSchema = z
   .strictObject({
     id: z.string().min(1),
+    schemaVersion: z.literal(DERIVED_EVENT_SCHEMA_VERSION),
     personKey: personKeySchema,
     version: z.int().min(1),
     asOf: calendarDate,
@@ -133,13 +138,21 @@ type DetailOf<T extends DerivedDetailType> = T extends typeof DERIVED_DETAIL_TYP
   ? ProfileUpdatedDetail
   : EligibilityChangedDetail;
 
-/** One derived event, its detail validated against the contract (a ZodError means a bug: never publish it). */
+/**
+ * One derived event, its detail (stamped with the schema version) validated against the contract (a ZodError
+ * means a bug: never publish it).
+ */
 export function buildDerivedEvent<T extends DerivedDetailType>(
   detailType: T,
-  detail: DetailOf<T>,
+  detail: Omit<DetailOf<T>, 'schemaVersion'>,
   eventBusName?: string,
 ): DerivedEventEntry {
-  const parsed = DERIVED_DETAIL_SCHEMAS[detailType].parse(detail);
+  const { id, ...rest } = detail;
+  const parsed = DERIVED_DETAIL_SCHEMAS[detailType].parse({
+    id,
+    schemaVersion: DERIVED_EVENT_SCHEMA_VERSION,
+    ...rest,
+  });
   return {
     Source: DERIVED_SOURCE,
     DetailType: detailType,

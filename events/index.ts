@@ -30,11 +30,13 @@ export {
   MAX_INPUT_TEMPLATE_LENGTH,
   SubscriptionCompileError,
 } from './compile.ts';
+export { QUEUE_DELIVERY } from './delivery.ts';
 export {
   buildDerivedEvent,
   DERIVE_EVENT_PATTERN,
   DERIVED_DETAIL_SCHEMAS,
   DERIVED_DETAIL_TYPES,
+  DERIVED_EVENT_SCHEMA_VERSION,
   DERIVED_SOURCE,
   type DerivedDetailType,
   type DerivedEventEntry,

@@ -3,16 +3,18 @@ import { CHANGES, detailTypeOf } from './catalogue.ts';
 import { EVENT_KINDS, type EventKind } from './kinds.ts';
 
 /**
- * Change-event detail, version 1 (contracts.md "Events", DESIGN.md §5).
+ * Change-event detail, schema version 1 (docs/versioning.md).
  *
  * @example
- * { "id": "tenancy:Q2hhbmdlRXZlbnRzVjEx:2", "kind": "tenancy", "change": "updated",
+ * { "id": "tenancy:Q2hhbmdlRXZlbnRzVjEx:2", "schemaVersion": 1, "kind": "tenancy", "change": "updated",
  *   "recordId": "tenancy:Q2hhbmdlRXZlbnRzVjEx", "version": 2, "personKey": "<64 hex>",
  *   "divisionCode": "330106", "occurredAt": "2026-03-01T08:00:00.000Z",
  *   "submittedBy": { "role": "landlord", "submitterId": "L-0001" }, "record": { … canonical fields … } }
  *
  * `id` (`<recordId>:<version>`) is stable across redeliveries, so consumers de-duplicate on it;
- * `version` lets them drop stale updates, since delivery order is not guaranteed.
+ * `version` lets them drop stale updates, since delivery order is not guaranteed. `schemaVersion` is the
+ * contract's major version: compatible changes (a new optional field, a new detail-type, a new enum value) keep
+ * it; a breaking change ships as new detail-types whose events carry the next one (docs/versioning.md).
  */
 export const CHANGE_EVENT_SCHEMA_VERSION = 1;
 
@@ -46,6 +48,7 @@ export const recordPayloadSchemas = Object.fromEntries(
 function detailSchemaOf<K extends EventKind>(kind: K) {
   return z.strictObject({
     id: z.string().min(1),
+    schemaVersion: z.literal(CHANGE_EVENT_SCHEMA_VERSION),
     kind: z.literal(kind),
     change: z.enum(CHANGES),
     recordId: recordIdSchema,

@@ -1,6 +1,6 @@
 import { CHANGES, type Change, type DetailType, detailTypeOf } from './catalogue.ts';
 import { EVENT_KINDS, type EventKind } from './kinds.ts';
-import type { ChangeEventDetail } from './payload.ts';
+import { CHANGE_EVENT_SCHEMA_VERSION, type ChangeEventDetail } from './payload.ts';
 import { projectedRecord } from './subscriptions.ts';
 
 /*
@@ -141,6 +141,7 @@ export function sampleDetail<K extends EventKind>(kind: K, change: Change): Chan
   const personKey = PERSON_KEYS[kind];
   return {
     id: `${recordId}:${version}`,
+    schemaVersion: CHANGE_EVENT_SCHEMA_VERSION,
     kind,
     change,
     recordId,

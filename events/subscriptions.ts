@@ -15,6 +15,7 @@ export type Department = (typeof DEPARTMENTS)[number];
 /** Fields of the detail envelope a projection may name (`type` is always delivered, from the detail-type). */
 export const ENVELOPE_FIELDS = [
   'id',
+  'schemaVersion',
   'kind',
   'change',
   'recordId',
@@ -50,6 +51,7 @@ export interface Subscription {
 /** Who the event is, when and where: every department needs these to de-duplicate and order. */
 const ENVELOPE: readonly DetailPath[] = [
   'id',
+  'schemaVersion',
   'kind',
   'change',
   'recordId',

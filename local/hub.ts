@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { compileSubscription, SUBSCRIPTIONS, type Subscription } from '#events/index.ts';
+import { compileSubscription, QUEUE_DELIVERY, SUBSCRIPTIONS, type Subscription } from '#events/index.ts';
 import { idempotencyPersistence } from '#functions/adapters/idempotency-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
@@ -79,7 +79,13 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
 
   const subscriptions = options.subscriptions ?? SUBSCRIPTIONS;
   const departments = [...new Set(subscriptions.map((s) => s.name))];
-  const queues = await createQueues(sqs.endpoint, departments, { maxReceiveCount: 5 });
+  const queues = await createQueues(sqs.endpoint, departments, {
+    maxReceiveCount: QUEUE_DELIVERY.maxReceiveCount,
+    attributes: {
+      VisibilityTimeout: String(QUEUE_DELIVERY.visibilityTimeoutSeconds),
+      MessageRetentionPeriod: String(QUEUE_DELIVERY.retentionSeconds),
+    },
+  });
   const { [PUBLISHER_FAILURES]: failures } = await createQueues(sqs.endpoint, [PUBLISHER_FAILURES], {
     dlq: false,
   });

@@ -4,21 +4,22 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { DepartmentMessage } from './messages.ts';
+import type { DepartmentMessage, ParsedMessage } from './messages.ts';
 import { type ConsumerStateStore, InMemoryStateStore } from './state-store.ts';
 
 /*
  * A department's queue consumer: long polling, every message validated, partial batch failure (only the
  * messages handled are deleted; a failed one becomes visible again after the visibility timeout and, after the
  * queue's maxReceiveCount, moves to the dead-letter queue), de-duplication by event id and stale-version
- * skipping per record.
+ * skipping per record. A message type the contract does not list (a newer hub's) is ignored and deleted: the
+ * hub's store keeps the record, so a department that starts to want that type is backfilled from it.
  */
 
 export interface QueueConsumerOptions {
   sqs: SQSClient;
   queueUrl: string;
   /** Parses and validates a message body; throws when it is not a message of the contract. */
-  parse: (body: string) => DepartmentMessage;
+  parse: (body: string) => ParsedMessage;
   /** The department's work. Throwing leaves the message on the queue to be retried. */
   process: (message: DepartmentMessage) => Promise<void>;
   /** @default a new InMemoryStateStore */
@@ -45,11 +46,13 @@ export type MessageOutcome =
   | ({ status: 'duplicate' } & Handled)
   | ({ status: 'stale'; latestVersion: number } & Handled)
   | { status: 'invalid'; messageId: string; error: unknown }
+  /** A type the contract does not list: acknowledged and skipped, its payload never read. */
+  | { status: 'ignored'; messageId: string; id: string; type: string }
   | ({ status: 'failed'; error: unknown } & Handled);
 
 export interface PollReport {
   outcomes: MessageOutcome[];
-  /** Messages deleted from the queue: the processed, duplicate and stale ones. */
+  /** Messages deleted from the queue: the processed, duplicate, stale and ignored ones. */
   deleted: number;
   /** Handled messages whose delete failed: they come back, and are then skipped as duplicates. */
   deleteFailures: number;
@@ -71,12 +74,14 @@ export function createQueueConsumer(options: QueueConsumerOptions): QueueConsume
 
   async function handle(message: Message): Promise<MessageOutcome> {
     const messageId = message.MessageId ?? '';
-    let parsed: DepartmentMessage;
+    let result: ParsedMessage;
     try {
-      parsed = options.parse(message.Body ?? '');
+      result = options.parse(message.Body ?? '');
     } catch (error) {
       return { status: 'invalid', messageId, error };
     }
+    if (!result.known) return { status: 'ignored', messageId, id: result.id, type: result.type };
+    const parsed = result.message;
     const handled: Handled = {
       messageId,
       id: parsed.id,
@@ -116,7 +121,7 @@ export function createQueueConsumer(options: QueueConsumerOptions): QueueConsume
 
     const done = Messages.filter((_, i) => {
       const status = outcomes[i]?.status;
-      return status === 'processed' || status === 'duplicate' || status === 'stale';
+      return status === 'processed' || status === 'duplicate' || status === 'stale' || status === 'ignored';
     });
     if (done.length === 0) return { outcomes, deleted: 0, deleteFailures: 0 };
     const { Failed = [] } = await options.sqs.send(

@@ -105,6 +105,9 @@ function report(outcome: MessageOutcome): void {
   switch (outcome.status) {
     case 'processed':
       return;
+    case 'ignored':
+      console.log(`ignored ${outcome.type} ${outcome.id}: a type this consumer's contract does not list`);
+      return;
     case 'invalid':
       console.log(`invalid message ${outcome.messageId}: ${describeError(outcome.error)} (left for the DLQ)`);
       return;

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { QUEUE_DELIVERY } from '../../events/index.ts';
 import type { ConsumerPrincipal } from '../config.ts';
 
 export interface DepartmentQueueProps {
@@ -15,11 +16,11 @@ export interface DepartmentQueueProps {
    * @default - no consumer grant
    */
   readonly consumer?: ConsumerPrincipal;
-  /** @default Duration.minutes(5) */
+  /** @default QUEUE_DELIVERY.visibilityTimeoutSeconds (events/delivery.ts) */
   readonly visibilityTimeout?: Duration;
   /**
    * Receives before a message moves to the dead-letter queue.
-   * @default 5
+   * @default QUEUE_DELIVERY.maxReceiveCount
    */
   readonly maxReceiveCount?: number;
   /** @default RemovalPolicy.RETAIN */
@@ -41,7 +42,7 @@ export class DepartmentQueue extends Construct {
   constructor(scope: Construct, id: string, props: DepartmentQueueProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const retentionPeriod = Duration.days(14);
+    const retentionPeriod = Duration.seconds(QUEUE_DELIVERY.retentionSeconds);
 
     this.encryptionKey = new kms.Key(this, 'Key', {
       description: `residence-data-hub ${props.department} queues`,
@@ -69,8 +70,11 @@ export class DepartmentQueue extends Construct {
       encryptionMasterKey: this.encryptionKey,
       enforceSSL: true,
       retentionPeriod,
-      visibilityTimeout: props.visibilityTimeout ?? Duration.minutes(5),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(QUEUE_DELIVERY.visibilityTimeoutSeconds),
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: props.maxReceiveCount ?? QUEUE_DELIVERY.maxReceiveCount,
+      },
       removalPolicy,
     });
 

@@ -1,5 +1,6 @@
 import { SUBSCRIPTIONS, type Subscription } from '#events/index.ts';
 import { buildAsyncApiDocument } from './asyncapi.ts';
+import { buildDerivedEventsDocument, DERIVED_EVENTS_CHANNEL } from './derived-events.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 
 /** Where the generated documents live, relative to the repository root. */
@@ -13,7 +14,10 @@ export interface GeneratedDocument {
   document: Record<string, unknown>;
 }
 
-/** Every document `npm run docs` writes: the OpenAPI document and one AsyncAPI document per subscription. */
+/**
+ * Every document `npm run docs` writes: the OpenAPI document, one AsyncAPI document per subscription and one
+ * of the derived events.
+ */
 export function generateDocuments(
   subscriptions: readonly Subscription[] = SUBSCRIPTIONS,
 ): GeneratedDocument[] {
@@ -23,6 +27,7 @@ export function generateDocuments(
       path: `${ASYNCAPI_DIR}/${subscription.name}.json`,
       document: buildAsyncApiDocument(subscription),
     })),
+    { path: `${ASYNCAPI_DIR}/${DERIVED_EVENTS_CHANNEL}.json`, document: buildDerivedEventsDocument() },
   ];
 }
 

@@ -37,6 +37,7 @@ import { type FieldError, toFieldErrors } from '#schemas/errors.ts';
 import { RECORD_KINDS, type RecordKind } from '#schemas/index.ts';
 import { inputJsonSchema } from '#schemas/json-schema.ts';
 import { MAX_SUBMISSION_BYTES, recordEntry, submissionEnvelope } from '#schemas/submission.ts';
+import { CONTRACT_VERSION } from './contract-version.ts';
 import { DIVISIONS_PROBLEMS, OPERATIONS_PROBLEMS, operationsPaths } from './operations-paths.ts';
 import { EXAMPLE_LOOKUP_REQUESTS, exampleAuditTrail, exampleLookup, exampleStats } from './query-examples.ts';
 
@@ -334,7 +335,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   return createDocument(
     {
       openapi: OPENAPI_VERSION,
-      info: { title: 'residence-data-hub HTTP API', version: '1', description: DESCRIPTION },
+      info: {
+        title: 'residence-data-hub HTTP API',
+        version: CONTRACT_VERSION,
+        description: DESCRIPTION,
+      },
       servers: [
         {
           url: 'https://{apiId}.execute-api.{region}.amazonaws.com.cn',

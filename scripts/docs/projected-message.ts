@@ -21,6 +21,9 @@ import { CANONICAL_RECORD_SCHEMAS } from '#schemas/canonical.ts';
 const ENVELOPE_DESCRIPTIONS: Record<string, string> = {
   id: '`<recordId>:<version>`: stable across redeliveries, so de-duplicate on it.',
   type: 'The detail-type: `<Kind>.Created|Updated|Ended`.',
+  schemaVersion:
+    "The contract's major version: it changes only with a breaking change, shipped as new detail-types " +
+    '(docs/versioning.md).',
   kind: 'The record kind.',
   change: 'created (version 1), ended (the version that first sets the end date) or updated.',
   recordId: "The hub's id of the record: `<kind>:` and 22 base64url characters.",

@@ -14,6 +14,7 @@ import {
   createMessageParser,
   type DepartmentMessage,
   messageSchemasOf,
+  type ParsedMessage,
 } from '../../examples/consumer/messages.ts';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/clients.ts';
 import { settleHub, takeAllMessages } from '../../local/queue-tools.ts';
@@ -34,7 +35,7 @@ const HEALTH_VIEW = [
 
 let hub: HubProcess;
 let sqs: SQSClient;
-let parse: (body: string) => DepartmentMessage;
+let parse: (body: string) => ParsedMessage;
 let queueUrl: string;
 
 beforeAll(async () => {

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { type Message, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, chinaDateOf } from '#domain/dates.ts';
 import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
 import { settleHub, takeAllMessages } from '#local/queue-tools.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';
+import { draft7Validator } from '../helpers/json-schema.ts';
 import { idNumberFor } from '../helpers/sample-people.ts';
 
 // The derived services through `npm start`'s hub over real HTTP: records in, the derive rule on the local bus,
@@ -87,10 +89,23 @@ function employment(idNumber: string, startsOn: string) {
   };
 }
 
+/** The derived events' AsyncAPI document (npm run docs), which every event the hub delivers must fit. */
+const derivedContract = JSON.parse(readFileSync('docs/asyncapi/derived-events.json', 'utf8')) as {
+  components: { messages: Record<string, { payload: object }> };
+};
+const ajv = draft7Validator();
+
 async function derivedEvents(): Promise<Array<{ 'detail-type': string; detail: Record<string, unknown> }>> {
   await settleHub(hub.endpoints.apiUrl);
   const messages = await takeAllMessages(sqs, hub.endpoints.derivedEventsQueue ?? '');
-  return messages.map((m: Message) => JSON.parse(m.Body ?? '{}'));
+  const events = messages.map((m: Message) => JSON.parse(m.Body ?? '{}'));
+  for (const event of events) {
+    const message = derivedContract.components.messages[event['detail-type']];
+    expect(message, `${event['detail-type']} is in docs/asyncapi/derived-events.json`).toBeDefined();
+    const validate = ajv.compile(message?.payload ?? {});
+    expect(validate(event), ajv.errorsText(validate.errors)).toBe(true);
+  }
+  return events;
 }
 
 describe('derived services on the local hub', () => {

@@ -96,6 +96,7 @@ function leafPaths(value: unknown, prefix = ''): string[] {
 const ENVELOPE = [
   'id',
   'type',
+  'schemaVersion',
   'kind',
   'change',
   'recordId',

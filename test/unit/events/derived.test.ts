@@ -17,6 +17,7 @@ const HASH = 'b'.repeat(64);
 
 const profileUpdated = (overrides: Partial<ProfileUpdatedDetail> = {}): ProfileUpdatedDetail => ({
   id: `${PERSON}:2`,
+  schemaVersion: 1,
   personKey: PERSON,
   version: 2,
   profileHash: HASH,
@@ -29,6 +30,7 @@ const profileUpdated = (overrides: Partial<ProfileUpdatedDetail> = {}): ProfileU
 
 const eligibilityChanged = (overrides: Partial<EligibilityChangedDetail> = {}): EligibilityChangedDetail => ({
   id: `${PERSON}:3`,
+  schemaVersion: 1,
   personKey: PERSON,
   version: 3,
   asOf: '2025-09-01',

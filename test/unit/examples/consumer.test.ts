@@ -5,9 +5,17 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+import { SUBSCRIPTIONS } from '../../../events/index.ts';
 import { createQueueConsumer } from '../../../examples/consumer/consumer.ts';
-import { type DepartmentMessage, messageEnvelope } from '../../../examples/consumer/messages.ts';
+import {
+  createMessageParser,
+  messageEnvelope,
+  messageSchemasOf,
+  type ParsedMessage,
+} from '../../../examples/consumer/messages.ts';
 import { InMemoryStateStore } from '../../../examples/consumer/state-store.ts';
+import { buildAsyncApiDocument, departmentMessages } from '../../../scripts/docs/asyncapi.ts';
 
 /** An SQS client that hands out one batch and records what the consumer asks for. */
 function fakeSqs(batch: Message[], failDeletes: string[] = []) {
@@ -48,7 +56,10 @@ const message = (recordId: string, version: number): Message => ({
   }),
 });
 
-const parse = (body: string): DepartmentMessage => messageEnvelope.parse(JSON.parse(body));
+const parse = (body: string): ParsedMessage => ({
+  known: true,
+  message: messageEnvelope.parse(JSON.parse(body)),
+});
 
 describe('the consumer example (examples/consumer/consumer.ts)', () => {
   it('deletes only what it handled: processed, duplicate and stale, not failed or invalid', async () => {
@@ -109,5 +120,87 @@ describe('the consumer example (examples/consumer/consumer.ts)', () => {
     expect(receives).toHaveLength(3);
     expect(receives[0]?.WaitTimeSeconds).toBe(5);
     expect(deletes).toEqual([]);
+  });
+
+  it('ignores a message type its contract does not list: deleted, reported by type, its payload unread', async () => {
+    // Prepare: a newer hub publishes a detail-type this consumer's contract does not know
+    const [health] = SUBSCRIPTIONS.filter((s) => s.name === 'health');
+    if (health === undefined) throw new Error('no health subscription');
+    const contract = buildAsyncApiDocument(health);
+    const unknown: Message = {
+      MessageId: 'm-new',
+      ReceiptHandle: 'r-new',
+      Body: JSON.stringify({
+        id: 'vehicle-registration:abc:1',
+        type: 'VehicleRegistration.Created',
+        recordId: 'vehicle-registration:abc',
+        version: 1,
+        record: { owner: { name: '张伟' } },
+      }),
+    };
+    const { sqs, deletes } = fakeSqs([unknown]);
+    const processed: string[] = [];
+    const consumer = createQueueConsumer({
+      sqs,
+      queueUrl: 'q',
+      parse: createMessageParser(messageSchemasOf(contract)),
+      process: async (m) => {
+        processed.push(m.id);
+      },
+    });
+
+    // Act
+    const report = await consumer.pollOnce();
+
+    // Assess
+    expect(report.outcomes).toEqual([
+      {
+        status: 'ignored',
+        messageId: 'm-new',
+        id: 'vehicle-registration:abc:1',
+        type: 'VehicleRegistration.Created',
+      },
+    ]);
+    expect(JSON.stringify(report)).not.toContain('张伟');
+    expect(processed).toEqual([]);
+    expect(deletes).toEqual(['r-new']);
+  });
+});
+
+describe("the consumer example's contract (examples/consumer/messages.ts)", () => {
+  const health = SUBSCRIPTIONS.find((s) => s.name === 'health');
+  if (health === undefined) throw new Error('no health subscription');
+  const [first] = departmentMessages(health);
+  if (first === undefined) throw new Error('health receives nothing');
+  const body = (message: object) => JSON.stringify(message);
+
+  /** The document as an older generator wrote it: every object closed to fields it does not list. */
+  const closed = (schema: unknown): unknown => {
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
+    const copy = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, closed(v)]));
+    return copy.type === 'object' ? { ...copy, additionalProperties: false } : copy;
+  };
+
+  it.each([
+    ['as generated', buildAsyncApiDocument(health)],
+    ['with every object closed', closed(buildAsyncApiDocument(health))],
+  ])('accepts added fields, at the top and inside the record (document %s)', (_, document) => {
+    // Prepare
+    const parse = createMessageParser(messageSchemasOf(document));
+    const added = {
+      ...first.sample,
+      addedLater: 1,
+      record: { ...(first.sample.record as object), note: 'x' },
+    };
+
+    // Act / Assess
+    expect(parse(body(first.sample))).toMatchObject({ known: true, message: { id: first.sample.id } });
+    expect(parse(body(added))).toMatchObject({ known: true, message: { id: first.sample.id } });
+  });
+
+  it('still refuses a listed type whose listed fields are wrong', () => {
+    const parse = createMessageParser(messageSchemasOf(buildAsyncApiDocument(health)));
+    expect(() => parse(body({ ...first.sample, version: 0 }))).toThrow(ZodError);
+    expect(() => parse(body({ ...first.sample, record: { person: { name: 42 } } }))).toThrow(ZodError);
   });
 });
