@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { creditCode, pastOrTodayDate } from '../values/index.ts';
 import { defineKind, endedOnFact } from './common/kind.ts';
-import { ADDRESS_LABELS, address, organisationName, PERSON_REF_LABELS, personRef } from './common/parts.ts';
+import {
+  ADDRESS_LABELS,
+  address,
+  field,
+  organisationName,
+  PERSON_REF_LABELS,
+  personRef,
+} from './common/parts.ts';
 import { notBefore } from './common/rules.ts';
 
 const OPERATOR_TITLES = ['经营者', '法定代表人', '负责人'];
@@ -29,12 +36,16 @@ export const businessLicense = defineKind({
     revokedOn: ['注销日期', '吊销日期'],
   },
   fields: z.strictObject({
-    creditCode,
-    name: organisationName,
-    operator: personRef,
-    address,
-    registeredOn: pastOrTodayDate,
-    revokedOn: pastOrTodayDate.optional(),
+    creditCode: field(creditCode, "The business's unified social credit code.", '统一社会信用代码。'),
+    name: field(organisationName, "The business's registered name.", '市场主体名称。'),
+    operator: field(personRef, 'The person who operates the business.', '经营者。'),
+    address: field(address, 'The place of business.', '经营场所。'),
+    registeredOn: field(pastOrTodayDate, 'The day of registration.', '成立日期。'),
+    revokedOn: field(
+      pastOrTodayDate,
+      'The day the licence was cancelled or revoked.',
+      '注销或吊销日期。',
+    ).optional(),
   }),
   rules: [notBefore('revokedOn', 'registeredOn')],
   facts: (record) => ({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { calendarDate, contractType, freeText, pastOrTodayDate } from '../values/index.ts';
 import { defineKind, endedOnFact } from './common/kind.ts';
 import {
+  field,
   LOCATED_ORGANISATION_LABELS,
   locatedOrganisation,
   PERSON_REF_LABELS,
@@ -33,13 +34,13 @@ export const employment = defineKind({
     occupation: ['职业', '岗位', '工种'],
   },
   fields: z.strictObject({
-    person: personRef,
-    employer: locatedOrganisation,
-    contractType,
-    startsOn: calendarDate,
-    endsOn: calendarDate.optional(),
-    endedOn: pastOrTodayDate.optional(),
-    occupation: freeText(100).optional(),
+    person: field(personRef, 'The worker.', '劳动者。'),
+    employer: field(locatedOrganisation, 'The employer.', '用人单位。'),
+    contractType: field(contractType, 'The kind of labour contract.', '劳动合同类型。'),
+    startsOn: field(calendarDate, 'The first day of the contract.', '合同起始日期。'),
+    endsOn: field(calendarDate, 'The agreed last day of a fixed-term contract.', '合同截止日期。').optional(),
+    endedOn: field(pastOrTodayDate, 'The day the job really ended.', '离职日期。').optional(),
+    occupation: field(freeText(100), 'Occupation or post.', '职业或岗位。').optional(),
   }),
   rules: [notBefore('endsOn', 'startsOn'), notBefore('endedOn', 'startsOn')],
   facts: (record) => ({

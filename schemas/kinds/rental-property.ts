@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { freeText } from '../values/index.ts';
 import { defineKind } from './common/kind.ts';
-import { ADDRESS_LABELS, address, amount, PARTY_LABELS, party } from './common/parts.ts';
+import { ADDRESS_LABELS, address, amount, field, PARTY_LABELS, party } from './common/parts.ts';
 
 const OWNER_TITLES = ['房主', '产权人', '出租人', '房东'];
 
@@ -28,11 +28,15 @@ export const rentalProperty = defineKind({
     certificateNo: ['产权证号', '房产证号', '房屋所有权证号', '不动产权证号', '不动产权证书号'],
   },
   fields: z.strictObject({
-    owner: party,
-    address,
-    areaSqm: amount({ min: 1, max: 100_000 }).optional(),
-    rooms: amount({ min: 1, max: 1000, integer: true }).optional(),
-    certificateNo: freeText(64).optional(),
+    owner: field(party, 'Who rents the home out: a person or an organisation.', '出租人（房主）。'),
+    address: field(address, 'The address of the rented home.', '出租房屋地址。'),
+    areaSqm: field(
+      amount({ min: 1, max: 100_000 }),
+      'Floor area in square metres (a number, or text such as 45.5平方米).',
+      '房屋面积（平方米）。',
+    ).optional(),
+    rooms: field(amount({ min: 1, max: 1000, integer: true }), 'Rooms rented out.', '出租间数。').optional(),
+    certificateNo: field(freeText(64), 'Number of the ownership certificate.', '房屋产权证号。').optional(),
   }),
   facts: (record) => ({
     naturalKey: [record.address.divisionCode, record.address.detail],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pastOrTodayDate } from '../values/index.ts';
 import { defineKind } from './common/kind.ts';
-import { divisionCodeField, PERSON_REF_LABELS, personRef } from './common/parts.ts';
+import { divisionCodeField, field, PERSON_REF_LABELS, personRef } from './common/parts.ts';
 
 /**
  * 离开/注销: a migrant left the county where they were registered.
@@ -19,10 +19,18 @@ export const residenceDeparture = defineKind({
     destinationDivisionCode: ['去往地', '去往地区划代码', '迁往地', '迁往地区划代码', '目的地区划代码'],
   },
   fields: z.strictObject({
-    person: personRef,
-    divisionCode: divisionCodeField,
-    movedOutOn: pastOrTodayDate,
-    destinationDivisionCode: divisionCodeField.optional(),
+    person: field(personRef, 'The person who left.', '离开人员。'),
+    divisionCode: field(
+      divisionCodeField,
+      'The county-level division the person left.',
+      '原居住地区划代码。',
+    ),
+    movedOutOn: field(pastOrTodayDate, 'The day the person moved out.', '离开日期。'),
+    destinationDivisionCode: field(
+      divisionCodeField,
+      'Where the person went, when known.',
+      '去往地区划代码。',
+    ).optional(),
   }),
   // The departure is itself the end of a residence, not a record that ends later: no endedOn.
   facts: (record) => ({

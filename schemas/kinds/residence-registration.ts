@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pastOrTodayDate, residenceReason, residenceType } from '../values/index.ts';
 import { defineKind, endedOnFact } from './common/kind.ts';
-import { ADDRESS_LABELS, address, PERSON_LABELS, person } from './common/parts.ts';
+import { ADDRESS_LABELS, address, field, PERSON_LABELS, person } from './common/parts.ts';
 import { notBefore } from './common/rules.ts';
 
 /**
@@ -30,12 +30,12 @@ export const residenceRegistration = defineKind({
     movedOutOn: ['离开日期', '搬离日期'],
   },
   fields: z.strictObject({
-    person,
-    address,
-    residenceType,
-    reason: residenceReason.optional(),
-    movedInOn: pastOrTodayDate,
-    movedOutOn: pastOrTodayDate.optional(),
+    person: field(person, 'The migrant who registers.', '登记人员。'),
+    address: field(address, 'Where the person lives: an address text or its parts.', '居住地址。'),
+    residenceType: field(residenceType, 'The kind of home.', '居住类型。'),
+    reason: field(residenceReason, 'Why the person lives here.', '居住事由。').optional(),
+    movedInOn: field(pastOrTodayDate, 'The day the person moved in.', '入住日期。'),
+    movedOutOn: field(pastOrTodayDate, 'The day the person moved out, once known.', '离开日期。').optional(),
   }),
   rules: [notBefore('movedOutOn', 'movedInOn')],
   facts: (record) => ({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { calendarDate, freeText, pastOrTodayDate, schoolStage } from '../values/index.ts';
 import { defineKind, endedOnFact } from './common/kind.ts';
-import { PERSON_LABELS, SCHOOL_LABELS, school, student } from './common/parts.ts';
+import { field, PERSON_LABELS, SCHOOL_LABELS, school, student } from './common/parts.ts';
 import { notBefore } from './common/rules.ts';
 
 const { idNumber, name, phone, gender, birthDate } = PERSON_LABELS;
@@ -34,12 +34,12 @@ export const schooling = defineKind({
     leftOn: ['离校日期', '毕业日期', '转出日期'],
   },
   fields: z.strictObject({
-    student,
-    school,
-    stage: schoolStage,
-    grade: freeText(32).optional(),
-    enrolledOn: calendarDate,
-    leftOn: pastOrTodayDate.optional(),
+    student: field(student, 'The pupil or student.', '学生。'),
+    school: field(school, 'The school: its name as text, or its parts.', '就读学校。'),
+    stage: field(schoolStage, 'The stage of education.', '学段。'),
+    grade: field(freeText(32), 'The grade or year.', '年级。').optional(),
+    enrolledOn: field(calendarDate, 'The day of enrolment.', '入学日期。'),
+    leftOn: field(pastOrTodayDate, 'The day the student left or graduated.', '离校日期。').optional(),
   }),
   rules: [notBefore('leftOn', 'enrolledOn')],
   facts: (record) => ({

@@ -3,6 +3,7 @@ import { insuranceType, pastOrTodayDate } from '../values/index.ts';
 import { defineKind, endedOnFact } from './common/kind.ts';
 import {
   divisionCodeField,
+  field,
   ORGANISATION_LABELS,
   organisation,
   PERSON_REF_LABELS,
@@ -31,12 +32,16 @@ export const socialInsurance = defineKind({
     stoppedOn: ['停保日期', '终止缴费日期', '中断日期'],
   },
   fields: z.strictObject({
-    person: personRef,
-    insuranceType,
-    divisionCode: divisionCodeField,
-    employer: organisation.optional(),
-    startedOn: pastOrTodayDate,
-    stoppedOn: pastOrTodayDate.optional(),
+    person: field(personRef, 'The insured person.', '参保人。'),
+    insuranceType: field(insuranceType, 'The insurance.', '险种。'),
+    divisionCode: field(
+      divisionCodeField,
+      'The county-level division where the person is insured.',
+      '参保地区划代码。',
+    ),
+    employer: field(organisation, 'The employer paying in, if any.', '参保单位。').optional(),
+    startedOn: field(pastOrTodayDate, 'The day the insurance started.', '参保日期。'),
+    stoppedOn: field(pastOrTodayDate, 'The day the insurance stopped.', '停保日期。').optional(),
   }),
   rules: [notBefore('stoppedOn', 'startedOn')],
   facts: (record) => ({

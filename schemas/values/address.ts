@@ -101,3 +101,8 @@ export const addressDetail = z.string().transform((raw, ctx): AddressDetail => {
   addValueIssue(ctx, 'ADDRESS_FORMAT');
   return z.NEVER;
 });
+addressDetail.register(z.globalRegistry, {
+  description:
+    'The address below the division: street, number, building-unit-room (3幢2单元301室 or 3-2-301); a ' +
+    'leading province, city or county name is taken as the division. 详细地址（区划以下）：街道门牌、幢单元室。',
+});

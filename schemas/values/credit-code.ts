@@ -74,3 +74,8 @@ export const creditCode = z.string().transform((raw, ctx): CreditCode => {
   addValueIssue(ctx, parsed.code, { received: echo(parsed.compact, 24) });
   return z.NEVER;
 });
+creditCode.register(z.globalRegistry, {
+  description:
+    'Unified social credit code (GB 32100): 18 characters of 0-9 and A-Y without I, O, S, V, Z, the last a ' +
+    'check character. 统一社会信用代码：18位（不含I、O、S、V、Z），末位为校验码。',
+});

@@ -180,6 +180,11 @@ export const calendarDate = z.string().transform((raw, ctx): CalendarDate => {
   addValueIssue(ctx, parsed.code, dateDetails(raw, parsed.code));
   return z.NEVER;
 });
+calendarDate.register(z.globalRegistry, {
+  description:
+    'A calendar day: 2016-08-28, 2016/8/28, 2016.8.28, 20160828 or 2016年8月28日; impossible days fail. ' +
+    '日期：可写作2016-08-28、2016/8/28、2016.8.28、20160828或2016年8月28日，不存在的日期无效。',
+});
 
 /** A real date that is today or earlier in China Standard Time (birth, move-in, start dates). */
 export const pastOrTodayDate = z.string().transform((raw, ctx): CalendarDate => {
@@ -194,6 +199,11 @@ export const pastOrTodayDate = z.string().transform((raw, ctx): CalendarDate => 
     return z.NEVER;
   }
   return parsed.value;
+});
+pastOrTodayDate.register(z.globalRegistry, {
+  description:
+    'A calendar day not after today (China time), written as 2016-08-28, 2016/8/28, 2016.8.28, 20160828 or ' +
+    '2016年8月28日. 日期（不晚于今天，北京时间），写法同上。',
 });
 
 export interface DateRangeFields {

@@ -163,6 +163,11 @@ export const divisionCode = z.union([z.string(), z.number()]).transform((raw, ct
   addValueIssue(ctx, 'DIVISION_CODE_UNKNOWN', { received: echo(code, 12) });
   return z.NEVER;
 });
+divisionCode.register(z.globalRegistry, {
+  description:
+    'Administrative division code (GB/T 2260), 6 digits, in the 2023 list; where a record field allows, ' +
+    'also the full name (浙江省杭州市西湖区). 行政区划代码：6位数字（2023年统计用区划代码），部分字段也接受完整名称。',
+});
 
 // ---- address prefixes ---------------------------------------------------------------------------------------
 

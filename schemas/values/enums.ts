@@ -56,8 +56,22 @@ function acceptedList<T extends string>(entries: readonly EnumEntry<T>[]): Local
     .join(', ');
 }
 
-/** A value in, the English code out; accepts strings and (for numeric codes) numbers. */
-function codedEnum<const T extends string>(entries: readonly EnumEntry<T>[], options: EnumOptions = {}) {
+/** Every accepted spelling as written: codes, labels, aliases, and numeric codes also as numbers. */
+function spellingsOf<T extends string>(entries: readonly EnumEntry<T>[]): (string | number)[] {
+  const strings = entries.flatMap((entry) => [entry.code, entry.label, ...entry.aliases]);
+  const numbers = strings.filter((spelling) => /^(0|[1-9]\d*)$/.test(spelling)).map(Number);
+  return [...new Set<string | number>([...strings, ...numbers])];
+}
+
+/**
+ * A value in, the English code out; accepts strings and (for numeric codes) numbers. `id` names the
+ * enumeration in JSON Schema (`$defs`) and the OpenAPI document (a component).
+ */
+function codedEnum<const T extends string>(
+  id: string,
+  entries: readonly EnumEntry<T>[],
+  options: EnumOptions = {},
+) {
   const lookup = buildLookup(entries);
   const accepted = options.accepted ?? acceptedList(entries);
   const resolve = (value: string | number): T | undefined => {
@@ -73,6 +87,15 @@ function codedEnum<const T extends string>(entries: readonly EnumEntry<T>[], opt
     addValueIssue(ctx, 'ENUM_UNKNOWN', details);
     return z.NEVER;
   });
+  // What the input's JSON Schema lists: every spelling as written in the table (the lookup also folds case,
+  // width, spaces and hyphens, which a schema cannot list).
+  schema.register(z.globalRegistry, {
+    id,
+    enum: spellingsOf(entries),
+    description:
+      'A listed code, label or numeric code; case, full-width forms, spaces and hyphens do not matter. ' +
+      '可填代码、中文名称或数字代码，不区分大小写与全半角。',
+  });
   const labels = Object.fromEntries(entries.map((entry) => [entry.code, entry.label])) as Record<T, string>;
   return { schema, resolve, codes: entries.map((entry) => entry.code), labels };
 }
@@ -82,6 +105,7 @@ function codedEnum<const T extends string>(entries: readonly EnumEntry<T>[], opt
 export const GENDERS = ['male', 'female', 'unknown', 'unspecified'] as const;
 export type Gender = (typeof GENDERS)[number];
 const genderEnum = codedEnum<Gender>(
+  'Gender',
   [
     { code: 'male', label: '男', aliases: ['1', '男性', 'm'] },
     { code: 'female', label: '女', aliases: ['2', '女性', 'f'] },
@@ -158,6 +182,7 @@ export const ETHNIC_GROUPS = [
 export type Ethnicity = string;
 
 const ethnicityEnum = codedEnum<Ethnicity>(
+  'Ethnicity',
   ETHNIC_GROUPS.map(([code, name, romanised, english]) => ({
     code,
     label: name,
@@ -182,7 +207,7 @@ export const ethnicityName = (code: Ethnicity): string | undefined => ETHNICITY_
 
 export const RESIDENCE_TYPES = ['rented', 'owned', 'employer-dormitory', 'lodging', 'other'] as const;
 export type ResidenceType = (typeof RESIDENCE_TYPES)[number];
-const residenceTypeEnum = codedEnum<ResidenceType>([
+const residenceTypeEnum = codedEnum<ResidenceType>('ResidenceType', [
   { code: 'rented', label: '租赁房屋', aliases: ['租赁', '租房', '出租房屋'] },
   { code: 'owned', label: '自购房屋', aliases: ['自有房屋', '自购', '自有'] },
   { code: 'employer-dormitory', label: '单位集体宿舍', aliases: ['单位宿舍', '集体宿舍'] },
@@ -195,7 +220,7 @@ export const RESIDENCE_TYPE_LABELS = residenceTypeEnum.labels;
 
 export const RESIDENCE_REASONS = ['work', 'business', 'study', 'family', 'other'] as const;
 export type ResidenceReason = (typeof RESIDENCE_REASONS)[number];
-export const residenceReason = codedEnum<ResidenceReason>([
+export const residenceReason = codedEnum<ResidenceReason>('ResidenceReason', [
   { code: 'work', label: '务工', aliases: ['就业'] },
   { code: 'business', label: '经商', aliases: ['经营'] },
   { code: 'study', label: '就学', aliases: ['上学', '求学'] },
@@ -217,7 +242,7 @@ export const EDUCATION_LEVELS = [
   'doctorate',
 ] as const;
 export type EducationLevel = (typeof EDUCATION_LEVELS)[number];
-export const educationLevel = codedEnum<EducationLevel>([
+export const educationLevel = codedEnum<EducationLevel>('EducationLevel', [
   { code: 'none', label: '未上过学', aliases: ['无', '文盲', '不识字或识字很少'] },
   { code: 'primary', label: '小学', aliases: ['80', '81', '小学教育'] },
   { code: 'junior-secondary', label: '初中', aliases: ['70', '71', '初级中学'] },
@@ -237,7 +262,7 @@ export const educationLevel = codedEnum<EducationLevel>([
 
 export const INSURANCE_TYPES = ['pension', 'medical', 'unemployment', 'work-injury', 'maternity'] as const;
 export type InsuranceType = (typeof INSURANCE_TYPES)[number];
-export const insuranceType = codedEnum<InsuranceType>([
+export const insuranceType = codedEnum<InsuranceType>('InsuranceType', [
   { code: 'pension', label: '养老保险', aliases: ['110', '基本养老保险', '职工基本养老保险', '养老'] },
   {
     code: 'medical',
@@ -260,7 +285,7 @@ export const SCHOOL_STAGES = [
   'higher',
 ] as const;
 export type SchoolStage = (typeof SCHOOL_STAGES)[number];
-export const schoolStage = codedEnum<SchoolStage>([
+export const schoolStage = codedEnum<SchoolStage>('SchoolStage', [
   { code: 'preschool', label: '学前教育', aliases: ['幼儿园', '学前'] },
   { code: 'primary', label: '小学', aliases: [] },
   { code: 'junior-secondary', label: '初中', aliases: ['初级中学'] },
@@ -273,7 +298,7 @@ export const schoolStage = codedEnum<SchoolStage>([
 
 export const CONTRACT_TYPES = ['fixed-term', 'open-ended', 'task-based', 'none'] as const;
 export type ContractType = (typeof CONTRACT_TYPES)[number];
-export const contractType = codedEnum<ContractType>([
+export const contractType = codedEnum<ContractType>('ContractType', [
   { code: 'fixed-term', label: '固定期限', aliases: ['固定期限劳动合同'] },
   { code: 'open-ended', label: '无固定期限', aliases: ['无固定期限劳动合同'] },
   {

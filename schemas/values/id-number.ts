@@ -112,6 +112,12 @@ export const idNumber = z.string().transform((raw, ctx): IdNumber => {
   addValueIssue(ctx, parsed.code, { received: parsed.masked });
   return z.NEVER;
 });
+idNumber.register(z.globalRegistry, {
+  description:
+    'Resident ID number (GB 11643): 18 characters, the last a check digit or X; a 15-digit legacy number, ' +
+    'full-width digits, lowercase x, spaces and hyphens are accepted. ' +
+    '公民身份号码：18位（末位为校验码或X），兼容15位旧号码、全角数字、小写x、空格与连字符。',
+});
 
 export interface IdNumberFacts {
   birthDate: string;

@@ -80,3 +80,8 @@ export const personName = z.string().transform((raw, ctx): PersonName => {
   addValueIssue(ctx, 'NAME_FORMAT');
   return z.NEVER;
 });
+personName.register(z.globalRegistry, {
+  description:
+    "A person's name: Chinese characters (a minority name's middle dot in any look-alike form) or Latin " +
+    'letters; spaces are dropped. 姓名：汉字（少数民族姓名的间隔点可用各种写法）或拉丁字母，空格忽略。',
+});

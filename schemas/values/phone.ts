@@ -58,3 +58,8 @@ export const mobilePhone = z.union([z.string(), z.number()]).transform((raw, ctx
   addValueIssue(ctx, 'PHONE_FORMAT', { received: parsed.masked });
   return z.NEVER;
 });
+mobilePhone.register(z.globalRegistry, {
+  description:
+    'Mainland mobile number, 11 digits starting 13–19; +86 or 0086, spaces and hyphens accepted. ' +
+    '手机号码：以13至19开头的11位数字，可带+86或0086、空格与连字符。',
+});

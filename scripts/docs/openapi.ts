@@ -143,9 +143,22 @@ const recordEntryUnion = z.discriminatedUnion(
   entrySchemas as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
 
-function inputSchemaComponent(kind: RecordKind): Record<string, unknown> {
-  const { $schema: _dialect, ...schema } = inputJsonSchema(kind) as Record<string, unknown>;
-  return schema;
+/**
+ * Each kind's input schema as a component, and its `$defs` (enumerations shared by name across kinds, nested
+ * objects named after their kind) as components of their own, its references rewritten to them.
+ */
+function inputSchemaComponents(): Record<string, unknown> {
+  const components: Record<string, unknown> = {};
+  for (const kind of RECORD_KINDS) {
+    const { $schema: _dialect, $defs, ...schema } = inputJsonSchema(kind);
+    const named = { [inputComponentOf(kind)]: schema, ...($defs as Record<string, unknown>) };
+    for (const [name, component] of Object.entries(named)) {
+      components[name] = JSON.parse(
+        JSON.stringify(component).replaceAll('"#/$defs/', '"#/components/schemas/'),
+      ) as unknown;
+    }
+  }
+  return components;
 }
 
 type ProblemExamples = Partial<Record<ProblemCode, ProblemError>>;
@@ -343,9 +356,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       servers: [
         {
           url: 'https://{apiId}.execute-api.{region}.amazonaws.com.cn',
-          description: 'The HTTP API in a China region (the stage output IngestApiUrl)',
+          // The variable's own `description` trips @apidevtools/swagger-parser's OpenAPI 3.1 schema (which
+          // misspells it "descriptions"), so the server's description says what apiId is.
+          description: 'The HTTP API in a China region: apiId is the API id (the stage output IngestApiUrl)',
           variables: {
-            apiId: { default: 'abc123defg', description: 'The API id' },
+            apiId: { default: 'abc123defg' },
             region: { enum: ['cn-northwest-1', 'cn-north-1'], default: 'cn-northwest-1' },
           },
         },
@@ -544,9 +559,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         schemas: {
           SubmissionRequest: submissionRequest,
           RecordEntry: recordEntryUnion,
-          ...Object.fromEntries(
-            RECORD_KINDS.map((kind) => [inputComponentOf(kind), inputSchemaComponent(kind)]),
-          ),
+          ...inputSchemaComponents(),
           SubmissionResult: submissionResult,
           RecordResult: recordResult,
           FieldError: fieldError,

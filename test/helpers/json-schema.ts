@@ -12,7 +12,8 @@ const addFormats = ((formatsPlugin as unknown as { default?: unknown }).default 
 /** Keywords our documents add to JSON Schema (OpenAPI and AsyncAPI allow `x-` extensions). */
 const EXTENSION_KEYWORDS = ['x-aliases'];
 
-const OPTIONS: Options = { strict: true, allowUnionTypes: true, allErrors: true };
+// strictRequired off: an input schema's `anyOf: [{ required: [name] }, …]` names properties of the object around it.
+const OPTIONS: Options = { strict: true, strictRequired: false, allowUnionTypes: true, allErrors: true };
 
 /** A strict JSON Schema draft-07 validator with formats (AsyncAPI's default schema format extends draft-07). */
 export function draft7Validator(): AjvCore {

@@ -25,6 +25,17 @@ import { applyRules, type CrossFieldRule, EVEN_AFTER_FIELD_ERRORS } from './rule
 // The building blocks several record kinds share (person, address, organisation, party), each with the
 // labels its fields accept inside a nested object.
 
+// ---- documentation -----------------------------------------------------------------------------------------
+
+/**
+ * A field with its meaning in English and Chinese, which the input's JSON Schema (and so the OpenAPI document)
+ * shows before the value type's own description of what it accepts.
+ */
+export function field<T extends z.ZodType>(schema: T, en: string, zh: string): T {
+  const accepts = schema.meta()?.description;
+  return schema.meta({ description: accepts === undefined ? `${en} ${zh}` : `${en} ${zh} ${accepts}` });
+}
+
 // ---- free text and numbers ------------------------------------------------------------------------------
 
 interface NumberRange {
@@ -94,7 +105,14 @@ function splitDivisionPrefix(value: unknown): unknown {
 
 export const address = z.preprocess(
   splitDivisionPrefix,
-  z.strictObject({ divisionCode: divisionCodeField, detail: addressDetail }),
+  z.strictObject({
+    divisionCode: field(
+      divisionCodeField,
+      'The county-level division of the address.',
+      '所在区县的区划代码。',
+    ),
+    detail: field(addressDetail, 'The address below the division.', '详细地址。'),
+  }),
 );
 
 export const ADDRESS_LABELS = {
@@ -149,7 +167,11 @@ const birthDateAgreesWithIdNumber: CrossFieldRule<IdentityFacts> = {
 const identityRules = applyRules([genderAgreesWithIdNumber, birthDateAgreesWithIdNumber]);
 
 /** Someone a record refers to: ID number, name, optionally a phone. */
-export const personRef = z.strictObject({ idNumber, name: personName, phone: mobilePhone.optional() });
+export const personRef = z.strictObject({
+  idNumber: field(idNumber, "The person's resident ID number.", '公民身份号码。'),
+  name: field(personName, "The person's name.", '姓名。'),
+  phone: field(mobilePhone, "The person's mobile phone.", '联系电话。').optional(),
+});
 
 /**
  * The subject of a residence registration. Gender and birth date, when given, must agree with the ID
@@ -157,14 +179,26 @@ export const personRef = z.strictObject({ idNumber, name: personName, phone: mob
  */
 export const person = z
   .strictObject({
-    idNumber,
-    name: personName,
-    gender: gender.optional(),
-    birthDate: calendarDate.optional(),
-    ethnicity: ethnicity.optional(),
-    phone: mobilePhone.optional(),
-    hukouDivisionCode: divisionCodeField.optional(),
-    educationLevel: educationLevel.optional(),
+    idNumber: field(idNumber, "The person's resident ID number.", '公民身份号码。'),
+    name: field(personName, "The person's name.", '姓名。'),
+    gender: field(gender, 'Gender (GB/T 2261.1); taken from the ID number when absent.', '性别。').optional(),
+    birthDate: field(
+      calendarDate,
+      'Birth date; taken from the ID number when absent.',
+      '出生日期。',
+    ).optional(),
+    ethnicity: field(
+      ethnicity,
+      'Ethnic group (GB 3304): a code 01–56 or the name, with or without 族.',
+      '民族。',
+    ).optional(),
+    phone: field(mobilePhone, "The person's mobile phone.", '联系电话。').optional(),
+    hukouDivisionCode: field(
+      divisionCodeField,
+      'Division of the household registration (hukou), as a code or its full name.',
+      '户籍地区划（代码或名称）。',
+    ).optional(),
+    educationLevel: field(educationLevel, 'Highest education level (GB/T 4658).', '文化程度。').optional(),
   })
   .superRefine(identityRules, EVEN_AFTER_FIELD_ERRORS)
   .transform((given) => {
@@ -177,11 +211,11 @@ export const person = z
 /** A pupil or student: gender and birth date optional (a minor's data: never derived, only checked). */
 export const student = z
   .strictObject({
-    idNumber,
-    name: personName,
-    phone: mobilePhone.optional(),
-    gender: gender.optional(),
-    birthDate: calendarDate.optional(),
+    idNumber: field(idNumber, "The student's resident ID number.", '学生公民身份号码。'),
+    name: field(personName, "The student's name.", '学生姓名。'),
+    phone: field(mobilePhone, 'A contact mobile phone.', '联系电话。').optional(),
+    gender: field(gender, 'Gender, checked against the ID number.', '性别。').optional(),
+    birthDate: field(calendarDate, 'Birth date, checked against the ID number.', '出生日期。').optional(),
   })
   .superRefine(identityRules, EVEN_AFTER_FIELD_ERRORS);
 
@@ -191,7 +225,10 @@ const CREDIT_CODE_LABELS = ['统一社会信用代码', '社会信用代码', '�
 
 export const organisationName = freeText(200);
 
-export const organisation = z.strictObject({ creditCode, name: organisationName });
+export const organisation = z.strictObject({
+  creditCode: field(creditCode, "The organisation's unified social credit code.", '统一社会信用代码。'),
+  name: field(organisationName, "The organisation's registered name.", '单位名称。'),
+});
 
 export const ORGANISATION_LABELS = {
   creditCode: CREDIT_CODE_LABELS,
@@ -200,9 +237,13 @@ export const ORGANISATION_LABELS = {
 
 /** An organisation with the county-level division it is registered in (an employer). */
 export const locatedOrganisation = z.strictObject({
-  creditCode,
-  name: organisationName,
-  divisionCode: divisionCodeField,
+  creditCode: field(creditCode, "The organisation's unified social credit code.", '统一社会信用代码。'),
+  name: field(organisationName, "The organisation's registered name.", '单位名称。'),
+  divisionCode: field(
+    divisionCodeField,
+    'The county-level division it is registered in.',
+    '所在地区划代码。',
+  ),
 });
 
 export const LOCATED_ORGANISATION_LABELS = {
@@ -238,10 +279,18 @@ const personPartyName: CrossFieldRule<PartyFields> = {
 /** A landlord or owner: a person or an organisation (exactly one of idNumber/creditCode). */
 export const party = z
   .strictObject({
-    name: organisationName,
-    idNumber: idNumber.optional(),
-    creditCode: creditCode.optional(),
-    phone: mobilePhone.optional(),
+    name: field(organisationName, "The party's name: a person's or an organisation's.", '姓名或名称。'),
+    idNumber: field(
+      idNumber,
+      "A person's ID number (give this or creditCode).",
+      '公民身份号码（个人）。',
+    ).optional(),
+    creditCode: field(
+      creditCode,
+      "An organisation's credit code (give this or idNumber).",
+      '统一社会信用代码（单位）。',
+    ).optional(),
+    phone: field(mobilePhone, 'A contact mobile phone.', '联系电话。').optional(),
   })
   .superRefine(applyRules([exactlyOneIdentifier, personPartyName]), EVEN_AFTER_FIELD_ERRORS)
   .transform((given) =>
@@ -257,9 +306,9 @@ export const PARTY_LABELS = {
 
 /** A school: name, county-level division, credit code when known. */
 export const school = z.strictObject({
-  name: organisationName,
-  creditCode: creditCode.optional(),
-  divisionCode: divisionCodeField,
+  name: field(organisationName, "The school's name.", '学校名称。'),
+  creditCode: field(creditCode, "The school's credit code, when known.", '统一社会信用代码。').optional(),
+  divisionCode: field(divisionCodeField, 'The county-level division of the school.', '所在地区划代码。'),
 });
 
 export const SCHOOL_LABELS = {
