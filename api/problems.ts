@@ -30,11 +30,21 @@ export const PROBLEMS = {
     status: 422,
     title: 'This Idempotency-Key was already used with a different body.',
   },
-  THROTTLED: { status: 429, title: 'Too many requests.' },
+  THROTTLED: {
+    status: 429,
+    title: 'The hub is throttled by its store or bus; retry after Retry-After seconds.',
+    retryAfterSeconds: 1,
+  },
   INTERNAL: { status: 500, title: 'The hub failed to handle the request; nothing was half-written.' },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEMS;
+
+/** Seconds a client should wait before retrying a problem answered with 429 or 503 (its Retry-After). */
+export function retryAfterOf(code: ProblemCode): number | undefined {
+  const problem = PROBLEMS[code];
+  return 'retryAfterSeconds' in problem ? problem.retryAfterSeconds : undefined;
+}
 
 /** A whole-request failure, thrown anywhere in a handler and turned into problem+json by the error middleware. */
 export class ProblemError extends Error {
@@ -67,9 +77,13 @@ export function problemResponse(problem: ProblemError, instance?: string): APIGa
     ...(instance === undefined ? {} : { instance }),
     ...(problem.errors === undefined ? {} : { errors: [...problem.errors] }),
   } satisfies ProblemDetails;
+  const retryAfter = retryAfterOf(problem.code);
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: {
+      'content-type': 'application/problem+json',
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+    },
     body: JSON.stringify(body),
   };
 }

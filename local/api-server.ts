@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { GATEWAY_RESPONSES } from '#api/gateway-responses.ts';
 import { ProblemError, problemResponse } from '#api/problems.ts';
 import type { HubRequestEvent } from '#functions/http/submitter.ts';
 import { apiGatewayEvent } from './api-gateway-event.ts';
 import { lambdaContext } from './lambda-context.ts';
+import type { RouteThrottle } from './route-throttle.ts';
 
 /** API Gateway's own payload limit for HTTP APIs: bodies beyond it never reach a function. */
 const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -32,7 +34,16 @@ export interface ApiServerOptions {
   authenticate: (
     token: string,
   ) => Promise<{ ok: true; claims: Record<string, string> } | { ok: false; reason: string }>;
+  /** The stage's throttling, per route; every request passes when omitted. */
+  throttle?: RouteThrottle;
 }
+
+/** API Gateway's own answer to a throttled request: its JSON message, no problem+json, no Retry-After. */
+const THROTTLED_BY_GATEWAY: APIGatewayProxyStructuredResultV2 = {
+  statusCode: 429,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message: GATEWAY_RESPONSES[429].message }),
+};
 
 /** The HTTP API as API Gateway runs it: routing, bearer check, payload 2.0 events, the same handlers. */
 export async function startApiServer(options: ApiServerOptions): Promise<{ url: string; server: Server }> {
@@ -64,6 +75,10 @@ async function serve(
     const code = onPath.length > 0 ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND';
     request.resume();
     return send(response, problemResponse(new ProblemError(code, `${request.method} ${path}`), path));
+  }
+  if (options.throttle && !options.throttle(`${route.method} ${route.path}`)) {
+    request.resume();
+    return send(response, THROTTLED_BY_GATEWAY);
   }
   const body = await readBody(request);
   if (body === undefined) {

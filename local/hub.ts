@@ -33,6 +33,7 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, publicJwks, type SigningKe
 import { openApiRoute } from './openapi-route.ts';
 import { createLocalOperations } from './operations.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
+import { createRouteThrottle, type ThrottleLimits } from './route-throttle.ts';
 
 export interface HubOptions {
   /** Port of the HTTP API; 0 picks a free one. @default 4000 */
@@ -43,6 +44,8 @@ export interface HubOptions {
   subscriptions?: readonly Subscription[];
   /** The handlers' log level. @default POWERTOOLS_LOG_LEVEL, else WARN (the console is the developer's) */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** The stage's API throttling, enforced per route as API Gateway does. @default - none */
+  throttle?: ThrottleLimits;
 }
 
 export interface LocalHub {
@@ -200,6 +203,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   const api = await startApiServer({
     port: options.port ?? 4000,
     authenticate: localVerifier(secrets.signingKey),
+    ...(options.throttle === undefined ? {} : { throttle: createRouteThrottle(options.throttle) }),
     routes: [
       {
         method: 'POST',

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { Option } from 'commander';
+import { STAGES, type StageName } from '../infra/config.ts';
 import { integerIn, program } from './cli.ts';
 
 // `npm start [-- --data-dir DIR] [--port N]`: the local hub on 127.0.0.1 until Ctrl-C.
@@ -13,13 +15,21 @@ const options = program('npm start --', 'Runs the local hub on 127.0.0.1 until C
     'port of the HTTP API; 0 picks a free one (default: $HUB_PORT or 4000)',
     integerIn(0, 65_535),
   )
+  .addOption(
+    new Option(
+      '--stage <name>',
+      'the deployment stage whose API throttling (rate and burst, per route) to enforce',
+    )
+      .choices(Object.keys(STAGES))
+      .default('prod'),
+  )
   .addHelpText(
     'after',
     '\nEnvironment: HUB_PORT (default port), HUB_STATE_DIR (where endpoints.json is written; default .local-hub),\n' +
       'POWERTOOLS_LOG_LEVEL (the handlers’ log level; default WARN).',
   )
   .parse()
-  .opts<{ dataDir?: string; port?: number }>();
+  .opts<{ dataDir?: string; port?: number; stage: StageName }>();
 
 const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
 const port = options.port ?? Number(process.env.HUB_PORT ?? 4000);
@@ -30,7 +40,8 @@ const { startHub } = await import('./hub.ts');
 const { writeEndpoints, writeSigningKey } = await import('./hub-state.ts');
 const { DEFAULT_TOKEN_LIFETIME } = await import('./local-jwt.ts');
 
-const hub = await startHub({ port, ...(dataDir ? { dataDir } : {}) });
+const { rateLimit, burstLimit } = STAGES[options.stage].ingest;
+const hub = await startHub({ port, throttle: { rateLimit, burstLimit }, ...(dataDir ? { dataDir } : {}) });
 const file = await writeEndpoints(stateDir, hub.endpoints);
 await writeSigningKey(stateDir, hub.signingKey);
 const { endpoints } = hub;
@@ -42,6 +53,7 @@ const lines = [
   `  department API    POST /v1/persons/lookup, GET /v1/stats?division=…, GET /v1/audit?from=… (department tokens)`,
   `  operations API    GET /v1/flow, /v1/late-reports, /v1/subscribers, /v1/divisions (department tokens)`,
   `  API documents     ${endpoints.apiUrl}/docs`,
+  `  throttling        ${rateLimit} requests/s, burst ${burstLimit}, per route (stage ${options.stage}); then 429`,
   `  daily evaluation  00:05 China time; now: npm run evaluate -- --as-of YYYY-MM-DD`,
   `  derived events    ${endpoints.derivedEventsQueue ?? ''}`,
   `  SQS endpoint      ${endpoints.sqsEndpoint}`,

@@ -10,11 +10,29 @@ const MIDDY_STATUS_TO_PROBLEM: Record<number, ProblemCode> = {
   422: 'MALFORMED_JSON',
 };
 
+/**
+ * AWS errors that mean the hub itself is throttled (DynamoDB capacity, EventBridge or request rate), once the
+ * SDK's own retries are spent: the client should back off and retry the whole request, which is safe (records
+ * already stored come back `unchanged`).
+ */
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
+const isThrottling = (error: unknown): boolean =>
+  error instanceof Error &&
+  (THROTTLING_ERRORS.has(error.name) ||
+    (error as { $retryable?: { throttling?: boolean } }).$retryable?.throttling === true);
+
 /** middy's JSON parser refuses these keys (prototype pollution); say so rather than "not valid JSON". */
 const FORBIDDEN_KEY_MESSAGE = 'Forbidden key in JSON body';
 
 function asProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
+  if (isThrottling(error)) return new ProblemError('THROTTLED', undefined, undefined, { cause: error });
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   if (status === 422 && (error as Error).message === FORBIDDEN_KEY_MESSAGE) {
     const detail =

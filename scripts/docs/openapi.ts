@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createDocument, type oas31, type ZodOpenApiResponseObject } from 'zod-openapi';
+import { GATEWAY_RESPONSES, type GatewayStatus, gatewayMessage } from '#api/gateway-responses.ts';
 import {
   errorCode,
   fieldError,
@@ -37,6 +38,7 @@ import { type FieldError, toFieldErrors } from '#schemas/errors.ts';
 import { RECORD_KINDS, type RecordKind } from '#schemas/index.ts';
 import { inputJsonSchema } from '#schemas/json-schema.ts';
 import { MAX_SUBMISSION_BYTES, recordEntry, submissionEnvelope } from '#schemas/submission.ts';
+import { STAGES } from '../../infra/config.ts';
 import { CONTRACT_VERSION } from './contract-version.ts';
 import { DIVISIONS_PROBLEMS, OPERATIONS_PROBLEMS, operationsPaths } from './operations-paths.ts';
 import { EXAMPLE_LOOKUP_REQUESTS, exampleAuditTrail, exampleLookup, exampleStats } from './query-examples.ts';
@@ -176,35 +178,75 @@ function problemExample(code: ProblemCode, path: string, examples: ProblemExampl
   return problemDetails.parse(JSON.parse(problemResponse(problem, path).body ?? '{}'));
 }
 
-/** One response per HTTP status of `codes`, its `code` narrowed to the codes of that status. */
+/** API Gateway's own answers on every route (api/gateway-responses.ts); 413 only where a body is sent. */
+const GATEWAY_STATUSES_WITH_BODY: readonly GatewayStatus[] = [401, 403, 413, 429, 500, 503];
+const GATEWAY_STATUSES_WITHOUT_BODY: readonly GatewayStatus[] = [401, 403, 429, 500, 503];
+
+const RETRY_AFTER = z.object({
+  'Retry-After': z.string().meta({
+    description:
+      "Seconds to wait before retrying: sent with the hub's own 429 (`THROTTLED`, problem+json); " +
+      "API Gateway's 429 (application/json) carries none, so back off exponentially then.",
+    example: '1',
+  }),
+});
+
+/**
+ * One response per HTTP status of `codes`, its `code` narrowed to the codes of that status, and API Gateway's
+ * own answer (application/json, not problem+json) beside it for the statuses the gateway produces itself.
+ */
 function problemResponses(
   codes: readonly ProblemCode[],
   path: string,
   examples: ProblemExamples = {},
+  gatewayStatuses: readonly GatewayStatus[] = GATEWAY_STATUSES_WITH_BODY,
 ): Record<string, ZodOpenApiResponseObject> {
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) {
     const { status } = PROBLEMS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
+  for (const status of gatewayStatuses) if (!byStatus.has(status)) byStatus.set(status, []);
+  const statuses = [...byStatus.keys()].sort((a, b) => a - b);
   return Object.fromEntries(
-    [...byStatus].map(([status, codes]) => [
-      String(status),
-      {
-        description: codes.map((code) => `\`${code}\`: ${PROBLEMS[code].title}`).join(' '),
+    statuses.map((status) => {
+      const hubCodes = byStatus.get(status) ?? [];
+      const gateway = (gatewayStatuses as readonly number[]).includes(status)
+        ? GATEWAY_RESPONSES[status as GatewayStatus]
+        : undefined;
+      const description = [
+        ...hubCodes.map((code) => `\`${code}\`: ${PROBLEMS[code].title}`),
+        ...(gateway ? [`API Gateway (application/json): ${gateway.when}.`] : []),
+      ].join(' ');
+      const response: ZodOpenApiResponseObject = {
+        description,
+        ...(status === 429 || status === 503 ? { headers: RETRY_AFTER.partial() } : {}),
         content: {
-          'application/problem+json': {
-            schema: problemDetails.extend({
-              status: z.literal(status),
-              code: z.enum(codes as [ProblemCode, ...ProblemCode[]]),
-            }),
-            examples: Object.fromEntries(
-              codes.map((code) => [code, { value: problemExample(code, path, examples) }]),
-            ),
-          },
+          ...(hubCodes.length === 0
+            ? {}
+            : {
+                'application/problem+json': {
+                  schema: problemDetails.extend({
+                    status: z.literal(status),
+                    code: z.enum(hubCodes as [ProblemCode, ...ProblemCode[]]),
+                  }),
+                  examples: Object.fromEntries(
+                    hubCodes.map((code) => [code, { value: problemExample(code, path, examples) }]),
+                  ),
+                },
+              }),
+          ...(gateway === undefined
+            ? {}
+            : {
+                'application/json': {
+                  schema: gatewayMessage,
+                  examples: { gateway: { value: { message: gateway.message } } },
+                },
+              }),
         },
-      },
-    ]),
+      };
+      return [String(status), response];
+    }),
   );
 }
 
@@ -339,8 +381,19 @@ audit trails, \`audit\` (\`true\`: its own department's; \`"all"\`: every depart
 \`department\` is 401; a missing one, or a missing or too narrow audit right, 403.
 
 **Errors**: a rejected record lists all its errors (\`errors[].code\`, see the ErrorCode schema). A failure of the
-whole request is \`application/problem+json\` (RFC 9457) with a stable \`code\`; a wrong path or method answers
-404 \`NOT_FOUND\` or 405 \`METHOD_NOT_ALLOWED\`.
+whole request is \`application/problem+json\` (RFC 9457) with a stable \`code\`. API Gateway answers some requests
+itself, as \`application/json\` \`{"message": "…"}\` (the GatewayMessage schema), never problem+json: its JWT
+authorizer's 401 (with a \`WWW-Authenticate\` header saying why), an IAM stage's 403, 404 for a path or method no
+route has, 413 over 10 MB, 429 when the stage's rate or burst limit is exceeded, 500 and 503 when the function
+fails or times out. Tell the two apart by the content type.
+
+**Throttling**: each route takes a steady rate with a burst on top (the stage config's \`ingest.rateLimit\` and
+\`burstLimit\`; prod: ${STAGES.prod.ingest.rateLimit} requests/s, burst ${STAGES.prod.ingest.burstLimit}). Beyond them API Gateway answers 429 \`{"message":"Too Many
+Requests"}\` without Retry-After: back off exponentially with jitter and retry. The hub's own 429 \`THROTTLED\`
+(its store or bus is over capacity) carries \`Retry-After\` in seconds. Retrying a submission is safe: records
+already stored come back \`unchanged\`, and an \`Idempotency-Key\` replays the first answer. The local hub enforces
+a stage's limits the same way (\`npm start -- --stage dev|prod\`, default prod), so a client can test its back-off;
+locally the 401, 404, 405 and over-10-MB 413 are problem+json with a \`detail\`, to help development.
 
 The local hub serves this document at \`GET /v1/openapi.json\`. Generated by \`npm run docs\`; do not edit.`;
 
@@ -521,7 +574,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
                   },
                 },
               },
-              ...problemResponses(STATS_PROBLEMS, STATS_PATH, STATS_EXAMPLES),
+              ...problemResponses(STATS_PROBLEMS, STATS_PATH, STATS_EXAMPLES, GATEWAY_STATUSES_WITHOUT_BODY),
             },
           },
         },
@@ -549,7 +602,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
                   },
                 },
               },
-              ...problemResponses(AUDIT_PROBLEMS, AUDIT_PATH, AUDIT_EXAMPLES),
+              ...problemResponses(AUDIT_PROBLEMS, AUDIT_PATH, AUDIT_EXAMPLES, GATEWAY_STATUSES_WITHOUT_BODY),
             },
           },
         },
@@ -565,6 +618,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           FieldError: fieldError,
           ErrorCode: errorCode,
           ProblemDetails: problemDetails,
+          GatewayMessage: gatewayMessage,
           ProblemCode: problemCodeCatalogue(),
           PersonLookup: personLookupResponse,
           ProfileView: profileView,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PROBLEMS } from '#api/problems.ts';
+import { GATEWAY_RESPONSES } from '#api/gateway-responses.ts';
+import { PROBLEMS, ProblemError, problemResponse } from '#api/problems.ts';
 import { auditQuery, personLookupRequest, statsQuery } from '#api/query-api.ts';
 import { departmentLookupView, returnedFields } from '#domain/department-view.ts';
 import { evaluateEligibility } from '#domain/eligibility.ts';
@@ -235,10 +236,13 @@ describe('the department read API in the OpenAPI document', () => {
         expect(validate(example), `${code}: ${ajv.errorsText(validate.errors)}`).toBe(true);
         expect(example).toMatchObject({ code, status: PROBLEMS[code].status, instance: path });
       }
+      // The hub's own problem statuses, and API Gateway's answers beside them (application/json).
       const statuses = Object.keys(operation.responses).filter((status) => status !== '200');
+      const gateway = statuses.filter((status) => operation.responses[status].content['application/json']);
       expect(statuses.sort()).toEqual(
-        [...new Set(codes.map((code) => String(PROBLEMS[code].status)))].sort(),
+        [...new Set([...codes.map((code) => String(PROBLEMS[code].status)), ...gateway])].sort(),
       );
+      expect(gateway).toEqual(expect.arrayContaining(['401', '403', '429', '500', '503']));
       expect(codes).toEqual(expect.arrayContaining(['INVALID_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN']));
     },
   );
@@ -375,5 +379,40 @@ describe('the department read API in the OpenAPI document', () => {
     expect(request({})).toBe(false);
     expect(request({ idNumber: EXAMPLE_ID_NUMBER, name: '张伟' })).toBe(false);
     expect(personLookupRequest.safeParse({ idNumber: EXAMPLE_ID_NUMBER, name: '张伟' }).success).toBe(false);
+  });
+});
+
+describe("API Gateway's own answers and throttling in the OpenAPI document", () => {
+  const document = JSON.parse(JSON.stringify(buildOpenApiDocument())) as Json;
+
+  it.each(Object.entries(OPERATION_PROBLEMS))(
+    '%s: lists the gateway answers as application/json {"message"}, and Retry-After on 429',
+    (id) => {
+      const operation = Object.values(document.paths as Json)
+        .flatMap((item) => Object.values(item as Json))
+        .find((o) => (o as Json).operationId === id) as Json;
+      const validate = draft2020Validator().compile({
+        ...document.components.schemas.GatewayMessage,
+      });
+      for (const [status, { message }] of Object.entries(GATEWAY_RESPONSES)) {
+        const content = operation.responses[status]?.content['application/json'];
+        if (content === undefined) continue;
+        expect(content.examples.gateway.value).toEqual({ message });
+        expect(validate(content.examples.gateway.value)).toBe(true);
+      }
+      expect(operation.responses['429'].content['application/json'].examples.gateway.value).toEqual({
+        message: 'Too Many Requests',
+      });
+      expect(Object.keys(operation.responses['429'].headers)).toEqual(['Retry-After']);
+    },
+  );
+
+  it('sends Retry-After with every 429 and 503 the hub itself answers', () => {
+    for (const code of Object.keys(PROBLEMS) as (keyof typeof PROBLEMS)[]) {
+      const status: number = PROBLEMS[code].status;
+      const response = problemResponse(new ProblemError(code));
+      if (status === 429 || status === 503) expect(response.headers?.['retry-after'], code).toMatch(/^\d+$/);
+      else expect(response.headers?.['retry-after'], code).toBeUndefined();
+    }
   });
 });
