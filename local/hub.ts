@@ -15,6 +15,7 @@ import { createLocalBus } from './bus/index.ts';
 import { CONSOLE_PATH, consoleRoute } from './console-route.ts';
 import { createLocalDerivedServices } from './derived-services.ts';
 import { issueSampleTokens } from './dev-submitters.ts';
+import { docsRoutes } from './docs-routes.ts';
 import { toStreamEvent } from './emulators/change-feed.ts';
 import {
   ensureTable,
@@ -236,6 +237,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
       ...operations.routes,
       consoleRoute(),
       openApiRoute(),
+      ...(await docsRoutes()),
       {
         method: 'GET',
         path: '/health',

@@ -257,4 +257,21 @@ describe('the consumer example against the local hub', () => {
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(await response.json()).toEqual(JSON.parse(await readFile('docs/openapi.json', 'utf8')));
   });
+
+  it('serves the documents rendered to HTML at /docs, unauthenticated', async () => {
+    // Act
+    const redirect = await fetch(`${hub.endpoints.apiUrl}/docs`, { redirect: 'manual' });
+    const index = await fetch(`${hub.endpoints.apiUrl}/docs/`);
+    const indexPage = await index.text();
+    const health = await fetch(new URL('asyncapi/health.html', `${hub.endpoints.apiUrl}/docs/`));
+
+    // Assess
+    expect(redirect.status).toBe(308);
+    expect(redirect.headers.get('location')).toBe('/docs/');
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(indexPage).toContain('href="openapi.html"');
+    expect(indexPage).toContain('href="asyncapi/health.html"');
+    expect(health.status).toBe(200);
+    expect(await health.text()).toContain('residence-data-hub: the health queue');
+  });
 });
