@@ -6,9 +6,9 @@ import { z } from 'zod';
  * turned into a zod schema, so a message that does not match what was published is refused, not half-read.
  * The consumer itself relies only on the few envelope fields below.
  *
- * Tolerant, as the hub's versioning policy asks (docs/versioning.md): fields the contract does not list are
- * ignored (a newer hub may add optional ones), and a message type it does not list is reported as unknown
- * (a newer hub may publish new detail-types) rather than refused.
+ * Tolerant, as the hub's versioning policy asks (docs/versioning.md): fields and enum values the contract
+ * does not list are accepted (a newer hub may add them), and a message type it does not list is reported as
+ * unknown (a newer hub may publish new detail-types) rather than refused.
  */
 
 /** The envelope fields the consumer needs to de-duplicate and order; the rest is the department's business. */
@@ -30,12 +30,15 @@ interface AsyncApiDocument {
   components?: { messages?: Record<string, { payload?: unknown }> };
 }
 
-/** A JSON Schema whose objects accept fields it does not list: additions are compatible changes. */
+/**
+ * A JSON Schema that accepts what compatible changes add: fields it does not list (objects stay open) and
+ * enum values it does not list (an `enum` keeps only its type).
+ */
 function acceptingAdditions(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(acceptingAdditions);
   if (typeof schema !== 'object' || schema === null) return schema;
   const entries = Object.entries(schema).filter(
-    ([key, value]) => !(key === 'additionalProperties' && value === false),
+    ([key, value]) => !(key === 'additionalProperties' && value === false) && key !== 'enum',
   );
   return Object.fromEntries(entries.map(([key, value]) => [key, acceptingAdditions(value)]));
 }
