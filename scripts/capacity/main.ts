@@ -1,66 +1,33 @@
-import { parseArgs } from 'node:util';
-import { EVENT_KINDS, isEventKind } from '#events/index.ts';
+import { Option } from 'commander';
+import { EVENT_KINDS, type EventKind } from '#events/index.ts';
 import { STAGES, stageConfig } from '../../infra/config.ts';
+import { positiveNumber, program } from '../cli.ts';
 import { capacityPlan, formatPlan } from './plan.ts';
 
 // `npm run capacity -- --stage prod`: the capacity plan of a deployed stage (plan.ts), as Markdown.
 
-const USAGE = `Usage: npm run -s capacity -- [--stage NAME] [options]
-
-Prints the records/s a deployed stage takes with its region's default quotas, which quota binds first, the
-increases a load needs, and the cost per million records.
-  --stage NAME        one of ${Object.keys(STAGES).join(', ')} (default prod)
-  --kind KIND         the records loaded (default residence-registration), one of
-                      ${EVENT_KINDS.join(', ')}
-  --records N         the load to plan for (default 22000000)
-  --hours H           in this many hours (default 1)
-  --per-request N     records per POST /v1/records, 1 to 500 (default 500)
-  -h, --help          this text`;
-
-function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-function positive(name: string, text: string, max = Number.POSITIVE_INFINITY): number {
-  const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || value <= 0 || value > max) {
-    fail(`--${name} must be a positive number${Number.isFinite(max) ? ` up to ${max}` : ''}, got "${text}".`);
-  }
-  return value;
-}
-
-let values: Record<string, string | boolean | undefined>;
-try {
-  ({ values } = parseArgs({
-    options: {
-      stage: { type: 'string', default: 'prod' },
-      kind: { type: 'string', default: 'residence-registration' },
-      records: { type: 'string', default: '22000000' },
-      hours: { type: 'string', default: '1' },
-      'per-request': { type: 'string', default: '500' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }));
-} catch (error) {
-  fail((error as Error).message.split('\n')[0] as string); // node's parser explains on further lines
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const stageName = values.stage as string;
-if (!Object.hasOwn(STAGES, stageName)) fail(`--stage must be one of ${Object.keys(STAGES).join(', ')}.`);
-const kind = values.kind as string;
-if (!isEventKind(kind)) fail(`--kind must be one of ${EVENT_KINDS.join(', ')}.`);
-const perRequest = positive('per-request', values['per-request'] as string, 500);
-if (!Number.isInteger(perRequest)) fail('--per-request must be a whole number.');
+const options = program(
+  'npm run -s capacity --',
+  "Prints the records/s a deployed stage takes with its region's default quotas, which quota binds first, " +
+    'the increases a load needs, and the cost per million records.',
+)
+  .addOption(
+    new Option('--stage <name>', 'the deployment stage').choices(Object.keys(STAGES)).default('prod'),
+  )
+  .addOption(
+    new Option('--kind <kind>', 'the records loaded').choices(EVENT_KINDS).default('residence-registration'),
+  )
+  .option('--records <n>', 'the load to plan for', positiveNumber(), 22_000_000)
+  .option('--hours <h>', 'in this many hours', positiveNumber(), 1)
+  .option('--per-request <n>', 'records per POST /v1/records, 1 to 500', positiveNumber(500, true), 500)
+  .parse()
+  .opts<{ stage: string; kind: EventKind; records: number; hours: number; perRequest: number }>();
 
 const plan = capacityPlan({
-  stage: stageConfig(stageName),
-  kind,
-  recordsPerRequest: perRequest,
-  targetRecords: positive('records', values.records as string),
-  targetHours: positive('hours', values.hours as string),
+  stage: stageConfig(options.stage),
+  kind: options.kind,
+  recordsPerRequest: options.perRequest,
+  targetRecords: options.records,
+  targetHours: options.hours,
 });
 process.stdout.write(formatPlan(plan));

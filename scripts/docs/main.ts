@@ -3,8 +3,8 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Command } from 'commander';
 import pLimit from 'p-limit';
+import { program } from '../cli.ts';
 import {
   ASYNCAPI_DIR,
   DOCS_DIR,
@@ -20,11 +20,10 @@ import {
 // at /docs), and removes documents of subscriptions that are gone. The drift test (test/unit/docs) fails until
 // this has run. It takes no arguments: `--help` only prints the usage.
 
-new Command('npm run docs --')
-  .description('Regenerates the API and event documents in docs/ from the code, and their HTML renderings.')
-  .showHelpAfterError()
-  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
-  .parse();
+program(
+  'npm run docs --',
+  'Regenerates the API and event documents in docs/ from the code, and their HTML renderings.',
+).parse();
 
 const root = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);

@@ -26,6 +26,7 @@ const BAD_VALUES: Record<string, string[]> = {
   docs: ['stray-argument'],
   bench: ['many'],
   consumer: ['--department', 'health', '--wait-seconds', '30'],
+  capacity: ['--stage', 'qa'],
 };
 
 const stateDir = await mkdtemp(join(tmpdir(), 'command-lines-'));

@@ -49,7 +49,8 @@ const ALLOWED: { readonly [R in Room]: readonly Room[] } = {
   // The CDK app deploys the functions by path; it imports the facts of the pure layers and the table layout
   // the adapters define (key names), never handler code.
   infra: [...PURE, 'functions/adapters'],
-  local: [...PURE, ...FUNCTIONS],
+  // The local hub enforces a stage's API throttling (infra/config.ts).
+  local: [...PURE, ...FUNCTIONS, 'infra'],
   // The operator console runs in the browser: the API's types, and the one pure module the hub serves it
   // (schemas/errors.ts, for masking); beside local/, cli/ and scripts/, importing none of them.
   console: [...PURE],
