@@ -1,87 +1,19 @@
 // What a department may see of a person's derived view, taken from its event subscription (events/), so the
 // look-up never shows a department more than its own queue delivers (PIPL: the minimum for its duties).
+import type { EventKind } from '../events/kinds.ts';
 import { type Department, subscriptionFor } from '../events/subscriptions.ts';
 import type { ConditionName, EligibilityResult } from './eligibility.ts';
 import type { PointsScore } from './points.ts';
 import type { PointsIndicator } from './points-config.ts';
-import { PERSON_FIELDS, type PersonProfile, type ProfilePerson } from './profile.ts';
-
-/** The lists of a profile, each fed by one record kind. */
-export const PROFILE_LISTS = {
-  residences: 'residence-registration',
-  tenancies: 'tenancy',
-  employments: 'employment',
-  insurances: 'social-insurance',
-  schooling: 'schooling',
-  businessLicenses: 'business-license',
-  departures: 'residence-departure',
-} as const;
-
-export type ProfileList = keyof typeof PROFILE_LISTS;
-
-/** Each list field of a profile, and the record path (below `record.`) it is taken from. */
-const LIST_FIELD_SOURCES: { readonly [L in ProfileList]: Readonly<Record<string, string>> } = {
-  residences: {
-    divisionCode: 'address.divisionCode',
-    detail: 'address.detail',
-    residenceType: 'residenceType',
-    reason: 'reason',
-    movedInOn: 'movedInOn',
-    movedOutOn: 'movedOutOn',
-  },
-  tenancies: {
-    divisionCode: 'property.divisionCode',
-    detail: 'property.detail',
-    startsOn: 'startsOn',
-    endsOn: 'endsOn',
-    endedOn: 'endedOn',
-  },
-  employments: {
-    employerCreditCode: 'employer.creditCode',
-    employerName: 'employer.name',
-    divisionCode: 'employer.divisionCode',
-    contractType: 'contractType',
-    startsOn: 'startsOn',
-    endsOn: 'endsOn',
-    endedOn: 'endedOn',
-  },
-  insurances: {
-    insuranceType: 'insuranceType',
-    divisionCode: 'divisionCode',
-    startedOn: 'startedOn',
-    stoppedOn: 'stoppedOn',
-  },
-  schooling: {
-    schoolName: 'school.name',
-    divisionCode: 'school.divisionCode',
-    stage: 'stage',
-    enrolledOn: 'enrolledOn',
-    leftOn: 'leftOn',
-  },
-  businessLicenses: {
-    creditCode: 'creditCode',
-    name: 'name',
-    divisionCode: 'address.divisionCode',
-    registeredOn: 'registeredOn',
-    revokedOn: 'revokedOn',
-  },
-  departures: {
-    divisionCode: 'divisionCode',
-    movedOutOn: 'movedOutOn',
-    destinationDivisionCode: 'destinationDivisionCode',
-  },
-};
-
-/** The subject person of each kind sits under this key of the record (rental properties have none). */
-const SUBJECT_OF: Readonly<Record<string, string>> = {
-  'residence-registration': 'person',
-  'residence-departure': 'person',
-  tenancy: 'tenant',
-  employment: 'person',
-  'social-insurance': 'person',
-  schooling: 'student',
-  'business-license': 'operator',
-};
+import {
+  PERSON_FIELDS,
+  type PersonProfile,
+  PROFILE_LIST_NAMES,
+  PROFILE_LISTS,
+  type ProfileList,
+  type ProfilePerson,
+  profileListOf,
+} from './profile.ts';
 
 export type PersonField = keyof ProfilePerson | 'idNumber';
 
@@ -104,18 +36,16 @@ export function profileFieldsFor(department: Department): ProfileFieldSet {
   const { fields } = subscriptionFor(department);
   const person = new Set<PersonField>();
   const lists: { [L in ProfileList]?: Set<string> } = {};
-  for (const [kind, paths] of Object.entries(fields) as [string, readonly string[]][]) {
-    const received = new Set(paths);
-    const subject = SUBJECT_OF[kind];
-    if (subject !== undefined) {
-      for (const field of VISIBLE_PERSON_FIELDS)
-        if (received.has(`record.${subject}.${field}`)) person.add(field);
-    }
-    const list = (Object.keys(PROFILE_LISTS) as ProfileList[]).find((l) => PROFILE_LISTS[l] === kind);
+  for (const [kind, paths] of Object.entries(fields) as [EventKind, readonly string[]][]) {
+    const list = profileListOf(kind);
     if (list === undefined) continue;
+    const { subject, fields: listFields } = PROFILE_LISTS[list];
+    const received = new Set(paths);
+    for (const field of VISIBLE_PERSON_FIELDS)
+      if (received.has(`record.${subject}.${field}`)) person.add(field);
     const visible = new Set<string>();
     if (received.has('recordId')) visible.add('recordId');
-    for (const [field, path] of Object.entries(LIST_FIELD_SOURCES[list])) {
+    for (const [field, path] of Object.entries(listFields)) {
       if (received.has(`record.${path}`)) visible.add(field);
     }
     lists[list] = visible;
@@ -175,7 +105,7 @@ const pick = (value: object, keys: ReadonlySet<string>): Record<string, unknown>
 function projectProfile(subject: LookupSubject, fields: ProfileFieldSet): Record<string, unknown> {
   const personSource: Record<string, unknown> = { idNumber: subject.idNumber, ...subject.profile.person };
   const projected: Record<string, unknown> = { person: pick(personSource, fields.person) };
-  for (const list of Object.keys(PROFILE_LISTS) as ProfileList[]) {
+  for (const list of PROFILE_LIST_NAMES) {
     const visible = fields.lists[list];
     if (visible === undefined) continue;
     projected[list] = subject.profile[list].map((item) => pick(item, visible));
@@ -186,7 +116,7 @@ function projectProfile(subject: LookupSubject, fields: ProfileFieldSet): Record
 /** The recordIds a department can see (of the lists it receives, with their recordId). */
 function visibleRecordIds(profile: PersonProfile, fields: ProfileFieldSet): Set<string> {
   const ids = new Set<string>();
-  for (const list of Object.keys(PROFILE_LISTS) as ProfileList[]) {
+  for (const list of PROFILE_LIST_NAMES) {
     if (!fields.lists[list]?.has('recordId')) continue;
     for (const item of profile[list]) ids.add(item.recordId);
   }

@@ -106,81 +106,131 @@ export interface PersonProfile {
   sources: Record<string, number>;
 }
 
-// ---- building -------------------------------------------------------------------------------------------
+/** The lists of a profile (each fed by one record kind). */
+export type ProfileList = Exclude<keyof PersonProfile, 'personKey' | 'person' | 'sources'>;
 
-/** Copies only the defined optional fields, so an absent value and `undefined` serialise alike. */
-function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
+/** A record's string leaves as dotted paths (`address.divisionCode`), so the table below names real fields. */
+type LeafPath<T> = {
+  [K in keyof T & string]-?: NonNullable<T[K]> extends string
+    ? K
+    : NonNullable<T[K]> extends object
+      ? `${K}.${LeafPath<NonNullable<T[K]>>}`
+      : never;
+}[keyof T & string];
 
-const byRecordId = (a: { recordId: string }, b: { recordId: string }): number =>
-  a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0;
+/** Where a kind's subject person sits in its record: the keys holding an ID number and a name. */
+type SubjectKey<R> = {
+  [K in keyof R & string]: R[K] extends { idNumber: string; name: string } ? K : never;
+}[keyof R & string];
 
-function chronological<T extends { recordId: string }>(items: T[], dateOf: (item: T) => string): T[] {
-  return items.sort((a, b) => {
-    const da = dateOf(a);
-    const db = dateOf(b);
-    return da < db ? -1 : da > db ? 1 : byRecordId(a, b);
-  });
-}
+type ListSource<Item> = {
+  [K in RecordKind]: {
+    kind: K;
+    subject: SubjectKey<CanonicalRecord<K>>;
+    /** The item's start date: each list is in this order (ties by recordId). */
+    orderBy: { [F in keyof Item]: Item[F] extends string ? F : never }[Exclude<keyof Item, 'recordId'>];
+    /** Every item field but recordId, and the record path it is copied from. */
+    fields: { readonly [F in Exclude<keyof Item, 'recordId'>]-?: LeafPath<CanonicalRecord<K>> };
+  };
+}[RecordKind];
 
-/** The latest version of each record (a replayed or out-of-order older version never wins). */
-function latestVersions(records: readonly ProfileSource[]): ProfileSource[] {
-  const latest = new Map<string, ProfileSource>();
-  for (const source of records) {
-    const known = latest.get(source.recordId);
-    if (known === undefined || source.version > known.version) latest.set(source.recordId, source);
-  }
-  return [...latest.values()].sort(byRecordId);
-}
+/**
+ * The one table of what a profile takes from each record kind: the list it feeds, where its subject person
+ * sits, and each list field's record path. Building the profile and cutting a department's view of it
+ * (department-view.ts) both read it. Rental properties feed none (the owner is not the tenant).
+ */
+export const PROFILE_LISTS = {
+  residences: {
+    kind: 'residence-registration',
+    subject: 'person',
+    orderBy: 'movedInOn',
+    fields: {
+      divisionCode: 'address.divisionCode',
+      detail: 'address.detail',
+      residenceType: 'residenceType',
+      reason: 'reason',
+      movedInOn: 'movedInOn',
+      movedOutOn: 'movedOutOn',
+    },
+  },
+  tenancies: {
+    kind: 'tenancy',
+    subject: 'tenant',
+    orderBy: 'startsOn',
+    fields: {
+      divisionCode: 'property.divisionCode',
+      detail: 'property.detail',
+      startsOn: 'startsOn',
+      endsOn: 'endsOn',
+      endedOn: 'endedOn',
+    },
+  },
+  employments: {
+    kind: 'employment',
+    subject: 'person',
+    orderBy: 'startsOn',
+    fields: {
+      employerCreditCode: 'employer.creditCode',
+      employerName: 'employer.name',
+      divisionCode: 'employer.divisionCode',
+      contractType: 'contractType',
+      startsOn: 'startsOn',
+      endsOn: 'endsOn',
+      endedOn: 'endedOn',
+    },
+  },
+  insurances: {
+    kind: 'social-insurance',
+    subject: 'person',
+    orderBy: 'startedOn',
+    fields: {
+      insuranceType: 'insuranceType',
+      divisionCode: 'divisionCode',
+      startedOn: 'startedOn',
+      stoppedOn: 'stoppedOn',
+    },
+  },
+  schooling: {
+    kind: 'schooling',
+    subject: 'student',
+    orderBy: 'enrolledOn',
+    fields: {
+      schoolName: 'school.name',
+      divisionCode: 'school.divisionCode',
+      stage: 'stage',
+      enrolledOn: 'enrolledOn',
+      leftOn: 'leftOn',
+    },
+  },
+  businessLicenses: {
+    kind: 'business-license',
+    subject: 'operator',
+    orderBy: 'registeredOn',
+    fields: {
+      creditCode: 'creditCode',
+      name: 'name',
+      divisionCode: 'address.divisionCode',
+      registeredOn: 'registeredOn',
+      revokedOn: 'revokedOn',
+    },
+  },
+  departures: {
+    kind: 'residence-departure',
+    subject: 'person',
+    orderBy: 'movedOutOn',
+    fields: {
+      divisionCode: 'divisionCode',
+      movedOutOn: 'movedOutOn',
+      destinationDivisionCode: 'destinationDivisionCode',
+    },
+  },
+} as const satisfies { readonly [L in ProfileList]: ListSource<PersonProfile[L][number]> };
 
-/** A candidate for the person fields, with what makes it more or less recent. */
-interface PersonCandidate {
-  fields: ProfilePerson;
-  /** The fact's own date (a registration's movedInOn); '' for references without one. */
-  factDate: string;
-  updatedAt: string;
-  recordId: string;
-}
+export const PROFILE_LIST_NAMES = Object.keys(PROFILE_LISTS) as ProfileList[];
 
-function personCandidate(source: ProfileSource): PersonCandidate | undefined {
-  const base = { updatedAt: source.updatedAt, recordId: source.recordId };
-  switch (source.kind) {
-    case 'residence-registration': {
-      const { idNumber: _id, ...fields } = source.record.person;
-      return { ...base, fields, factDate: source.record.movedInOn };
-    }
-    case 'schooling': {
-      const { name, phone, gender, birthDate } = source.record.student;
-      return { ...base, fields: { name, phone, gender, birthDate }, factDate: '' };
-    }
-    case 'residence-departure':
-    case 'tenancy':
-    case 'employment':
-    case 'social-insurance':
-    case 'business-license': {
-      const ref =
-        source.kind === 'tenancy'
-          ? source.record.tenant
-          : source.kind === 'business-license'
-            ? source.record.operator
-            : source.record.person;
-      return { ...base, fields: { name: ref.name, phone: ref.phone }, factDate: '' };
-    }
-    case 'rental-property':
-      // The owner is not the tenant: a property says nothing about the person it is filed under.
-      return undefined;
-  }
-}
-
-/** Most recent first: registrations (by movedInOn) before references, then by last write, then recordId. */
-function moreRecentFirst(a: PersonCandidate, b: PersonCandidate): number {
-  const registeredA = a.factDate !== '';
-  const registeredB = b.factDate !== '';
-  if (registeredA !== registeredB) return registeredA ? -1 : 1;
-  if (a.factDate !== b.factDate) return a.factDate > b.factDate ? -1 : 1;
-  if (a.updatedAt !== b.updatedAt) return a.updatedAt > b.updatedAt ? -1 : 1;
-  return -byRecordId(a, b);
+/** The list a record kind feeds; undefined for rental properties. */
+export function profileListOf(kind: RecordKind): ProfileList | undefined {
+  return PROFILE_LIST_NAMES.find((list) => PROFILE_LISTS[list].kind === kind);
 }
 
 /** The person fields a profile keeps (the clear ID number is never one of them). */
@@ -194,21 +244,94 @@ export const PERSON_FIELDS = [
   'educationLevel',
 ] as const satisfies readonly (keyof ProfilePerson)[];
 
+// ---- building -------------------------------------------------------------------------------------------
+
+const compareText = (a: unknown, b: unknown): number => {
+  const [x, y] = [String(a), String(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+const byRecordId = (a: { recordId: string }, b: { recordId: string }): number =>
+  compareText(a.recordId, b.recordId);
+
+/** The latest version of each record (a replayed or out-of-order older version never wins). */
+function latestVersions(records: readonly ProfileSource[]): ProfileSource[] {
+  const latest = new Map<string, ProfileSource>();
+  for (const source of records) {
+    const known = latest.get(source.recordId);
+    if (known === undefined || source.version > known.version) latest.set(source.recordId, source);
+  }
+  return [...latest.values()].sort(byRecordId);
+}
+
+type Fields = Record<string, unknown>;
+
+/** In order of the date field, ties by recordId. */
+function chronological(items: Fields[], dateField: string): Fields[] {
+  return items.sort((a, b) => compareText(a[dateField], b[dateField]) || compareText(a.recordId, b.recordId));
+}
+
+const valueAt = (record: object, path: string): unknown =>
+  path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (typeof node === 'object' && node !== null ? (node as Fields)[key] : undefined),
+      record,
+    );
+
+/** A candidate for the person fields, with what makes it more or less recent. */
+interface PersonCandidate {
+  fields: Partial<ProfilePerson>;
+  /** The fact's own date (a registration's movedInOn); '' for references without one. */
+  factDate: string;
+  updatedAt: string;
+  recordId: string;
+}
+
+function personCandidate(source: ProfileSource, list: ProfileList): PersonCandidate {
+  const subject = valueAt(source.record, PROFILE_LISTS[list].subject) as Partial<ProfilePerson>;
+  const fields: Partial<ProfilePerson> = {};
+  for (const field of PERSON_FIELDS) if (subject[field] !== undefined) fields[field] = subject[field];
+  return {
+    fields,
+    factDate: source.kind === 'residence-registration' ? source.record.movedInOn : '',
+    updatedAt: source.updatedAt,
+    recordId: source.recordId,
+  };
+}
+
+/** Most recent first: registrations (by movedInOn) before references, then by last write, then recordId. */
+function moreRecentFirst(a: PersonCandidate, b: PersonCandidate): number {
+  const registeredA = a.factDate !== '';
+  const registeredB = b.factDate !== '';
+  if (registeredA !== registeredB) return registeredA ? -1 : 1;
+  if (a.factDate !== b.factDate) return a.factDate > b.factDate ? -1 : 1;
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt > b.updatedAt ? -1 : 1;
+  return -byRecordId(a, b);
+}
+
 /**
  * Field by field, the most recent residence registration's person wins; a field it lacks comes from the
  * next most recent source that has it (other registrations, then the person references of other records).
  */
-function mergePerson(sources: readonly ProfileSource[]): ProfilePerson {
-  const candidates = sources
-    .map(personCandidate)
-    .filter((c): c is PersonCandidate => c !== undefined)
-    .sort(moreRecentFirst);
+function mergePerson(candidates: PersonCandidate[]): ProfilePerson {
+  candidates.sort(moreRecentFirst);
   const person: ProfilePerson = { name: '' };
   for (const field of PERSON_FIELDS) {
     const value = candidates.map((c) => c.fields[field]).find((v) => v !== undefined && v !== '');
     if (value !== undefined) person[field] = value;
   }
   return person;
+}
+
+/** A list item: the recordId and the record's value for each of the list's fields it has (no `undefined`). */
+function listItem(source: ProfileSource, list: ProfileList): Fields {
+  const item: Fields = { recordId: source.recordId };
+  for (const [field, path] of Object.entries(PROFILE_LISTS[list].fields)) {
+    const value = valueAt(source.record, path);
+    if (value !== undefined) item[field] = value;
+  }
+  return item;
 }
 
 /** A profile with no records yet: the person's known fields and empty lists. */
@@ -233,122 +356,22 @@ export function emptyProfile(personKey: string, person: ProfilePerson): PersonPr
  * Rental properties are ignored (they have no subject person).
  */
 export function buildPersonProfile(personKey: string, records: readonly ProfileSource[]): PersonProfile {
-  const sources = latestVersions(records);
-  const profile = emptyProfile(personKey, mergePerson(sources));
-  for (const source of sources) {
-    const { recordId } = source;
-    switch (source.kind) {
-      case 'residence-registration': {
-        const r = source.record;
-        profile.residences.push(
-          defined({
-            recordId,
-            divisionCode: r.address.divisionCode,
-            detail: r.address.detail,
-            residenceType: r.residenceType,
-            reason: r.reason,
-            movedInOn: r.movedInOn,
-            movedOutOn: r.movedOutOn,
-          }),
-        );
-        break;
-      }
-      case 'tenancy': {
-        const r = source.record;
-        profile.tenancies.push(
-          defined({
-            recordId,
-            divisionCode: r.property.divisionCode,
-            detail: r.property.detail,
-            startsOn: r.startsOn,
-            endsOn: r.endsOn,
-            endedOn: r.endedOn,
-          }),
-        );
-        break;
-      }
-      case 'employment': {
-        const r = source.record;
-        profile.employments.push(
-          defined({
-            recordId,
-            employerCreditCode: r.employer.creditCode,
-            employerName: r.employer.name,
-            divisionCode: r.employer.divisionCode,
-            contractType: r.contractType,
-            startsOn: r.startsOn,
-            endsOn: r.endsOn,
-            endedOn: r.endedOn,
-          }),
-        );
-        break;
-      }
-      case 'social-insurance': {
-        const r = source.record;
-        profile.insurances.push(
-          defined({
-            recordId,
-            insuranceType: r.insuranceType,
-            divisionCode: r.divisionCode,
-            startedOn: r.startedOn,
-            stoppedOn: r.stoppedOn,
-          }),
-        );
-        break;
-      }
-      case 'schooling': {
-        const r = source.record;
-        profile.schooling.push(
-          defined({
-            recordId,
-            schoolName: r.school.name,
-            divisionCode: r.school.divisionCode,
-            stage: r.stage,
-            enrolledOn: r.enrolledOn,
-            leftOn: r.leftOn,
-          }),
-        );
-        break;
-      }
-      case 'business-license': {
-        const r = source.record;
-        profile.businessLicenses.push(
-          defined({
-            recordId,
-            creditCode: r.creditCode,
-            name: r.name,
-            divisionCode: r.address.divisionCode,
-            registeredOn: r.registeredOn,
-            revokedOn: r.revokedOn,
-          }),
-        );
-        break;
-      }
-      case 'residence-departure': {
-        const r = source.record;
-        profile.departures.push(
-          defined({
-            recordId,
-            divisionCode: r.divisionCode,
-            movedOutOn: r.movedOutOn,
-            destinationDivisionCode: r.destinationDivisionCode,
-          }),
-        );
-        break;
-      }
-      case 'rental-property':
-        continue;
-    }
-    profile.sources[recordId] = source.version;
+  const candidates: PersonCandidate[] = [];
+  const items = Object.fromEntries(PROFILE_LIST_NAMES.map((list) => [list, [] as Fields[]])) as {
+    [L in ProfileList]: Fields[];
+  };
+  const sources: Record<string, number> = {};
+  for (const source of latestVersions(records)) {
+    const list = profileListOf(source.kind);
+    if (list === undefined) continue;
+    candidates.push(personCandidate(source, list));
+    items[list].push(listItem(source, list));
+    sources[source.recordId] = source.version;
   }
-  chronological(profile.residences, (r) => r.movedInOn);
-  chronological(profile.tenancies, (t) => t.startsOn);
-  chronological(profile.employments, (e) => e.startsOn);
-  chronological(profile.insurances, (i) => i.startedOn);
-  chronological(profile.schooling, (s) => s.enrolledOn);
-  chronological(profile.businessLicenses, (b) => b.registeredOn);
-  chronological(profile.departures, (d) => d.movedOutOn);
-  return profile;
+  for (const list of PROFILE_LIST_NAMES) chronological(items[list], PROFILE_LISTS[list].orderBy);
+  // PROFILE_LISTS' type gives every field of each list's item a record path: the items have the item's shape.
+  const lists = items as unknown as Pick<PersonProfile, ProfileList>;
+  return { personKey, person: mergePerson(candidates), ...lists, sources };
 }
 
 // ---- change detection -----------------------------------------------------------------------------------

@@ -4,10 +4,10 @@ import type {
   PersonLookupResponse,
   POINTS_INDICATORS,
 } from '#api/query-api.ts';
-import type { ProfileList, ProjectedPoints } from '#domain/department-view.ts';
+import type { ProjectedPoints } from '#domain/department-view.ts';
 import type { EligibilityConditions } from '#domain/eligibility.ts';
 import type { PointsIndicator } from '#domain/points-config.ts';
-import type { PersonProfile } from '#domain/profile.ts';
+import type { PersonProfile, ProfileList } from '#domain/profile.ts';
 import type { ResidenceType } from '#schemas/values/enums.ts';
 import type { AuditEntry } from '../adapters/audit-store.ts';
 import type { auditTrail } from './audit.ts';
