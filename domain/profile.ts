@@ -1,7 +1,7 @@
 // The person profile: one view merged from all of a person's current records. Pure: no I/O, no clock.
 import { createHash } from 'node:crypto';
-import { stringify } from 'safe-stable-stringify';
 import type { CanonicalRecord, RecordKind } from '../schemas/index.ts';
+import { canonicalJson } from './canonical-json.ts';
 
 /** One current record of the person, as the store holds it. */
 export type ProfileSource = {
@@ -334,22 +334,6 @@ function listItem(source: ProfileSource, list: ProfileList): Fields {
   return item;
 }
 
-/** A profile with no records yet: the person's known fields and empty lists. */
-export function emptyProfile(personKey: string, person: ProfilePerson): PersonProfile {
-  return {
-    personKey,
-    person,
-    residences: [],
-    tenancies: [],
-    employments: [],
-    insurances: [],
-    schooling: [],
-    businessLicenses: [],
-    departures: [],
-    sources: {},
-  };
-}
-
 /**
  * Merges all of a person's current records into one view. Deterministic: inputs are deduplicated (latest
  * version per recordId) and sorted, so any order and any replay of the same records give the same profile.
@@ -378,14 +362,10 @@ export function buildPersonProfile(personKey: string, records: readonly ProfileS
 
 /**
  * A SHA-256 (hex) of the view's content in canonical JSON. `sources` is left out: a new version of a record
- * that changes nothing the view shows (a resubmission) is not a change of the view.
+ * that changes nothing the view shows (a resubmission) is not a change of the view; PersonProfile.Updated is
+ * emitted only when the hash changes.
  */
 export function profileHash(profile: PersonProfile): string {
   const { sources: _sources, ...content } = profile;
-  return createHash('sha256').update(stringify(content)).digest('hex');
-}
-
-/** True when both views show the same content (see profileHash); emit PersonProfile.Updated only when false. */
-export function sameProfile(a: PersonProfile, b: PersonProfile): boolean {
-  return profileHash(a) === profileHash(b);
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }

@@ -8,12 +8,13 @@ import type {
   ProfileSchooling,
   ProfileTenancy,
 } from '#domain/profile.ts';
-import { emptyProfile as emptyPersonProfile } from '#domain/profile.ts';
+import { buildPersonProfile } from '#domain/profile.ts';
 
 export const EMPLOYER = { creditCode: '91330106MA2711111A', name: '杭州某某科技有限公司' };
 
+/** A profile built from no records (every list empty), for a person named 张三, with the given overrides. */
 export function emptyProfile(overrides: Partial<PersonProfile> = {}): PersonProfile {
-  return { ...emptyPersonProfile('pk-1', { name: '张三' }), ...overrides };
+  return { ...buildPersonProfile('pk-1', []), person: { name: '张三' }, ...overrides };
 }
 
 export const residence = (
