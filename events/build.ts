@@ -1,11 +1,6 @@
 import { type Change, changeOf, type DetailType, detailTypeOf, SOURCE } from './catalogue.ts';
 import type { EventKind } from './kinds.ts';
-import {
-  CHANGE_EVENT_SCHEMA_VERSION,
-  type ChangeEventDetail,
-  changeEventDetailSchema,
-  detailSchemaForType,
-} from './payload.ts';
+import { CHANGE_EVENT_SCHEMA_VERSION, type ChangeEventDetail, detailSchemaForType } from './payload.ts';
 import { projectedRecord } from './subscriptions.ts';
 
 /** EventBridge's limit on one PutEvents entry (Time 14 bytes + Source + DetailType + Detail + Resources). */
@@ -102,8 +97,3 @@ export function entryBytes(entry: { Source: string; DetailType: string; Detail: 
 }
 
 const utf8 = new TextEncoder();
-
-/** Parse a received detail (a contract test, a consumer) against the contract, envelope checks included. */
-export function parseChangeEventDetail(detail: unknown): ChangeEventDetail {
-  return changeEventDetailSchema.parse(detail) as ChangeEventDetail;
-}

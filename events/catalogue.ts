@@ -20,11 +20,6 @@ export function detailTypeOf<K extends EventKind, C extends Change>(kind: K, cha
   return `${pascalKind(kind)}.${suffix}`;
 }
 
-/** Every detail-type the hub can publish, kind by kind, in catalogue order. */
-export const DETAIL_TYPES: readonly DetailType[] = EVENT_KINDS.flatMap((kind) =>
-  CHANGES.map((change) => detailTypeOf(kind, change)),
-);
-
 /** The detail-types of one kind (`Created`, `Updated`, `Ended`). */
 export function detailTypesOfKind<K extends EventKind>(kind: K): DetailType<K>[] {
   return CHANGES.map((change) => detailTypeOf(kind, change));

@@ -160,14 +160,3 @@ export function buildDerivedEvent<T extends DerivedDetailType>(
     ...(eventBusName === undefined ? {} : { EventBusName: eventBusName }),
   };
 }
-
-/** Parses a received derived event's detail by its detail-type; undefined for any other detail-type. */
-export function parseDerivedDetail(
-  detailType: string,
-  detail: unknown,
-): ProfileUpdatedDetail | EligibilityChangedDetail | undefined {
-  if (detailType === DERIVED_DETAIL_TYPES.profileUpdated) return profileUpdatedDetailSchema.parse(detail);
-  if (detailType === DERIVED_DETAIL_TYPES.eligibilityChanged)
-    return eligibilityChangedDetailSchema.parse(detail);
-  return undefined;
-}

@@ -6,14 +6,12 @@ export {
   ChangeEventTooLargeError,
   entryBytes,
   MAX_ENTRY_BYTES,
-  parseChangeEventDetail,
 } from './build.ts';
 export {
   CHANGES,
   type Change,
   type ChangeFacts,
   changeOf,
-  DETAIL_TYPES,
   type DetailType,
   detailTypeOf,
   detailTypesOfKind,
@@ -45,7 +43,6 @@ export {
   eligibilityChangedDetailSchema,
   PROFILE_SECTIONS,
   type ProfileUpdatedDetail,
-  parseDerivedDetail,
   profileUpdatedDetailSchema,
 } from './derived.ts';
 export {
@@ -75,7 +72,6 @@ export {
   sampleRecordId,
 } from './samples.ts';
 export {
-  areaOfficeSubscription,
   buildSubscriptions,
   type CatalogueOptions,
   DEPARTMENTS,

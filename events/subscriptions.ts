@@ -362,20 +362,6 @@ export function buildSubscriptions(options: CatalogueOptions = {}): Subscription
 export const SUBSCRIPTIONS: readonly Subscription[] = buildSubscriptions();
 
 /**
- * A department office restricted to one area, named after the area (e.g. `housing-3301` for the
- * Hangzhou city housing office): for tests and for environments that split a department by city.
- */
-export function areaOfficeSubscription(
-  department: Department,
-  divisionCodePrefix: readonly string[],
-): Subscription {
-  return subscriptionFor(department, {
-    name: `${department}-${divisionCodePrefix.join('-')}`,
-    filter: { divisionCodePrefix },
-  });
-}
-
-/**
  * Every `record.*` path some department receives, per kind. The publisher writes each of them into the event
  * (`null` where the record has no value; projectedRecord), so every input-transformer placeholder finds its
  * path: EventBridge writes a missing path's unquoted placeholder as `""` and a `null` value as `null`, and a

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyInputTransformer,
-  areaOfficeSubscription,
   buildChangeEvent,
   CHANGES,
   type ChangeEventDetail,
@@ -22,6 +21,13 @@ import {
 import { compilePattern, matchesPattern } from '../../../local/bus/index.ts';
 
 const RULES = compileSubscriptions(SUBSCRIPTIONS);
+
+/** A housing office restricted to an area, named after it (`housing-3301`), as a city deployment would filter. */
+const housingOffice = (divisionCodePrefix: string[]): Subscription =>
+  subscriptionFor('housing', {
+    name: `housing-${divisionCodePrefix.join('-')}`,
+    filter: { divisionCodePrefix },
+  });
 
 /** The event EventBridge builds around a detail (what patterns and transformers see). */
 function busEvent(detail: ChangeEventDetail) {
@@ -92,10 +98,7 @@ describe('compiling the default catalogue', () => {
   );
 
   it('emits only operators the local bus implements', () => {
-    for (const rule of [
-      ...RULES,
-      ...compileSubscription(areaOfficeSubscription('housing', ['3301', '3302'])),
-    ]) {
+    for (const rule of [...RULES, ...compileSubscription(housingOffice(['3301', '3302']))]) {
       expect(() => compilePattern(rule.eventPattern)).not.toThrow();
       expect(operatorsOf(rule.eventPattern).filter((operator) => operator !== 'prefix')).toEqual([]);
     }
@@ -190,12 +193,12 @@ describe('the projection a department receives', () => {
 });
 
 describe('content filters', () => {
-  const [office] = compileSubscription(areaOfficeSubscription('housing', ['3301']));
+  const [office] = compileSubscription(housingOffice(['3301']));
   const tenancyIn = (divisionCode: string) =>
     busEvent({ ...sampleDetail('tenancy', 'created'), divisionCode });
 
   it('compiles a division filter into prefix matches on detail.divisionCode', () => {
-    const rules = compileSubscription(areaOfficeSubscription('housing', ['3301', '330206']));
+    const rules = compileSubscription(housingOffice(['3301', '330206']));
     expect(rules.map((rule) => rule.ruleName)).toEqual([
       'housing-3301-330206-rental-property',
       'housing-3301-330206-tenancy',
@@ -206,7 +209,7 @@ describe('content filters', () => {
   });
 
   it('lets through only events of the area', () => {
-    const rule = compileSubscription(areaOfficeSubscription('housing', ['3301'])).find(
+    const rule = compileSubscription(housingOffice(['3301'])).find(
       (candidate) => candidate.kind === 'tenancy',
     ) as CompiledRule;
     expect(office).toBeDefined();

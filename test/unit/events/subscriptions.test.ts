@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  areaOfficeSubscription,
   buildSubscriptions,
   DEPARTMENTS,
   type Department,
@@ -154,16 +153,6 @@ describe('configuring the catalogue', () => {
     const housing = subscriptions.find((subscription) => subscription.department === 'housing');
     expect(housing?.filter).toEqual({ divisionCodePrefix: ['3301', '3302'] });
     expect(subscriptions.filter((subscription) => subscription.filter !== undefined)).toHaveLength(1);
-  });
-
-  it('builds an area office subscription for tests and city deployments', () => {
-    const office = areaOfficeSubscription('housing', ['3301']);
-    expect(office).toMatchObject({
-      department: 'housing',
-      name: 'housing-3301',
-      filter: { divisionCodePrefix: ['3301'] },
-    });
-    expect(office.fields).toEqual(byDepartment('housing').fields);
   });
 
   it.each([[['330']], [['33010']], [['33a1']], [[]]])('rejects the division prefix list %o', (prefixes) => {
