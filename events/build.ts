@@ -89,10 +89,24 @@ export function buildChangeEvent<K extends EventKind>(input: ChangeEventInput<K>
   return { entry, detail, change };
 }
 
-/** The size EventBridge charges an entry against its limit (no Time, no Resources here). */
-export function entryBytes(entry: { Source: string; DetailType: string; Detail: string }): number {
+/**
+ * The size EventBridge charges an entry against MAX_ENTRY_BYTES: 14 bytes for a Time, then the UTF-8 bytes of
+ * Source, DetailType, Detail and each resource. The local bus enforces the limit by the same count.
+ */
+export function entryBytes(entry: {
+  Source?: string | undefined;
+  DetailType?: string | undefined;
+  Detail?: string | undefined;
+  Resources?: readonly string[] | undefined;
+  Time?: Date | undefined;
+}): number {
+  const bytes = (text: string | undefined) => (text === undefined ? 0 : utf8.encode(text).length);
   return (
-    utf8.encode(entry.Source).length + utf8.encode(entry.DetailType).length + utf8.encode(entry.Detail).length
+    (entry.Time === undefined ? 0 : 14) +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    (entry.Resources ?? []).reduce((sum, resource) => sum + bytes(resource), 0)
   );
 }
 

@@ -7,12 +7,10 @@ export {
 export {
   type BusEvent,
   createLocalBus,
-  entryBytes,
   type LocalBus,
   type LocalBusOptions,
   type LocalBusRule,
   MAX_ENTRIES_PER_CALL,
-  MAX_ENTRY_BYTES,
   type PutEventsRequestEntry,
   type PutEventsResult,
   type PutEventsResultEntry,

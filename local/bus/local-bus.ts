@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { entryBytes, MAX_ENTRY_BYTES } from '#events/build.ts';
 import type { CompiledInputTransformer } from '#events/compile.ts';
 import { compileInputTransformer } from '#events/input-transformer.ts';
 import { PutEventsValidationError } from './errors.ts';
@@ -87,8 +88,6 @@ export interface LocalBus {
 }
 
 export const MAX_ENTRIES_PER_CALL = 10;
-export const MAX_ENTRY_BYTES = 256 * 1024;
-const utf8 = new TextEncoder();
 
 interface ReadyRule {
   name: string;
@@ -203,18 +202,6 @@ function invalid(parameter: string, reason: string): Required<Omit<PutEventsResu
     ErrorCode: 'InvalidArgument',
     ErrorMessage: `Parameter ${parameter} is not valid. Reason: ${reason}`,
   };
-}
-
-/** Time 14 bytes, then the UTF-8 bytes of Source, DetailType, Detail and each resource. */
-export function entryBytes(entry: PutEventsRequestEntry): number {
-  const bytes = (text: string | undefined) => (text === undefined ? 0 : utf8.encode(text).length);
-  return (
-    (entry.Time === undefined ? 0 : 14) +
-    bytes(entry.Source) +
-    bytes(entry.DetailType) +
-    bytes(entry.Detail) +
-    (entry.Resources ?? []).reduce((sum, resource) => sum + bytes(resource), 0)
-  );
 }
 
 /** EventBridge's event time: ISO 8601, UTC, whole seconds (`2017-12-22T18:43:48Z`). */

@@ -4,6 +4,7 @@ import {
   compileSubscriptions,
   detailTypeOf,
   InputTransformerError,
+  MAX_ENTRY_BYTES,
   SAMPLE_DETAILS,
   SOURCE,
   SUBSCRIPTIONS,
@@ -12,7 +13,6 @@ import {
 import {
   createLocalBus,
   type LocalBusRule,
-  MAX_ENTRY_BYTES,
   PutEventsValidationError,
   type TargetFailure,
   UnsupportedPatternOperatorError,
