@@ -337,8 +337,6 @@ export const auditQuery = z.strictObject({
   cursor: z.string().optional().meta({ description: "The previous page's nextCursor, unchanged." }),
 });
 
-export type AuditQuery = z.output<typeof auditQuery>;
-
 export const auditEntry = z
   .strictObject({
     at: z.iso.datetime().meta({ description: 'When the look-up was answered (UTC).' }),

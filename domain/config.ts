@@ -36,7 +36,7 @@ export const DEFAULT_DERIVED_CONFIG: DerivedConfig = {
 const AREAS = ['province', 'city', 'county'] as const satisfies readonly ResidenceArea[];
 const LATE_KINDS = Object.keys(LATE_REPORT_FACTS) as [LateReportKind, ...LateReportKind[]];
 
-export const eligibilityOverrides = z.strictObject({
+const eligibilityOverrides = z.strictObject({
   minimumResidenceMonths: z.int().min(1).max(120).optional(),
   residenceArea: z.enum(AREAS).optional(),
   continuityGraceDays: z.int().min(0).max(366).optional(),
@@ -47,7 +47,7 @@ export const eligibilityOverrides = z.strictObject({
   plannedEndEnds: z.boolean().optional(),
 });
 
-export const lateReportDeadlineOverrides = z.partialRecord(z.enum(LATE_KINDS), z.int().min(0).max(365));
+const lateReportDeadlineOverrides = z.partialRecord(z.enum(LATE_KINDS), z.int().min(0).max(365));
 
 export type EligibilityOverrides = z.infer<typeof eligibilityOverrides>;
 export type LateReportDeadlineOverrides = z.infer<typeof lateReportDeadlineOverrides>;

@@ -42,7 +42,7 @@ const fromEpochDay = (epochDay: number): CalendarDate =>
   new Date(epochDay * DAY_MS).toISOString().slice(0, 10);
 
 export const minDate = (a: CalendarDate, b: CalendarDate): CalendarDate => (a < b ? a : b);
-export const maxDate = (a: CalendarDate, b: CalendarDate): CalendarDate => (a > b ? a : b);
+const maxDate = (a: CalendarDate, b: CalendarDate): CalendarDate => (a > b ? a : b);
 
 export const addDays = (date: CalendarDate, days: number): CalendarDate =>
   fromEpochDay(toEpochDay(date) + days);

@@ -14,7 +14,7 @@ import type { PersonProfile } from './profile.ts';
 /** How much of a division code makes "the same place": province (2 digits), city (4), county (6). */
 export type ResidenceArea = 'province' | 'city' | 'county';
 
-export const AREA_PREFIX_LENGTH: Readonly<Record<ResidenceArea, number>> = {
+const AREA_PREFIX_LENGTH: Readonly<Record<ResidenceArea, number>> = {
   province: 2,
   city: 4,
   county: 6,

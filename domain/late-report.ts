@@ -36,8 +36,7 @@ export interface LateReportFlag {
   reportedOn: CalendarDate;
 }
 
-export const isLateReportKind = (kind: string): kind is LateReportKind =>
-  Object.hasOwn(LATE_REPORT_FACTS, kind);
+const isLateReportKind = (kind: string): kind is LateReportKind => Object.hasOwn(LATE_REPORT_FACTS, kind);
 
 /**
  * Whether a report came too late. Reported exactly `deadlineDays` days after the fact is on time; a day later

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { LocalRoute } from './api-server.ts';
 
-export const OPENAPI_ROUTE_PATH = '/v1/openapi.json';
+const OPENAPI_ROUTE_PATH = '/v1/openapi.json';
 const DOCUMENT = new URL('../docs/openapi.json', import.meta.url);
 
 /**

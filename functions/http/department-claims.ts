@@ -9,7 +9,7 @@ import { DEPARTMENTS, type Department } from '#events/subscriptions.ts';
  *   department's (a supervising data-protection office).
  * An IAM mapping entry (IAM_SUBMITTERS) may carry the same two keys.
  */
-export const DEPARTMENT_CLAIMS = { department: 'department', audit: 'audit' } as const;
+const DEPARTMENT_CLAIMS = { department: 'department', audit: 'audit' } as const;
 
 export type AuditRight = 'own' | 'all';
 

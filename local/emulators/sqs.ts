@@ -181,7 +181,7 @@ export async function createQueues(
   }
 }
 
-export function deadLetterQueueName(name: string): string {
+function deadLetterQueueName(name: string): string {
   return name.endsWith('.fifo') ? `${name.slice(0, -'.fifo'.length)}-dlq.fifo` : `${name}-dlq`;
 }
 

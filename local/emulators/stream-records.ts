@@ -124,7 +124,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Approximate size in bytes, following DynamoDB's item size rules. */
-export function itemSize(item: Item | undefined): number {
+function itemSize(item: Item | undefined): number {
   if (!item) return 0;
   let size = 0;
   for (const [name, value] of Object.entries(item)) size += Buffer.byteLength(name) + attributeSize(value);
