@@ -42,6 +42,7 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, publicJwks, type SigningKe
 import { openApiRoute } from './openapi-route.ts';
 import { createLocalOperations } from './operations.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
+import { meterDynamoDb, type RequestMeter } from './request-meter.ts';
 import { createRouteThrottle, type ThrottleLimits } from './route-throttle.ts';
 
 export interface HubOptions {
@@ -65,6 +66,8 @@ export interface LocalHub {
   settle(): Promise<void>;
   /** Resolves once no import job is queued or running. */
   drainImports(): Promise<void>;
+  /** What the hub has asked of DynamoDB so far (the benchmark's write count). */
+  dynamoDbRequests: RequestMeter;
   stop(): Promise<void>;
 }
 
@@ -89,6 +92,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   });
   const sqs = await startSqs({ region, ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}) });
   const dynamoDb = localDynamoDbClient(dynamo.endpoint);
+  const dynamoDbRequests = meterDynamoDb(dynamoDb);
   const sqsClient = localSqsClient(sqs.endpoint);
   await ensureTable(dynamoDb, RECORDS_TABLE);
   await ensureTable(dynamoDb, IDEMPOTENCY_TABLE);
@@ -335,6 +339,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     signingKey: secrets.signingKey,
     settle,
     drainImports: () => runner.drain(),
+    dynamoDbRequests,
     async stop() {
       await closeServer(api.server);
       await runner.stop();
