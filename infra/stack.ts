@@ -17,6 +17,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { OperationsApi, type SubscriberInbox } from './constructs/operations-api.ts';
 import { Publisher } from './constructs/publisher.ts';
 import { RecordTable } from './constructs/record-table.ts';
+import { Statistics } from './constructs/statistics.ts';
 import { departmentRoutes } from './department-routes.ts';
 
 export interface ResidenceDataHubStackProps extends StackProps {
@@ -39,6 +40,7 @@ export class ResidenceDataHubStack extends Stack {
   public readonly derived: DerivedServices;
   public readonly operations: OperationsApi;
   public readonly imports: BulkImport;
+  public readonly statistics: Statistics;
   public readonly monitoring: Monitoring;
   public readonly dashboard: HubDashboard;
 
@@ -100,6 +102,7 @@ export class ResidenceDataHubStack extends Stack {
       ...(config.derived === undefined ? {} : { config: config.derived }),
       ...(config.ingestAuth.type === 'iam' ? { iamSubmitters: config.iamSubmitters ?? {} } : {}),
     });
+    this.statistics = new Statistics(this, 'Statistics', { table: this.store.table, functionSettings });
     // Ingest flags late reports by the same deadlines.
     for (const [name, value] of Object.entries(derivedConfigEnvironment(config.derived))) {
       this.ingestApi.handler.function.addEnvironment(name, value);
@@ -137,6 +140,7 @@ export class ResidenceDataHubStack extends Stack {
       { name: 'publisher', resource: this.publisher.failureQueue },
       { name: 'derive', resource: this.derived.failureQueue },
       { name: 'import-jobs', resource: this.imports.deadLetterQueue },
+      { name: 'statistics', resource: this.statistics.failureQueue },
       ...subscribers.map(({ name, deadLetterQueue }) => ({ name, resource: deadLetterQueue })),
     ];
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -149,6 +153,7 @@ export class ResidenceDataHubStack extends Stack {
         { name: 'operations', resource: this.operations.handler.function },
         { name: 'imports', resource: this.imports.apiHandler.function },
         { name: 'import-worker', resource: this.imports.worker.function },
+        { name: 'statistics', resource: this.statistics.handler.function },
       ],
       inboxes: subscribers,
       publisher: this.publisher.handler.function,

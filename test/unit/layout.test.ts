@@ -15,6 +15,7 @@ const HANDLERS = [
   'functions/ingest',
   'functions/publish',
   'functions/derive',
+  'functions/stats',
   'functions/query',
   'functions/operations',
   'functions/imports',
@@ -46,6 +47,7 @@ const ALLOWED: { readonly [R in Room]: readonly Room[] } = {
   'functions/ingest': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   'functions/publish': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   'functions/derive': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
+  'functions/stats': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   'functions/query': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   'functions/operations': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   // The one exception: an import stores each chunk of rows through ingest's use case (submit.ts), so a row is
