@@ -44,8 +44,8 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, publicJwks, type SigningKe
 import { openApiRoute } from './openapi-route.ts';
 import { createLocalOperations } from './operations.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
-import { createRouteThrottle, type ThrottleLimits } from './route-throttle.ts';
 import { replayRoute } from './replay.ts';
+import { createRouteThrottle, type ThrottleLimits } from './route-throttle.ts';
 
 export interface HubOptions {
   /** Port of the HTTP API; 0 picks a free one. @default 4000 */
