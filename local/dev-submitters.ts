@@ -12,6 +12,8 @@ export const SAMPLE_SUBMITTERS: ReadonlyArray<{
   /** Department callers name their department (look-ups are cut to its fields) and may hold an audit right. */
   department?: string;
   audit?: boolean | 'all';
+  /** A coordinator's divisions. */
+  divisions?: readonly string[];
 }> = [
   { submitterId: 'landlord-wang-fang', role: 'landlord' },
   { submitterId: 'property-manager-lvcheng', role: 'property-manager' },
@@ -32,7 +34,10 @@ export const SAMPLE_SUBMITTERS: ReadonlyArray<{
     department: 'public-security',
     audit: 'all',
   },
+  { submitterId: 'dept-hrss-hangzhou', role: 'department', department: 'hrss' },
+  { submitterId: 'dept-legal-aid-xihu', role: 'department', department: 'justice' },
   { submitterId: 'resident-self-service', role: 'resident', idNumber: SAMPLE_RESIDENT_ID_NUMBER },
+  { submitterId: 'coordinator-xihu-wenxin', role: 'coordinator', divisions: ['330106'] },
 ];
 
 /** submitterId → bearer token. */
@@ -45,11 +50,13 @@ export function claimsOf(submitter: {
   idNumber?: string;
   department?: string;
   audit?: boolean | 'all';
+  divisions?: readonly string[];
 }): SubmitterClaims {
   return {
     sub: submitter.submitterId,
     role: submitter.role,
     ...(submitter.idNumber === undefined ? {} : { id_number: submitter.idNumber }),
+    ...(submitter.divisions === undefined ? {} : { divisions: [...submitter.divisions] }),
     ...(submitter.department === undefined ? {} : { department: submitter.department }),
     ...(submitter.audit === undefined ? {} : { audit: submitter.audit }),
   };
