@@ -34,6 +34,7 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, publicJwks, type SigningKe
 import { openApiRoute } from './openapi-route.ts';
 import { createLocalOperations } from './operations.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
+import { meterDynamoDb, type RequestMeter } from './request-meter.ts';
 import { createRouteThrottle, type ThrottleLimits } from './route-throttle.ts';
 
 export interface HubOptions {
@@ -55,6 +56,8 @@ export interface LocalHub {
   signingKey: SigningKey;
   /** Resolves once every change stored so far has been published, delivered and derived (or dead-lettered). */
   settle(): Promise<void>;
+  /** What the hub has asked of DynamoDB so far (the benchmark's write count). */
+  dynamoDbRequests: RequestMeter;
   stop(): Promise<void>;
 }
 
@@ -77,6 +80,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   });
   const sqs = await startSqs({ region, ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}) });
   const dynamoDb = localDynamoDbClient(dynamo.endpoint);
+  const dynamoDbRequests = meterDynamoDb(dynamoDb);
   const sqsClient = localSqsClient(sqs.endpoint);
   await ensureTable(dynamoDb, RECORDS_TABLE);
   await ensureTable(dynamoDb, IDEMPOTENCY_TABLE);
@@ -281,6 +285,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     endpoints,
     signingKey: secrets.signingKey,
     settle,
+    dynamoDbRequests,
     async stop() {
       await closeServer(api.server);
       await settle();
