@@ -1,19 +1,20 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { QUERY_ROUTES } from '#api/query-api.ts';
 import { type DerivedOverrides, derivedConfigEnvironment } from '#domain/config.ts';
 import { DERIVE_EVENT_PATTERN } from '../../events/index.ts';
 import { addAuthorizedRoutes } from './api-routes.ts';
+import { failureQueue } from './failure-queue.ts';
 import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
 
@@ -66,27 +67,16 @@ export class DerivedServices extends Construct {
     super(scope, id);
     const configEnvironment = derivedConfigEnvironment(props.config);
 
-    this.failureQueueKey = new kms.Key(this, 'FailureQueueKey', {
+    ({ queue: this.failureQueue, key: this.failureQueueKey } = failureQueue(this, {
       description: 'residence-data-hub derive failure queue',
-      enableKeyRotation: true,
-    });
+      deadLetterOf: 'the derive rules and the function’s async invocations',
+    }));
     // EventBridge writes undeliverable events to the queue under its own service identity.
     this.failureQueueKey.grant(
       new iam.ServicePrincipal('events.amazonaws.com'),
       'kms:GenerateDataKey',
       'kms:Decrypt',
     );
-    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.failureQueueKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself a dead-letter queue: of the derive rules and of the function’s async invocations.',
-    });
 
     this.deriveHandler = new HubFunction(this, 'DeriveHandler', {
       entry: 'functions/derive/lambda.ts',

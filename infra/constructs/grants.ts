@@ -39,3 +39,13 @@ export function acknowledgeKeyUse(role: iam.Role, what: string): void {
     });
   }
 }
+
+/** A stream event source mapping's role lists streams, which has no resource-level permissions. */
+export function acknowledgeStreamListing(role: iam.Role): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'dynamodb:ListStreams has no resource-level permissions (Lambda event source mapping requirement)' +
+      '; X-Ray trace upload neither, when tracing is on.',
+  });
+}

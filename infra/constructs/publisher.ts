@@ -1,13 +1,14 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RECORD_SK } from '#functions/adapters/store-items.ts';
-import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
+import { failureQueue } from './failure-queue.ts';
+import { acknowledgeKeyUse, acknowledgeStreamListing, grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
 
 export interface PublisherProps {
@@ -59,22 +60,11 @@ export class Publisher extends Construct {
     grantRecordTableReadWrite(props.table, this.handler.role);
     props.eventBus.grantPutEventsTo(this.handler.function);
 
-    this.failureQueueKey = new kms.Key(this, 'FailureQueueKey', {
+    ({ queue: this.failureQueue, key: this.failureQueueKey } = failureQueue(this, {
       description: 'residence-data-hub publisher failure queue',
-      enableKeyRotation: true,
-    });
-    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.failureQueueKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+      deadLetterOf: "the stream event source mapping's on-failure destination",
+    }));
     acknowledgeKeyUse(this.handler.role, 'the failure queue');
-    Validations.of(this.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself a dead-letter queue: the stream event source mapping's on-failure destination.",
-    });
 
     this.eventSource = new DynamoEventSource(props.table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -93,12 +83,6 @@ export class Publisher extends Construct {
       ],
     });
     this.handler.function.addEventSource(this.eventSource);
-
-    Validations.of(this.handler.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'dynamodb:ListStreams has no resource-level permissions (Lambda event source mapping requirement)' +
-        '; X-Ray trace upload neither, when tracing is on.',
-    });
+    acknowledgeStreamListing(this.handler.role);
   }
 }
