@@ -16,6 +16,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { OperationsApi, type SubscriberInbox } from './constructs/operations-api.ts';
 import { Publisher } from './constructs/publisher.ts';
 import { RecordTable } from './constructs/record-table.ts';
+import { Statistics } from './constructs/statistics.ts';
 import { departmentRoutes } from './department-routes.ts';
 
 export interface ResidenceDataHubStackProps extends StackProps {
@@ -37,6 +38,7 @@ export class ResidenceDataHubStack extends Stack {
   public readonly subscriptions: DepartmentSubscriptions;
   public readonly derived: DerivedServices;
   public readonly operations: OperationsApi;
+  public readonly statistics: Statistics;
   public readonly monitoring: Monitoring;
   public readonly dashboard: HubDashboard;
 
@@ -98,6 +100,7 @@ export class ResidenceDataHubStack extends Stack {
       ...(config.derived === undefined ? {} : { config: config.derived }),
       ...(config.ingestAuth.type === 'iam' ? { iamSubmitters: config.iamSubmitters ?? {} } : {}),
     });
+    this.statistics = new Statistics(this, 'Statistics', { table: this.store.table, functionSettings });
     // Ingest flags late reports by the same deadlines.
     for (const [name, value] of Object.entries(derivedConfigEnvironment(config.derived))) {
       this.ingestApi.handler.function.addEnvironment(name, value);
@@ -122,6 +125,7 @@ export class ResidenceDataHubStack extends Stack {
     const deadLetterQueues = [
       { name: 'publisher', resource: this.publisher.failureQueue },
       { name: 'derive', resource: this.derived.failureQueue },
+      { name: 'statistics', resource: this.statistics.failureQueue },
       ...subscribers.map(({ name, deadLetterQueue }) => ({ name, resource: deadLetterQueue })),
     ];
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -132,6 +136,7 @@ export class ResidenceDataHubStack extends Stack {
         { name: 'derive', resource: this.derived.deriveHandler.function },
         { name: 'query', resource: this.derived.queryHandler.function },
         { name: 'operations', resource: this.operations.handler.function },
+        { name: 'statistics', resource: this.statistics.handler.function },
       ],
       inboxes: subscribers,
       publisher: this.publisher.handler.function,

@@ -8,7 +8,7 @@ import { chinaDateOf } from '#domain/dates.ts';
 import { DERIVE_EVENT_PATTERN, DERIVED_SOURCE } from '#events/derived.ts';
 import { AuditStore } from '#functions/adapters/audit-store.ts';
 import { LateReportCounter, type LateReportDeps } from '#functions/adapters/late-report-counter.ts';
-import { ProfileStore } from '#functions/adapters/profile-store.ts';
+import { PROFILE_SK, ProfileStore } from '#functions/adapters/profile-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import { StatsStore } from '#functions/adapters/stats-store.ts';
 import { createDeriveHandler, type DeriveHandler } from '#functions/derive/handler.ts';
@@ -16,15 +16,20 @@ import type { SubmitterContext } from '#functions/http/submitter-context.ts';
 import { createQueryHandler } from '#functions/query/handler.ts';
 import { DEFAULT_DERIVED_CONFIG, type DerivedConfig } from '#functions/runtime/derived-config.ts';
 import { logger } from '#functions/runtime/logger.ts';
+import { createStatsHandler } from '#functions/stats/handler.ts';
 import { calendarDate } from '#schemas/values/date.ts';
 import type { LocalRoute } from './api-server.ts';
 import { createAsyncInvoker } from './async-invocations.ts';
 import type { LocalBusRule } from './bus/index.ts';
+import type { ChangeFeed, SubscribeOptions, Unsubscribe } from './emulators/change-feed.ts';
 import { createQueues } from './emulators/sqs.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { streamFailureMessage } from './stream-failures.ts';
 
 /*
  * The derived services on the local hub, wired as on AWS: the derive handler behind an internal rule of the
- * local bus (every record event with a personKey, the whole event as input), the query handler behind
+ * local bus (every record event with a personKey, the whole event as input), the statistics handler on the
+ * table's change feed (profile items only, in batches, as one stream shard), the query handler behind
  * `POST /v1/persons/lookup`, `GET /v1/stats`, `GET /v1/audit`, and the daily evaluation on an internal timer
  * (00:05 China time) plus `POST /_local/evaluate {"asOf":"YYYY-MM-DD"}` for tests and demos.
  * The derive rule's events wait in a `derive-invocations` queue, as Lambda keeps asynchronous invocations, so
@@ -39,6 +44,12 @@ export const DERIVE_FAILURES_QUEUE = 'derive-failures';
 export const DERIVE_INVOCATIONS_QUEUE = 'derive-invocations';
 /** Longer than a derivation with its retries takes; an event whose run died comes back after it. */
 const INVOCATION_VISIBILITY_SECONDS = 30;
+export const STATISTICS_FAILURES_QUEUE = 'statistics-failures';
+/** The local change feed is one stream shard; the statistics keep their watermark under this id. */
+export const LOCAL_STREAM_SHARD = 'shardId-local-000000000000';
+/** As the statistics event source mapping is configured on AWS (infra/constructs/statistics.ts). */
+const STATISTICS_BATCH_SIZE = 1_000;
+const STATISTICS_BATCHING_WINDOW_MS = 100;
 export const EVALUATE_ROUTE_PATH = '/_local/evaluate';
 /** Derivations at once: the local DynamoDB emulator, not the handler, is the limit. */
 const DERIVE_CONCURRENCY = 8;
@@ -61,6 +72,8 @@ export interface LocalDerivedOptions {
   sqs: SQSClient;
   sqsEndpoint: string;
   tableName: string;
+  /** The table's change feed: the statistics consumer reads the profile items' changes from it. */
+  changes: ChangeFeed;
   personKeySecret: string;
   /** The client of the hub's EventBridge endpoint; only known once the bus is up, hence a function. */
   eventBridge: () => EventBridgeClient;
@@ -73,23 +86,58 @@ export interface LocalDerivedOptions {
 export interface LocalDerived {
   busRules: LocalBusRule[];
   routes: LocalRoute[];
-  queues: { derivedEvents: string; deriveFailures: string };
+  queues: { derivedEvents: string; deriveFailures: string; statisticsFailures: string };
   derive: DeriveHandler;
   /** Resolves once every event handed to the derive rule so far has been derived (or dead-lettered). */
   drain(): Promise<void>;
   /** For the ingest handler: the reporting deadlines and the per-submitter late-report counter. */
   lateReports: Required<LateReportDeps>;
-  /** Starts the derivations and the daily timer, once the bus is up; returns the function that stops them. */
+  /**
+   * Starts the derivations and the daily timer, once the bus is up; returns the function that stops them and
+   * the statistics consumer.
+   */
   start(): () => Promise<void>;
 }
 
 const evaluateRequest = z.strictObject({ asOf: calendarDate.optional() });
 
+/**
+ * The statistics consumer on a table's change feed, as its event source mapping is on AWS: profile items
+ * only, in batches, handed over with the (one) shard's id. Returns the function that unsubscribes it.
+ */
+export function subscribeStatistics(options: {
+  changes: ChangeFeed;
+  tableName: string;
+  stats: StatsStore;
+  /** The subscription's checkpoint name in a durable feed (SubscribeOptions.name). */
+  name?: string;
+  onFailure?: SubscribeOptions['onFailure'];
+}): Unsubscribe {
+  const statistics = createStatsHandler({ stats: options.stats });
+  return options.changes.subscribe(
+    async (records) => {
+      const profiles = records.filter((record) => record.dynamodb?.Keys?.sk?.S === PROFILE_SK);
+      if (profiles.length === 0) return;
+      return statistics(
+        { Records: profiles, shardId: LOCAL_STREAM_SHARD, state: {} },
+        lambdaContext('statistics'),
+      );
+    },
+    {
+      ...(options.name && { name: options.name }),
+      tableNames: [options.tableName],
+      batchSize: STATISTICS_BATCH_SIZE,
+      maxBatchingWindowMs: STATISTICS_BATCHING_WINDOW_MS,
+      ...(options.onFailure && { onFailure: options.onFailure }),
+    },
+  );
+}
+
 export async function createLocalDerivedServices(options: LocalDerivedOptions): Promise<LocalDerived> {
   const config = options.config ?? DEFAULT_DERIVED_CONFIG;
   const { tableName, dynamoDb } = options;
   const profiles = new ProfileStore(dynamoDb, tableName);
-  const stats = new StatsStore(dynamoDb, tableName, { leaseMs: 60_000 });
+  const stats = new StatsStore(dynamoDb, tableName);
   // The bus client exists only after the bus does: resolve it at each send (the derive code only sends).
   const eventBridge = {
     send: (command: never) => options.eventBridge().send(command),
@@ -97,7 +145,6 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
   const derive = createDeriveHandler({
     records: new RecordStore(dynamoDb, tableName),
     profiles,
-    stats,
     eventBridge,
     eventBusName: options.eventBusName,
     config,
@@ -110,9 +157,11 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
     personKeySecret: options.personKeySecret,
     config,
   });
-  const queues = await createQueues(options.sqsEndpoint, [DERIVED_EVENTS_QUEUE, DERIVE_FAILURES_QUEUE], {
-    dlq: false,
-  });
+  const queues = await createQueues(
+    options.sqsEndpoint,
+    [DERIVED_EVENTS_QUEUE, DERIVE_FAILURES_QUEUE, STATISTICS_FAILURES_QUEUE],
+    { dlq: false },
+  );
   const { [DERIVE_INVOCATIONS_QUEUE]: invocationQueue } = await createQueues(
     options.sqsEndpoint,
     [DERIVE_INVOCATIONS_QUEUE],
@@ -120,8 +169,19 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
   );
   const derivedEvents = queues[DERIVED_EVENTS_QUEUE]?.queueUrl ?? '';
   const deriveFailures = queues[DERIVE_FAILURES_QUEUE]?.queueUrl ?? '';
+  const statisticsFailures = queues[STATISTICS_FAILURES_QUEUE]?.queueUrl ?? '';
   const send = (queueUrl: string, body: string) =>
     options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+
+  const stopStatistics = subscribeStatistics({
+    changes: options.changes,
+    tableName,
+    stats,
+    name: 'statistics',
+    onFailure: async (failure) => {
+      await send(statisticsFailures, streamFailureMessage({ ...failure, shardId: LOCAL_STREAM_SHARD }));
+    },
+  });
 
   // Like Lambda's asynchronous invocation: the bus hands the event over and moves on (department deliveries
   // never wait for derivation); a few run at once; two retries, then the event goes to the failure queue.
@@ -217,7 +277,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
   return {
     busRules,
     routes,
-    queues: { derivedEvents, deriveFailures },
+    queues: { derivedEvents, deriveFailures, statisticsFailures },
     derive,
     drain,
     lateReports: { config: config.lateReport, counter: new LateReportCounter(dynamoDb, tableName) },
@@ -226,6 +286,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
       const stopDailyEvaluation = startDailyEvaluation();
       return async () => {
         stopDailyEvaluation();
+        stopStatistics();
         await stopDerivations();
       };
     },

@@ -36,6 +36,7 @@ import { createLocalOperations } from './operations.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
 import { meterDynamoDb, type RequestMeter } from './request-meter.ts';
 import { createRouteThrottle, type ThrottleLimits } from './route-throttle.ts';
+import { streamFailureMessage } from './stream-failures.ts';
 
 export interface HubOptions {
   /** Port of the HTTP API; 0 picks a free one. @default 4000 */
@@ -123,6 +124,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     sqs: sqsClient,
     sqsEndpoint: sqs.endpoint,
     tableName: RECORDS_TABLE.tableName,
+    changes: dynamo.changes,
     personKeySecret: secrets.personKeySecret,
     eventBridge: () => {
       if (!busClient) throw new Error('the local bus endpoint is not up yet');
@@ -189,19 +191,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     {
       name: 'publisher',
       tableNames: [RECORDS_TABLE.tableName],
-      onFailure: ({ records, error, attempts }) =>
-        send(
-          failures?.queueUrl ?? '',
-          JSON.stringify({
-            requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: attempts },
-            DDBStreamBatchInfo: {
-              startSequenceNumber: records[0]?.dynamodb?.SequenceNumber,
-              endSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber,
-              batchSize: records.length,
-            },
-            error: (error as Error).message ?? String(error),
-          }),
-        ),
+      onFailure: (failure) => send(failures?.queueUrl ?? '', streamFailureMessage(failure)),
     },
   );
 
@@ -256,10 +246,14 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   });
 
   const stopDerived = derived.start();
-  /** Every change published and delivered, and every person event derived (derivation writes no records). */
+  /**
+   * Every change published and delivered, every person event derived, and the profiles' changes counted:
+   * the feed once more after derivation, which writes profiles (and no records).
+   */
   async function settle(): Promise<void> {
     await dynamo.changes.drain();
     await derived.drain();
+    await dynamo.changes.drain();
   }
 
   const endpoints: HubEndpoints = {
@@ -275,6 +269,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
       ...Object.fromEntries(departments.map((d) => [d, queues[d]?.deadLetterQueueUrl ?? ''])),
       [PUBLISHER_FAILURES]: failures?.queueUrl ?? '',
       derive: derived.queues.deriveFailures,
+      statistics: derived.queues.statisticsFailures,
     },
     derivedEventsQueue: derived.queues.derivedEvents,
     identity: { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, jwksUrl: `${api.url}/.well-known/jwks.json` },

@@ -1,482 +1,366 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  type Contribution,
-  contributionDelta,
-  type StatsFacts,
-  splitCounterId,
-  statsContribution,
-} from '#domain/stats.ts';
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type Contribution, splitCounterId } from '#domain/stats.ts';
 import { documentClient } from './document-client.ts';
 
 /*
- * Survey statistics in the shared table, kept by atomic counters (never a scan):
- * - counter item  pk STATS#<division>            sk <counterKey>  n (number, changed only with ADD)
- * - person item   pk STATS#PERSON#<personKey>    sk STATE         the contribution last applied and its
- *                                                                  profile version, plus `pending` while
- *                                                                  a new one is being applied
+ * Survey statistics in the shared table, kept by the statistics consumer of the table's stream
+ * (functions/stats), which hands over each batch of profile changes of one stream shard:
  *
- * Applying a new profile version, without transactions (the local emulator has none):
- *  1. claim    — one conditional write on the person item: `pending = { version N, token, delta D, target
- *                contribution, phase 'applying', owner, leaseUntil }`, only if the applied version is still
- *                the one read and nothing is pending. D is taken against the contribution stored there, not
- *                against a caller's idea of the previous profile, so lost, repeated or reordered deliveries
- *                cannot skew it. Versions ≤ the applied one are dropped before this step.
- *  2. add      — per counter `ADD n :d, applying :{token}` on condition `NOT contains(applying, token)`:
- *                the token (`<personKey>:<N>`) travels in the same atomic write as the increment, so
- *                repeating step 2 — after a lost response, a crash, or by a second caller — never counts twice.
- *  3. mark     — person item: version = N, contribution = target, pending.phase = 'cleaning'.
- *  4. clean    — per counter `DELETE applying :{token}`, so token sets only hold in-flight applications.
- *  5. release  — person item: REMOVE pending.
- * A caller that finds a pending application whose lease has expired (or was released) takes it over and
- * finishes it first — from step 2 if 'applying', step 4 if 'cleaning', with the delta stored in step 1 —
- * then handles its own version. One whose lease is live waits briefly, then fails with StatsBusyError so
- * the delivery is retried; a version older than the one in flight is dropped at once.
+ *   counter item  pk STATS#<division>#<counter shard>  sk COUNTERS
+ *     c#<counterKey>       a counter (number, changed only with ADD)
+ *     w#<stream shard id>  { seq, at }: the last stream record of that shard whose deltas this item holds
  *
- * Guarantee: every delta reaches every counter exactly once, whatever fails or repeats, provided that a
- * caller holding the lease has either finished or stopped sending by the time the lease runs out. The lease
- * is what makes step 4 safe: once a token is cleaned away, step 2 for it would count again, so only the
- * lease holder may run steps 2–5, and another caller takes a pending application over only after the lease
- * has expired (a caller that fails releases its lease at once, after all its requests have settled).
- * Limit: a caller that stalls past its lease (set `leaseMs` above the consumer's timeout; Lambda kills at
- * its timeout) and then sends a step-2 write after the taker-over has finished step 4 counts that delta
- * twice. A pending application left by a dead caller keeps the person's counters short of its delta until
- * the person's next delivery after the lease expires (a redelivery of the same version is enough). Token
- * sets on hot counters (a province's `registered`) hold one token per application in flight: bounded by the
- * consumer's concurrency, not by history.
+ * One write per touched item per batch: the batch's deltas are summed per division, and each division's
+ * item gets one UpdateItem that adds the sums and moves the stream shard's watermark to the batch's last
+ * sequence number, on the condition that the watermark is still below the batch's first one. That condition
+ * is what makes a retried or redelivered batch count once:
+ *
+ *   Invariant, per item and stream shard: the item holds the deltas of exactly the records of that shard up
+ *   to its watermark (those that touch it), none after.
+ *   Given by the event source mapping: a shard's records are delivered in order, one batch at a time, and
+ *   a batch begins right after the shard's checkpoint, so every record before it has been handled.
+ *   - watermark < first (or none): nothing of this batch is in the item and everything before it is, so add
+ *     the whole batch (the fast path: no read).
+ *   - otherwise the item already holds a prefix of the batch (an earlier delivery failed after writing
+ *     this item but before others, or was redelivered whole): read the watermark and add only the records
+ *     after it, conditional on the watermark read.
+ *   Each write keeps the invariant; a retry, a bisected half, a resumption after a partial failure or a
+ *   redelivered batch can only find the condition false for what it already holds. A counter item is
+ *   written by several stream shards (each has its own watermark attribute), and a shard's split or roll-over
+ *   brings new shard ids, whose records Lambda delivers only after the parent's.
+ *
+ * Counter shards: a stream shard always writes the same counter shard of a division (a hash of its id), so a
+ * hot division (a province's counters, touched by every batch of every shard) is spread over
+ * `STATS_COUNTER_SHARDS` items, summed on read, each holding the watermarks of only its own stream shards.
+ *
+ * Watermarks of shards not heard of for `MARK_RETENTION_MS` are removed by a later write to the item: a
+ * stream keeps records 24 hours, so no record at or below such a watermark can be delivered again. Each
+ * write returns the item (no extra request or capacity), which tells the writer what to remove next time.
  */
 
-export const STATS_PERSON_SK = 'STATE';
-export const statsCounterPk = (division: string): string => `STATS#${division}`;
-export const statsPersonPk = (personKey: string): string => `STATS#PERSON#${personKey}`;
+/** Counter shards per division: the province's counters stay far below a DynamoDB item's write limit. */
+export const STATS_COUNTER_SHARDS = 8;
+export const STATS_ITEM_SK = 'COUNTERS';
+/** Twice the 24 hours DynamoDB Streams keeps records. */
+const MARK_RETENTION_MS = 48 * 3_600_000;
+/** Counters added by one UpdateItem, so its expression stays far below DynamoDB's 4 KB. */
+const MAX_COUNTERS_PER_WRITE = 100;
+/** DynamoDB stream sequence numbers have 21 to 40 digits; padded, they compare as strings. */
+const SEQUENCE_DIGITS = 40;
+const BATCH_GET_LIMIT = 100;
+/** Conditional writes of one item that may fail before the batch is retried (one writer per shard: 1 suffices). */
+const MAX_ITEM_ATTEMPTS = 3;
 
-/** One new version of a person's profile, as the derive consumer hands it over. */
-export interface ProfileChange {
-  personKey: string;
-  /** Increases with every change of the profile; a version at or below the applied one is dropped. */
-  profileVersion: number;
-  /** undefined when the person no longer has any record. */
-  profile: StatsFacts | undefined;
-  /**
-   * Accepted for the consumer's convenience, not used: the delta is taken against the contribution this
-   * store last applied, which stays right when deliveries are lost, repeated or reordered.
-   */
-  previousProfile?: StatsFacts | undefined;
+const COUNTER_PREFIX = 'c#';
+const MARK_PREFIX = 'w#';
+
+export const statsItemPk = (division: string, counterShard: number): string =>
+  `STATS#${division}#${String(counterShard).padStart(2, '0')}`;
+
+/** The counter shard a stream shard writes (stable for the shard's life). */
+export function counterShardOf(streamShardId: string, shards: number = STATS_COUNTER_SHARDS): number {
+  return createHash('sha256').update(streamShardId).digest().readUInt32BE(0) % shards;
 }
 
-export interface ApplyOutcome {
-  /** applied: counters changed; unchanged: the version moved on without a counter change; stale: dropped. */
-  outcome: 'applied' | 'unchanged' | 'stale';
-  /** The person's applied profile version afterwards. */
-  appliedVersion: number;
-  /** How many counters this call's own delta touched. */
-  countersChanged: number;
-  /** True when an earlier call's interrupted application was finished first. */
-  recovered: boolean;
+/** The statistics delta of one stream record: counter id (`<division>#<counterKey>`) → change. */
+export interface SequencedDelta {
+  sequenceNumber: string;
+  delta: Contribution;
 }
 
-export interface PersonStatsState {
-  version: number;
-  contribution: Contribution;
-  pending?: { version: number; phase: PendingPhase; leaseUntil: number };
+export interface BatchOutcome {
+  /** Counter items written. */
+  itemsWritten: number;
+  /** Items that already held part or all of the batch (a retry or redelivery): only the rest was added. */
+  itemsResumed: number;
 }
 
 export interface StatsStoreOptions {
-  /** How long a caller owns a person's pending application. @default 900_000 (Lambda's longest timeout) */
-  leaseMs?: number;
-  /** Milliseconds since the epoch; injectable so tests can expire a lease without waiting. */
+  /** @default STATS_COUNTER_SHARDS */
+  counterShards?: number;
+  /** Milliseconds since the epoch; injectable so tests can age watermarks without waiting. */
   now?: () => number;
-  /** Waits before retrying while another caller holds the person's lease. @default [20, 50, 100, 200, 400] */
-  busyRetryDelaysMs?: readonly number[];
 }
 
-/** Another caller is applying this person's statistics right now: retry the delivery later. */
-export class StatsBusyError extends Error {
-  constructor(personKey: string) {
-    super(`statistics of person ${personKey} are being applied by another caller`);
-    this.name = 'StatsBusyError';
+interface Mark {
+  seq: string;
+  at: number;
+}
+
+/** One record's counters of one division (counterKey → change). */
+interface RecordCounters {
+  seq: string;
+  counters: Map<string, number>;
+}
+
+/** One record's delta, by division. */
+interface DivisionRecord {
+  seq: string;
+  divisions: Map<string, Map<string, number>>;
+}
+
+/** A stream shard's watermark on the item moved while we wrote: the batch is retried from its start. */
+export class StatsWatermarkMovedError extends Error {
+  constructor(division: string, options?: ErrorOptions) {
+    super(`the statistics watermark of division ${division} moved during the write`, options);
+    this.name = 'StatsWatermarkMovedError';
   }
 }
-
-/** Our lease ran out and another caller took the application over; it finishes the work. */
-export class StatsLeaseLostError extends Error {
-  constructor(personKey: string, options?: ErrorOptions) {
-    super(`lost the statistics lease of person ${personKey}`, options);
-    this.name = 'StatsLeaseLostError';
-  }
-}
-
-type PendingPhase = 'applying' | 'cleaning';
-
-interface PendingItem {
-  version: number;
-  token: string;
-  phase: PendingPhase;
-  owner: string;
-  leaseUntil: number;
-  delta: Record<string, number>;
-  contribution: Record<string, number>;
-}
-
-interface PersonItem {
-  version: number;
-  contribution: Record<string, number>;
-  pending?: PendingItem;
-}
-
-const PERSON_NAMES = { '#version': 'version', '#contribution': 'contribution', '#pending': 'pending' };
-const PENDING_NAMES = { '#pending': 'pending', '#token': 'token', '#owner': 'owner' };
-/** Another conditional write on the person item won; re-read and decide again (bounded). */
-const MAX_CONFLICTS = 10;
-
-const toMap = (record: Record<string, number>): Contribution => new Map(Object.entries(record));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 export class StatsStore {
   readonly #doc: DynamoDBDocumentClient;
   readonly #table: string;
-  readonly #leaseMs: number;
+  readonly #shards: number;
   readonly #now: () => number;
-  readonly #busyDelays: readonly number[];
+  /** Per counter item: watermark attributes seen older than the retention, removed with the next write. */
+  readonly #stale = new Map<string, Set<string>>();
 
   constructor(client: DynamoDBClient, tableName: string, options: StatsStoreOptions = {}) {
     this.#doc = documentClient(client);
     this.#table = tableName;
-    this.#leaseMs = options.leaseMs ?? 900_000;
+    this.#shards = options.counterShards ?? STATS_COUNTER_SHARDS;
     this.#now = options.now ?? Date.now;
-    this.#busyDelays = options.busyRetryDelaysMs ?? [20, 50, 100, 200, 400];
-  }
-
-  /** Brings the counters from the person's last applied contribution to this version's (see top of file). */
-  async applyContribution(change: ProfileChange): Promise<ApplyOutcome> {
-    const { personKey, profileVersion } = change;
-    if (!Number.isInteger(profileVersion) || profileVersion < 1) {
-      throw new Error(`profileVersion must be a positive integer, got ${profileVersion}`);
-    }
-    const target = statsContribution(change.profile);
-    let recovered = false;
-    let busyWaits = 0;
-    for (let conflicts = 0; conflicts < MAX_CONFLICTS; ) {
-      const item = await this.#readPerson(personKey);
-      if (item?.pending) {
-        const pending = item.pending;
-        if (pending.leaseUntil > this.#now()) {
-          // An older version is superseded by the one in flight (whose own delivery is retried if its caller
-          // dies); the same version is not, as it may be that very retry.
-          if (profileVersion < pending.version) {
-            return { outcome: 'stale', appliedVersion: item.version, countersChanged: 0, recovered };
-          }
-          const delay = this.#busyDelays[busyWaits++];
-          if (delay === undefined) throw new StatsBusyError(personKey);
-          await sleep(delay);
-          continue;
-        }
-        const taken = await this.#takeOver(personKey, pending);
-        if (!taken) {
-          conflicts++;
-          continue;
-        }
-        await this.#finish(personKey, taken);
-        recovered = true;
-        conflicts++;
-        continue;
-      }
-
-      const appliedVersion = item?.version ?? 0;
-      if (profileVersion <= appliedVersion) {
-        return { outcome: 'stale', appliedVersion, countersChanged: 0, recovered };
-      }
-      const delta = contributionDelta(toMap(item?.contribution ?? {}), target);
-      const claimed =
-        delta.size === 0
-          ? await this.#advanceVersion(personKey, item, profileVersion, target)
-          : await this.#claim(personKey, item, profileVersion, delta, target);
-      if (!claimed) {
-        conflicts++;
-        continue;
-      }
-      if (claimed !== true) await this.#finish(personKey, claimed);
-      return {
-        outcome: delta.size === 0 ? 'unchanged' : 'applied',
-        appliedVersion: profileVersion,
-        countersChanged: delta.size,
-        recovered,
-      };
-    }
-    throw new StatsBusyError(personKey);
-  }
-
-  /** One division's counters (counterKey -> value), by a Query on its partition. */
-  async readCounters(division: string): Promise<Map<string, number>> {
-    const counters = new Map<string, number>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.#doc.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': statsCounterPk(division) },
-          ProjectionExpression: 'sk, #n',
-          ExpressionAttributeNames: { '#n': 'n' },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        if (typeof item.n === 'number') counters.set(item.sk as string, item.n);
-      }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return counters;
-  }
-
-  /** What is applied for one person (diagnostics and tests). */
-  async personState(personKey: string): Promise<PersonStatsState | undefined> {
-    const item = await this.#readPerson(personKey);
-    if (!item) return undefined;
-    const { pending } = item;
-    return {
-      version: item.version,
-      contribution: toMap(item.contribution),
-      ...(pending && {
-        pending: { version: pending.version, phase: pending.phase, leaseUntil: pending.leaseUntil },
-      }),
-    };
-  }
-
-  async #readPerson(personKey: string): Promise<PersonItem | undefined> {
-    const { Item } = await this.#doc.send(
-      new GetCommand({
-        TableName: this.#table,
-        Key: { pk: statsPersonPk(personKey), sk: STATS_PERSON_SK },
-        ConsistentRead: true,
-      }),
-    );
-    return Item as PersonItem | undefined;
-  }
-
-  /** The condition of steps that start from what was read: same applied version, nothing pending. */
-  #unchangedSince(item: PersonItem | undefined) {
-    return item === undefined
-      ? { ConditionExpression: 'attribute_not_exists(pk)', values: {} }
-      : {
-          ConditionExpression: '#version = :applied AND attribute_not_exists(#pending)',
-          names: { '#pending': 'pending' },
-          values: { ':applied': item.version },
-        };
-  }
-
-  /** A version that changes no counter: record it as applied in one conditional write. */
-  async #advanceVersion(
-    personKey: string,
-    item: PersonItem | undefined,
-    version: number,
-    target: Contribution,
-  ): Promise<boolean> {
-    const condition = this.#unchangedSince(item);
-    return this.#conditional(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { pk: statsPersonPk(personKey), sk: STATS_PERSON_SK },
-        UpdateExpression: 'SET #version = :version, #contribution = :contribution',
-        ConditionExpression: condition.ConditionExpression,
-        ExpressionAttributeNames: {
-          '#version': 'version',
-          '#contribution': 'contribution',
-          ...condition.names,
-        },
-        ExpressionAttributeValues: {
-          ...condition.values,
-          ':version': version,
-          ':contribution': Object.fromEntries(target),
-        },
-      }),
-    );
-  }
-
-  /** Step 1: write the pending application; false when another write got there first. */
-  async #claim(
-    personKey: string,
-    item: PersonItem | undefined,
-    version: number,
-    delta: Contribution,
-    target: Contribution,
-  ): Promise<PendingItem | false> {
-    const pending: PendingItem = {
-      version,
-      token: `${personKey}:${version}`,
-      phase: 'applying',
-      owner: randomUUID(),
-      leaseUntil: this.#now() + this.#leaseMs,
-      delta: Object.fromEntries(delta),
-      contribution: Object.fromEntries(target),
-    };
-    const condition = this.#unchangedSince(item);
-    const claimed = await this.#ownerWrite(
-      personKey,
-      pending,
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { pk: statsPersonPk(personKey), sk: STATS_PERSON_SK },
-        UpdateExpression:
-          'SET #pending = :pending, #version = if_not_exists(#version, :zero), ' +
-          '#contribution = if_not_exists(#contribution, :empty)',
-        ConditionExpression: condition.ConditionExpression,
-        ExpressionAttributeNames: PERSON_NAMES,
-        ExpressionAttributeValues: { ...condition.values, ':pending': pending, ':zero': 0, ':empty': {} },
-      }),
-    );
-    return claimed && pending;
-  }
-
-  /** Takes over an expired (or released) pending application; false when someone else changed it first. */
-  async #takeOver(personKey: string, pending: PendingItem): Promise<PendingItem | false> {
-    const taken: PendingItem = { ...pending, owner: randomUUID(), leaseUntil: this.#now() + this.#leaseMs };
-    const done = await this.#ownerWrite(
-      personKey,
-      taken,
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { pk: statsPersonPk(personKey), sk: STATS_PERSON_SK },
-        UpdateExpression: 'SET #pending.#owner = :owner, #pending.#lease = :lease',
-        ConditionExpression:
-          '#pending.#token = :token AND #pending.#owner = :previousOwner AND #pending.#lease = :previousLease',
-        ExpressionAttributeNames: { ...PENDING_NAMES, '#lease': 'leaseUntil' },
-        ExpressionAttributeValues: {
-          ':owner': taken.owner,
-          ':lease': taken.leaseUntil,
-          ':token': pending.token,
-          ':previousOwner': pending.owner,
-          ':previousLease': pending.leaseUntil,
-        },
-      }),
-    );
-    return done && taken;
-  }
-
-  /** Steps 2–5 for an application this caller owns. On failure the lease is released for the next caller. */
-  async #finish(personKey: string, pending: PendingItem): Promise<void> {
-    const counterIds = Object.keys(pending.delta);
-    try {
-      if (pending.phase === 'applying') {
-        await settleAll(
-          counterIds.map((id) => this.#addToCounter(id, pending.delta[id] ?? 0, pending.token)),
-        );
-        await this.#updateOwnPending(
-          personKey,
-          pending,
-          'SET #version = :version, #contribution = :contribution, #pending.#phase = :cleaning',
-          { '#version': 'version', '#contribution': 'contribution', '#phase': 'phase' },
-          { ':version': pending.version, ':contribution': pending.contribution, ':cleaning': 'cleaning' },
-        );
-      }
-      await settleAll(counterIds.map((id) => this.#forgetToken(id, pending.token)));
-      await this.#updateOwnPending(personKey, pending, 'REMOVE #pending', {}, {});
-    } catch (error) {
-      if (!(error instanceof StatsLeaseLostError)) await this.#release(personKey, pending);
-      throw error;
-    }
-  }
-
-  /** Step 2 for one counter: the increment and the token in one atomic write; a repeat is a no-op. */
-  async #addToCounter(counterIdValue: string, delta: number, token: string): Promise<void> {
-    const { division, counterKey } = splitCounterId(counterIdValue);
-    await this.#conditional(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { pk: statsCounterPk(division), sk: counterKey },
-        UpdateExpression: 'ADD #n :delta, #applying :tokens',
-        ConditionExpression: 'NOT contains(#applying, :token)',
-        ExpressionAttributeNames: { '#n': 'n', '#applying': 'applying' },
-        ExpressionAttributeValues: { ':delta': delta, ':tokens': new Set([token]), ':token': token },
-      }),
-    );
-  }
-
-  /** Step 4 for one counter. Never creates an item: the counter exists since step 2. */
-  async #forgetToken(counterIdValue: string, token: string): Promise<void> {
-    const { division, counterKey } = splitCounterId(counterIdValue);
-    await this.#conditional(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { pk: statsCounterPk(division), sk: counterKey },
-        UpdateExpression: 'DELETE #applying :tokens',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#applying': 'applying' },
-        ExpressionAttributeValues: { ':tokens': new Set([token]) },
-      }),
-    );
-  }
-
-  /** A person-item update that only the current lease holder may make (steps 3 and 5). */
-  async #updateOwnPending(
-    personKey: string,
-    pending: PendingItem,
-    updateExpression: string,
-    names: Record<string, string>,
-    values: Record<string, unknown>,
-  ): Promise<void> {
-    const done = await this.#conditional(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { pk: statsPersonPk(personKey), sk: STATS_PERSON_SK },
-        UpdateExpression: updateExpression,
-        ConditionExpression: '#pending.#token = :token AND #pending.#owner = :owner',
-        ExpressionAttributeNames: { ...PENDING_NAMES, ...names },
-        ExpressionAttributeValues: { ...values, ':token': pending.token, ':owner': pending.owner },
-      }),
-    );
-    if (!done) throw new StatsLeaseLostError(personKey);
-  }
-
-  /** Best effort: lets the next caller take over at once instead of waiting for the lease to expire. */
-  async #release(personKey: string, pending: PendingItem): Promise<void> {
-    try {
-      await this.#conditional(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: statsPersonPk(personKey), sk: STATS_PERSON_SK },
-          UpdateExpression: 'SET #pending.#lease = :expired',
-          ConditionExpression: '#pending.#token = :token AND #pending.#owner = :owner',
-          ExpressionAttributeNames: { ...PENDING_NAMES, '#lease': 'leaseUntil' },
-          ExpressionAttributeValues: { ':expired': 0, ':token': pending.token, ':owner': pending.owner },
-        }),
-      );
-    } catch {
-      // The lease then simply runs out.
-    }
   }
 
   /**
-   * A write that may make this caller the owner of `pending` (claim, take-over). If it fails without an
-   * answer it may still have been applied, so the lease is released rather than left to run out.
+   * Adds a batch of one stream shard's deltas, in stream order, to the counters: one conditional UpdateItem
+   * per touched counter item (see top of file). Safe to call again with the same batch, a part of it, or a
+   * batch that starts at the same record and goes further. Throws when a write fails; the caller fails the
+   * batch so that it is delivered again.
    */
-  async #ownerWrite(personKey: string, pending: PendingItem, command: UpdateCommand): Promise<boolean> {
+  async applyBatch(streamShardId: string, changes: readonly SequencedDelta[]): Promise<BatchOutcome> {
+    if (streamShardId === '') throw new Error('a stream shard id is required');
+    const records = changes.map((change) => ({
+      seq: padSequence(change.sequenceNumber),
+      divisions: perDivision(change.delta),
+    }));
+    for (let index = 1; index < records.length; index += 1) {
+      if ((records[index]?.seq ?? '') <= (records[index - 1]?.seq ?? '')) {
+        throw new Error('a batch must be in increasing sequence-number order');
+      }
+    }
+    const counterShard = counterShardOf(streamShardId, this.#shards);
+    const outcome: BatchOutcome = { itemsWritten: 0, itemsResumed: 0 };
+    // Chunks are applied one after the other: a chunk's watermark must never pass a record an earlier chunk
+    // has not yet added.
+    for (const chunk of chunksOf(records)) {
+      const first = chunk[0]?.seq ?? '';
+      const last = chunk.at(-1)?.seq ?? '';
+      const results = await settleAll(
+        [...byDivision(chunk)].map(([division, divisionRecords]) =>
+          this.#applyToItem(division, counterShard, streamShardId, { first, last }, divisionRecords),
+        ),
+      );
+      for (const result of results) {
+        if (result === 'written' || result === 'resumed') outcome.itemsWritten += 1;
+        if (result === 'resumed' || result === 'held') outcome.itemsResumed += 1;
+      }
+    }
+    return outcome;
+  }
+
+  /** One division's counters (counterKey → value): the sum of its counter shards, read consistently. */
+  async readCounters(division: string): Promise<Map<string, number>> {
+    const counters = new Map<string, number>();
+    const keys = Array.from({ length: this.#shards }, (_, shard) => ({
+      pk: statsItemPk(division, shard),
+      sk: STATS_ITEM_SK,
+    }));
+    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + BATCH_GET_LIMIT);
+      while (pending && pending.length > 0) {
+        const out: BatchGetCommandOutput = await this.#doc.send(
+          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.#table] ?? []) {
+          for (const [name, value] of Object.entries(item)) {
+            if (!name.startsWith(COUNTER_PREFIX) || typeof value !== 'number') continue;
+            const counterKey = name.slice(COUNTER_PREFIX.length);
+            counters.set(counterKey, (counters.get(counterKey) ?? 0) + value);
+          }
+        }
+        pending = out.UnprocessedKeys?.[this.#table]?.Keys;
+      }
+    }
+    for (const [counterKey, value] of counters) if (value === 0) counters.delete(counterKey);
+    return counters;
+  }
+
+  /**
+   * written: the whole chunk added; resumed: the item held a prefix, the rest was added; held: the item held
+   * all of it already; unchanged: the chunk's deltas cancel out for this item, nothing to write.
+   */
+  async #applyToItem(
+    division: string,
+    counterShard: number,
+    streamShardId: string,
+    range: { first: string; last: string },
+    records: readonly RecordCounters[],
+  ): Promise<'written' | 'resumed' | 'held' | 'unchanged'> {
+    const key = { pk: statsItemPk(division, counterShard), sk: STATS_ITEM_SK };
+    const markName = `${MARK_PREFIX}${streamShardId}`;
+    const sums = sumCounters(records);
+    if (sums.size === 0) return 'unchanged';
+    const written = await this.#addAndMark(key, markName, sums, range.last, {
+      ConditionExpression: 'attribute_not_exists(#mark) OR #mark.#seq < :first',
+      values: { ':first': range.first },
+    });
+    if (written) return 'written';
+    for (let attempt = 1; attempt <= MAX_ITEM_ATTEMPTS; attempt += 1) {
+      const { Item } = await this.#doc.send(
+        new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
+      );
+      const mark = Item?.[markName] as Mark | undefined;
+      if (mark === undefined) throw new StatsWatermarkMovedError(division); // it was there a moment ago
+      const rest = sumCounters(records.filter((record) => record.seq > mark.seq));
+      if (rest.size === 0) return 'held';
+      const resumed = await this.#addAndMark(key, markName, rest, range.last, {
+        ConditionExpression: '#mark.#seq = :held',
+        values: { ':held': mark.seq },
+      });
+      if (resumed) return 'resumed';
+    }
+    throw new StatsWatermarkMovedError(division);
+  }
+
+  /** ADD the sums and SET the watermark in one conditional UpdateItem; false when the condition failed. */
+  async #addAndMark(
+    key: { pk: string; sk: string },
+    markName: string,
+    sums: ReadonlyMap<string, number>,
+    last: string,
+    condition: { ConditionExpression: string; values: Record<string, unknown> },
+  ): Promise<boolean> {
+    const itemKey = `${key.pk}\n${key.sk}`;
+    const names: Record<string, string> = { '#mark': markName, '#seq': 'seq' };
+    const values: Record<string, unknown> = { ...condition.values, ':mark': { seq: last, at: this.#now() } };
+    const adds = [...sums].map(([counterKey, value], index) => {
+      names[`#c${index}`] = `${COUNTER_PREFIX}${counterKey}`;
+      values[`:c${index}`] = value;
+      return `#c${index} :c${index}`;
+    });
+    const stale = [...(this.#stale.get(itemKey) ?? [])].filter((name) => name !== markName);
+    const removes = stale.map((name, index) => {
+      names[`#r${index}`] = name;
+      return `#r${index}`;
+    });
     try {
-      return await this.#conditional(command);
+      const out = await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: key,
+          UpdateExpression: `ADD ${adds.join(', ')} SET #mark = :mark${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: condition.ConditionExpression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          // Costs no capacity: the item's other watermarks, to remove the stale ones next time.
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      this.#rememberStale(itemKey, markName, out.Attributes);
+      return true;
     } catch (error) {
-      await this.#release(personKey, pending);
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }
 
-  /** Sends a conditional write; false when its condition failed. */
-  async #conditional(command: UpdateCommand): Promise<boolean> {
-    try {
-      await this.#doc.send(command);
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+  #rememberStale(itemKey: string, ownMark: string, item: Record<string, unknown> | undefined): void {
+    const cutoff = this.#now() - MARK_RETENTION_MS;
+    const stale = new Set<string>();
+    for (const [name, value] of Object.entries(item ?? {})) {
+      if (!name.startsWith(MARK_PREFIX) || name === ownMark) continue;
+      if (typeof (value as Mark | undefined)?.at === 'number' && (value as Mark).at < cutoff) stale.add(name);
     }
+    if (stale.size > 0) this.#stale.set(itemKey, stale);
+    else this.#stale.delete(itemKey);
   }
 }
 
-/** Waits for every request to settle (so none is still in flight), then rethrows the first failure. */
-async function settleAll(requests: Promise<unknown>[]): Promise<void> {
-  const results = await Promise.allSettled(requests);
+/** Waits for every write to settle (none is left in flight when the batch fails), then the first failure. */
+async function settleAll<T>(writes: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(writes);
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<T>).value);
+}
+
+function padSequence(sequenceNumber: string): string {
+  if (!/^\d{1,40}$/.test(sequenceNumber)) throw new Error(`not a stream sequence number: ${sequenceNumber}`);
+  return sequenceNumber.padStart(SEQUENCE_DIGITS, '0');
+}
+
+/** A record's delta split by division: division → counterKey → change. */
+function perDivision(delta: Contribution): Map<string, Map<string, number>> {
+  const divisions = new Map<string, Map<string, number>>();
+  for (const [id, change] of delta) {
+    const { division, counterKey } = splitCounterId(id);
+    const counters = divisions.get(division) ?? new Map<string, number>();
+    counters.set(counterKey, change);
+    divisions.set(division, counters);
+  }
+  return divisions;
+}
+
+/** The records of each division they touch, in stream order. */
+function byDivision(records: readonly DivisionRecord[]): Map<string, RecordCounters[]> {
+  const divisions = new Map<string, RecordCounters[]>();
+  for (const { seq, divisions: own } of records) {
+    for (const [division, counters] of own) {
+      const list = divisions.get(division) ?? [];
+      list.push({ seq, counters });
+      divisions.set(division, list);
+    }
+  }
+  return divisions;
+}
+
+/** The records' changes summed per counter; counters whose changes cancel out are left out. */
+function sumCounters(records: readonly RecordCounters[]): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const { counters } of records) {
+    for (const [counterKey, change] of counters) sums.set(counterKey, (sums.get(counterKey) ?? 0) + change);
+  }
+  for (const [counterKey, value] of sums) if (value === 0) sums.delete(counterKey);
+  return sums;
+}
+
+/**
+ * Consecutive runs of records in which no division gathers more than MAX_COUNTERS_PER_WRITE distinct
+ * counters (a record touches about a dozen per division, so every run has at least one record).
+ */
+function chunksOf(records: readonly DivisionRecord[]): DivisionRecord[][] {
+  const chunks: DivisionRecord[][] = [];
+  let current: DivisionRecord[] = [];
+  let held = new Map<string, Set<string>>();
+  for (const record of records) {
+    const overflows = [...record.divisions].some(([division, counters]) => {
+      const keys = held.get(division);
+      const added = keys
+        ? [...counters.keys()].filter((counterKey) => !keys.has(counterKey)).length
+        : counters.size;
+      return (keys?.size ?? 0) + added > MAX_COUNTERS_PER_WRITE;
+    });
+    if (overflows && current.length > 0) {
+      chunks.push(current);
+      current = [];
+      held = new Map();
+    }
+    for (const [division, counters] of record.divisions) {
+      const keys = held.get(division) ?? new Set<string>();
+      for (const counterKey of counters.keys()) keys.add(counterKey);
+      held.set(division, keys);
+    }
+    current.push(record);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }

@@ -4,7 +4,6 @@ import { chinaDateOf } from '#domain/dates.ts';
 import { buildPersonProfile, type ProfileSource } from '#domain/profile.ts';
 import { ProfileConflictError, type ProfileItem, type ProfileStore } from '../adapters/profile-store.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
-import type { StatsStore } from '../adapters/stats-store.ts';
 import type { RecordItem } from '../adapters/store-items.ts';
 import type { DerivedConfig } from '../runtime/derived-config.ts';
 import { flushOutbox } from './outbox.ts';
@@ -13,7 +12,6 @@ import { planProfile } from './profile-plan.ts';
 export interface DeriveDeps {
   records: RecordStore;
   profiles: ProfileStore;
-  stats: StatsStore;
   eventBridge: EventBridgeClient;
   eventBusName?: string | undefined;
   config: DerivedConfig;
@@ -69,8 +67,8 @@ async function currentRecords(
 
 /**
  * Re-derives one person's profile from their current records, as of today (China date): writes a new version
- * when something changed (conditional on the version read; a lost race re-reads and decides again), applies
- * the statistics contribution of the stored version (idempotent per version) and publishes the outbox.
+ * when something changed (conditional on the version read; a lost race re-reads and decides again) and
+ * publishes the outbox. The statistics follow the profile item's stream (functions/stats).
  * The profile is read BEFORE the records, so a version written by a concurrent run that read older records
  * always makes this run's write fail its condition rather than overwrite newer content.
  */
@@ -104,12 +102,6 @@ export async function derivePerson(
     }
     const current = plan.item ?? before;
     if (current === undefined) throw new Error('unreachable: no profile after a derivation');
-    // Always, not only after a write: a run that crashed after writing left its version to apply.
-    await deps.stats.applyContribution({
-      personKey,
-      profileVersion: current.version,
-      profile: current.profile,
-    });
     const published = await flushOutbox(current, deps);
     return {
       personKey,

@@ -52,7 +52,6 @@ async function reevaluate(personKey: string, asOf: string, deps: EvaluateDeps): 
         throw error;
       }
     }
-    // The profile's content is the same, so its statistics contribution is too: nothing to apply.
     await flushOutbox(plan.item ?? before, deps);
     return plan.events.length > 0;
   }

@@ -42,10 +42,10 @@ export interface DeriveHandler {
 }
 
 /**
- * The derived services' consumer (README "Derived services"): person profile, permit eligibility, points
- * and statistics, kept from the hub's change events and a daily evaluation. A failure throws, so Lambda's
- * asynchronous retries (and then the dead-letter queue) take over; every step is idempotent, so a retry or a
- * redelivery never counts twice.
+ * The derived services' consumer (README "Derived services"): person profile, permit eligibility and
+ * points, kept from the hub's change events and a daily evaluation (the statistics follow the profile items'
+ * stream: functions/stats). A failure throws, so Lambda's asynchronous retries (and then the dead-letter
+ * queue) take over; every step is idempotent, so a retry or a redelivery changes nothing twice.
  */
 export function createDeriveHandler(deps: EvaluateDeps): DeriveHandler {
   const deriveChange = async (detail: { personKey: string; recordId: string }) => {

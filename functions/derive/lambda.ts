@@ -1,6 +1,5 @@
 import { ProfileStore } from '../adapters/profile-store.ts';
 import { RecordStore } from '../adapters/record-store.ts';
-import { StatsStore } from '../adapters/stats-store.ts';
 import { dynamoDb, eventBridge } from '../runtime/clients.ts';
 import { derivedConfigFromEnv } from '../runtime/derived-config.ts';
 import { requiredEnv } from '../runtime/env.ts';
@@ -11,8 +10,6 @@ const tableName = requiredEnv('TABLE_NAME');
 export const handler = createDeriveHandler({
   records: new RecordStore(dynamoDb, tableName),
   profiles: new ProfileStore(dynamoDb, tableName),
-  // The lease outlives the function's 300 s timeout, as stats-store.ts requires.
-  stats: new StatsStore(dynamoDb, tableName, { leaseMs: 360_000 }),
   eventBridge,
   eventBusName: requiredEnv('EVENT_BUS_NAME'),
   config: derivedConfigFromEnv(),

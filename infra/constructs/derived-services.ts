@@ -82,8 +82,7 @@ export class DerivedServices extends Construct {
       entry: 'functions/derive/lambda.ts',
       serviceName: 'derive',
       settings: props.functionSettings,
-      // The daily evaluation may re-evaluate many profiles; functions/derive/lambda.ts sets the statistics
-      // lease above this timeout, as functions/adapters/stats-store.ts requires.
+      // The daily evaluation may re-evaluate many profiles.
       timeout: Duration.minutes(5),
       environment: {
         TABLE_NAME: props.table.tableName,
@@ -108,7 +107,7 @@ export class DerivedServices extends Construct {
       });
     this.deriveRule = new events.Rule(this, 'DeriveRule', {
       eventBus: props.eventBus,
-      description: 'Every record change event about a person → derive (profile, eligibility, statistics)',
+      description: 'Every record change event about a person → derive (profile, eligibility, points)',
       eventPattern: DERIVE_EVENT_PATTERN,
       targets: [deriveTarget()],
     });

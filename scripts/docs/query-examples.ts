@@ -62,7 +62,7 @@ export const EXAMPLE_LOOKUP_REQUESTS = {
   asOf: { idNumber: EXAMPLE_ID_NUMBER, asOf: EXAMPLE_AS_OF },
 } satisfies Record<string, PersonLookupRequest>;
 
-// Counters of a county (functions/adapters/stats-store.ts holds them per division), illustrative numbers that add up.
+// Counters of a county (functions/adapters/stats-store.ts sums them per division), illustrative numbers that add up.
 const EXAMPLE_DIVISION = '330106';
 const EXAMPLE_COUNTERS = new Map(
   Object.entries({

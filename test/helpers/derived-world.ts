@@ -9,6 +9,8 @@ import { createDeriveHandler, type DeriveHandler } from '#functions/derive/handl
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
 import { createIngestHandler } from '#functions/ingest/handler.ts';
 import { DEFAULT_DERIVED_CONFIG } from '#functions/runtime/derived-config.ts';
+import { subscribeStatistics } from '#local/derived-services.ts';
+import type { ChangeFeed } from '#local/emulators/change-feed.ts';
 import { ensureTable, LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
 import { startEventBridgeEndpoint } from '#local/eventbridge-endpoint.ts';
@@ -59,17 +61,26 @@ export async function startFakeBus(): Promise<FakeBus> {
 
 let tables = 0;
 
-/** A fresh table (its own evaluation mark and counters) with ingest, stores and a derive handler on it. */
-export async function derivedWorld(client: DynamoDBClient, bus: FakeBus, clock: { now: Date }) {
+/**
+ * A fresh table (its own evaluation mark and counters) with ingest, stores and a derive handler on it, and
+ * the statistics consumer on its change feed (`countStatistics` waits until it has counted every change).
+ * `client` must write through the stream tap whose feed `changes` is.
+ */
+export async function derivedWorld(
+  client: DynamoDBClient,
+  changes: ChangeFeed,
+  bus: FakeBus,
+  clock: { now: Date },
+) {
   const tableName = `derived-${process.pid}-${++tables}`;
   await ensureTable(client, { ...RECORDS_TABLE, tableName });
   const records = new RecordStore(client, tableName);
   const profiles = new ProfileStore(client, tableName);
-  const stats = new StatsStore(client, tableName, { leaseMs: 60_000 });
+  const stats = new StatsStore(client, tableName);
+  subscribeStatistics({ changes, tableName, stats });
   const derive: DeriveHandler = createDeriveHandler({
     records,
     profiles,
-    stats,
     eventBridge: bus.client,
     eventBusName: 'test-bus',
     config: DEFAULT_DERIVED_CONFIG,
@@ -98,7 +109,7 @@ export async function derivedWorld(client: DynamoDBClient, bus: FakeBus, clock: 
       };
     });
   };
-  return { tableName, records, profiles, stats, derive, submit };
+  return { tableName, records, profiles, stats, derive, submit, countStatistics: () => changes.drain() };
 }
 
 export const personKey = (idNumber: string): string => personKeyOf(idNumber, SECRET);

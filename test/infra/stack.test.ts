@@ -38,6 +38,17 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
   );
 }
 
+/** The event-filter patterns of the stream event source mapping that invokes `functionName`. */
+function filterPatterns(template: SynthesizedStage['template'], functionName: unknown): unknown[] {
+  const mappings = Object.values(
+    template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: functionName } }),
+  );
+  expect(mappings).toHaveLength(1);
+  return mappings[0]?.Properties.FilterCriteria.Filters.map((filter: { Pattern: string }) =>
+    JSON.parse(filter.Pattern),
+  );
+}
+
 describe.each(stages)('stage %s', (name, config) => {
   describe('partition', () => {
     it('writes no ARN with a literal partition: every ARN is built from AWS::Partition', () => {
@@ -287,13 +298,9 @@ describe.each(stages)('stage %s', (name, config) => {
     });
 
     it('receives only inserts and updates of record items (sk = RECORD)', () => {
-      const { template } = stage(name);
-      const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
-      const patterns = mapping?.Properties.FilterCriteria.Filters.map((filter: { Pattern: string }) =>
-        JSON.parse(filter.Pattern),
-      );
+      const { template, stack, resolve } = stage(name);
 
-      expect(patterns).toEqual([
+      expect(filterPatterns(template, resolve(stack.publisher.handler.function.functionName))).toEqual([
         { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: [RECORD_SK] } } } },
       ]);
     });
@@ -342,6 +349,62 @@ describe.each(stages)('stage %s', (name, config) => {
     });
   });
 
+  describe('Statistics', () => {
+    it('aggregates the table stream in batches of 1,000, one per shard at a time, named by shard', () => {
+      const { template, stack, resolve } = stage(name);
+
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: resolve(stack.store.table.tableStreamArn),
+        FunctionName: resolve(stack.statistics.handler.function.functionName),
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 1000,
+        MaximumBatchingWindowInSeconds: 1,
+        // The window only makes Lambda name each batch's shard; one batch per shard keeps watermarks in order.
+        TumblingWindowInSeconds: 10,
+        ParallelizationFactor: 1,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 10,
+        MaximumRecordAgeInSeconds: 86400,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: resolve(stack.statistics.failureQueue.queueArn) } },
+      });
+    });
+
+    it('receives only changes of profile items (sk = PROFILE), deletions included', () => {
+      const { template, stack, resolve } = stage(name);
+
+      expect(filterPatterns(template, resolve(stack.statistics.handler.function.functionName))).toEqual([
+        { dynamodb: { Keys: { sk: { S: ['PROFILE'] } } } },
+      ]);
+    });
+
+    it('knows the table, writes counters, keeps failed-batch descriptions encrypted, and puts no events', () => {
+      const { template, stack, resolve } = stage(name);
+
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Environment: {
+          Variables: Match.objectLike({
+            TABLE_NAME: resolve(stack.store.table.tableName),
+            POWERTOOLS_SERVICE_NAME: 'statistics',
+          }),
+        },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: resolve(stack.statistics.failureQueueKey.keyArn),
+        MessageRetentionPeriod: 1209600,
+      });
+      const [policy] = Object.values(
+        template.findResources('AWS::IAM::Policy', {
+          Properties: { Roles: [resolve(stack.statistics.handler.role.roleName)] },
+        }),
+      );
+      const actions = JSON.stringify(policy?.Properties.PolicyDocument.Statement);
+      expect(actions).toContain('dynamodb:UpdateItem');
+      expect(actions).not.toContain('events:PutEvents');
+    });
+  });
+
   describe('HubBus', () => {
     it(`is the custom bus residence-data-hub-${config.stage}`, () => {
       stage(name).template.hasResourceProperties('AWS::Events::EventBus', {
@@ -355,6 +418,7 @@ describe.each(stages)('stage %s', (name, config) => {
       const { template, stack, resolve } = stage(name);
       const deadLetterQueues = [
         stack.publisher.failureQueue,
+        stack.statistics.failureQueue,
         ...[...stack.subscriptions.queues.values()].map((inbox) => inbox.deadLetterQueue),
       ];
 
@@ -373,7 +437,12 @@ describe.each(stages)('stage %s', (name, config) => {
     it('alarms on errors of each function', () => {
       const { template, stack, resolve } = stage(name);
 
-      for (const fn of [stack.ingestApi.handler.function, stack.publisher.handler.function]) {
+      const functions = [
+        stack.ingestApi.handler.function,
+        stack.publisher.handler.function,
+        stack.statistics.handler.function,
+      ];
+      for (const fn of functions) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/Lambda',
           MetricName: 'Errors',

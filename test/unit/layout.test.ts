@@ -15,6 +15,7 @@ const HANDLERS = [
   'functions/ingest',
   'functions/publish',
   'functions/derive',
+  'functions/stats',
   'functions/query',
   'functions/operations',
 ] as const;
@@ -44,6 +45,7 @@ const ALLOWED: { readonly [R in Room]: readonly Room[] } = {
   'functions/ingest': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   'functions/publish': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   'functions/derive': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
+  'functions/stats': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   'functions/query': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   'functions/operations': [...PURE, 'functions/runtime', 'functions/adapters', 'functions/http'],
   // The CDK app deploys the functions by path; it imports the facts of the pure layers and the table layout

@@ -39,9 +39,10 @@ beforeAll(async () => {
   emulator = await startDynamoDb();
   client = localDynamoDbClient(emulator.endpoint);
   bus = await startFakeBus();
-  const world = await derivedWorld(client, bus, clock);
+  const world = await derivedWorld(client, emulator.changes, bus, clock);
   for (const event of await world.submit([registration(ID, MOVED_IN), employment(ID, '2025-03-03')]))
     await world.derive(event);
+  await world.countStatistics();
   query = createQueryHandler({
     profiles: world.profiles,
     audit: new AuditStore(client, world.tableName),

@@ -1,9 +1,8 @@
 // Fault injection for the statistics store: a DynamoDB client that fails at its n-th request, either before
-// the request reaches the table or after the table applied it (the response is lost).
+// the request reaches the table or after the table applied it (the response is lost); and the counters as
+// they are stored, to compare with a recount.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { divisionLevels } from '#domain/stats.ts';
-import { statsCounterPk } from '#functions/adapters/stats-store.ts';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { localDynamoDbClient } from '#local/emulators/clients.ts';
 
 export type FaultMode = 'before-request' | 'after-request';
@@ -46,30 +45,33 @@ export function faultyClient(
   return { client, sent: () => sent };
 }
 
-/** Every non-zero counter of the given counties and the divisions above them, keyed `<division>#<counterKey>`. */
-export async function allCounters(
-  client: DynamoDBClient,
-  tableName: string,
-  counties: readonly string[],
-): Promise<{ counters: Map<string, number>; leftoverTokens: number }> {
+/**
+ * Every non-zero counter in the table, keyed `<division>#<counterKey>`, summed over counter shards: read by
+ * a Scan of the counter items, independently of the store's own read path.
+ */
+export async function allCounters(client: DynamoDBClient, tableName: string): Promise<Map<string, number>> {
   const doc = DynamoDBDocumentClient.from(client);
-  const divisions = [...new Set(counties.flatMap(divisionLevels))];
   const counters = new Map<string, number>();
-  let leftoverTokens = 0;
-  // One page per division is enough here: a division holds a few dozen counters in these tests.
-  for (const division of divisions) {
+  let startKey: Record<string, unknown> | undefined;
+  do {
     const out = await doc.send(
-      new QueryCommand({
+      new ScanCommand({
         TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': statsCounterPk(division) },
-        ConsistentRead: true,
+        FilterExpression: 'begins_with(pk, :stats)',
+        ExpressionAttributeValues: { ':stats': 'STATS#' },
+        ExclusiveStartKey: startKey,
       }),
     );
     for (const item of out.Items ?? []) {
-      if (item.applying) leftoverTokens += (item.applying as Set<string>).size;
-      if (item.n !== 0) counters.set(`${division}#${item.sk}`, item.n as number);
+      const division = String(item.pk).split('#')[1];
+      for (const [name, value] of Object.entries(item)) {
+        if (!name.startsWith('c#')) continue;
+        const id = `${division}#${name.slice(2)}`;
+        counters.set(id, (counters.get(id) ?? 0) + Number(value));
+      }
     }
-  }
-  return { counters, leftoverTokens };
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  for (const [id, value] of counters) if (value === 0) counters.delete(id);
+  return counters;
 }
