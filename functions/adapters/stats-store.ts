@@ -196,7 +196,8 @@ export class StatsStore {
 
   /**
    * written: the whole chunk added; resumed: the item held a prefix, the rest was added; held: the item held
-   * all of it already; unchanged: the chunk's deltas cancel out for this item, nothing to write.
+   * all of it already. A chunk whose deltas cancel out for this item is written all the same (the watermark
+   * alone): only the write's condition can tell whether the item already holds part of it.
    */
   async #applyToItem(
     division: string,
@@ -204,11 +205,10 @@ export class StatsStore {
     streamShardId: string,
     range: { first: string; last: string },
     records: readonly RecordCounters[],
-  ): Promise<'written' | 'resumed' | 'held' | 'unchanged'> {
+  ): Promise<'written' | 'resumed' | 'held'> {
     const key = { pk: statsItemPk(division, counterShard), sk: STATS_ITEM_SK };
     const markName = `${MARK_PREFIX}${streamShardId}`;
     const sums = sumCounters(records);
-    if (sums.size === 0) return 'unchanged';
     const written = await this.#addAndMark(key, markName, sums, range.last, {
       ConditionExpression: 'attribute_not_exists(#mark) OR #mark.#seq < :first',
       values: { ':first': range.first },
@@ -220,8 +220,9 @@ export class StatsStore {
       );
       const mark = Item?.[markName] as Mark | undefined;
       if (mark === undefined) throw new StatsWatermarkMovedError(division); // it was there a moment ago
-      const rest = sumCounters(records.filter((record) => record.seq > mark.seq));
-      if (rest.size === 0) return 'held';
+      const after = records.filter((record) => record.seq > mark.seq);
+      if (after.length === 0) return 'held';
+      const rest = sumCounters(after);
       const resumed = await this.#addAndMark(key, markName, rest, range.last, {
         ConditionExpression: '#mark.#seq = :held',
         values: { ':held': mark.seq },
@@ -257,7 +258,11 @@ export class StatsStore {
         new UpdateCommand({
           TableName: this.#table,
           Key: key,
-          UpdateExpression: `ADD ${adds.join(', ')} SET #mark = :mark${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          UpdateExpression: [
+            adds.length > 0 ? `ADD ${adds.join(', ')}` : '',
+            'SET #mark = :mark',
+            removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+          ].join(' '),
           ConditionExpression: condition.ConditionExpression,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

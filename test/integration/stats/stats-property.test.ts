@@ -165,8 +165,8 @@ const moveArb = fc.record({
   size: fc.integer({ min: 1, max: 6 }),
   /** The handler's client fails at this request, or not. */
   fault: sometimes(
-    25,
-    fc.record({ failAt: fc.integer({ min: 1, max: 10 }), after: fc.boolean(), dies: fc.boolean() }),
+    30,
+    fc.record({ failAt: fc.integer({ min: 1, max: 6 }), after: fc.boolean(), dies: fc.boolean() }),
   ),
   /** After a success the checkpoint is lost: delivery resumes from this earlier batch start, or not. */
   rewindTo: sometimes(15, fc.nat(5)),

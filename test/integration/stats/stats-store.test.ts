@@ -97,6 +97,21 @@ describe('StatsStore.applyBatch', () => {
     expect(sorted(await allCounters(client, tableName))).toEqual(recount([a, b, c, d]));
   });
 
+  it('adds the rest of a redelivered batch even when the whole batch cancels out for an item', async () => {
+    // Prepare: a person registers, then (in a later record of the same batch) leaves again
+    const tableName = await freshTable();
+    const store = new StatsStore(client, tableName);
+    const registered = newcomer('330106');
+    const gone = facts({ employments: registered.employments });
+    await store.applyBatch('shardId-1', [change(10, registered)]);
+
+    // Act: the batch comes again, longer: its sum for Xihu is zero, but Xihu already holds its first record
+    await store.applyBatch('shardId-1', [change(10, registered), change(11, gone, registered)]);
+
+    // Assess
+    expect(sorted(await allCounters(client, tableName))).toEqual(recount([gone]));
+  });
+
   it('counts a batch once when a delivery failed at any request, before or after the table applied it', async () => {
     const people = [newcomer('330106'), newcomer('330108'), newcomer('330205'), newcomer('320102')];
     const batch = people.map((person, index) => change(20 + index, person));
