@@ -1,5 +1,4 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { ProblemError, problemResponse } from '#api/problems.ts';
@@ -24,6 +23,7 @@ import type { LocalBusRule } from './bus/index.ts';
 import type { ChangeFeed, SubscribeOptions, Unsubscribe } from './emulators/change-feed.ts';
 import { createQueues } from './emulators/sqs.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { createQueueBatcher } from './queue-batcher.ts';
 import { streamFailureMessage } from './stream-failures.ts';
 
 /*
@@ -75,8 +75,7 @@ export interface LocalDerivedOptions {
   /** The table's change feed: the statistics consumer reads the profile items' changes from it. */
   changes: ChangeFeed;
   personKeySecret: string;
-  /** The client of the hub's EventBridge endpoint; only known once the bus is up, hence a function. */
-  eventBridge: () => EventBridgeClient;
+  /** The bus the derived events are for (the publisher puts them there from the profile items' changes). */
   eventBusName: string;
   /** Resolves once every stored change has been published and derived (the hub's settle). */
   settle: () => Promise<void>;
@@ -138,14 +137,9 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
   const { tableName, dynamoDb } = options;
   const profiles = new ProfileStore(dynamoDb, tableName);
   const stats = new StatsStore(dynamoDb, tableName);
-  // The bus client exists only after the bus does: resolve it at each send (the derive code only sends).
-  const eventBridge = {
-    send: (command: never) => options.eventBridge().send(command),
-  } as unknown as EventBridgeClient;
   const derive = createDeriveHandler({
     records: new RecordStore(dynamoDb, tableName),
     profiles,
-    eventBridge,
     eventBusName: options.eventBusName,
     config,
     now: () => new Date(),
@@ -172,6 +166,8 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
   const statisticsFailures = queues[STATISTICS_FAILURES_QUEUE]?.queueUrl ?? '';
   const send = (queueUrl: string, body: string) =>
     options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+  // Derived events come by the hundred in a bulk load: their inspection queue gets SendMessageBatch calls.
+  const inspection = createQueueBatcher({ client: options.sqs });
 
   const stopStatistics = subscribeStatistics({
     changes: options.changes,
@@ -209,7 +205,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
       name: DERIVED_EVENTS_RULE,
       eventPattern: { source: [DERIVED_SOURCE] },
       target: async (message) => {
-        await send(derivedEvents, message);
+        await inspection.send(derivedEvents, { MessageBody: message });
       },
     },
   ];

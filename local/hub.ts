@@ -116,9 +116,8 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     compileSubscription(subscription).map((rule) => ({ rule, queue: queues[subscription.name] })),
   );
   const queueOfRule = new Map(rules.map(({ rule, queue }) => [rule.ruleName, queue]));
-  // The derived services: an internal bus rule to the derive handler, the query routes, the daily timer.
-  // The EventBridge client of the publisher and the derive handler; the bus endpoint needs the derive rules first.
-  let busClient: EventBridgeClient | undefined;
+  // The derived services: an internal bus rule to the derive handler, the statistics consumer, the query
+  // routes, the daily timer.
   const derived = await createLocalDerivedServices({
     dynamoDb,
     sqs: sqsClient,
@@ -126,10 +125,6 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     tableName: RECORDS_TABLE.tableName,
     changes: dynamo.changes,
     personKeySecret: secrets.personKeySecret,
-    eventBridge: () => {
-      if (!busClient) throw new Error('the local bus endpoint is not up yet');
-      return busClient;
-    },
     eventBusName: EVENT_BUS_NAME,
     settle: () => dynamo.changes.drain(),
   });
@@ -171,7 +166,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     },
   });
   const eventBridge = await startEventBridgeEndpoint(bus);
-  busClient = new EventBridgeClient({
+  const busClient = new EventBridgeClient({
     endpoint: eventBridge.endpoint,
     region,
     credentials: LOCAL_CREDENTIALS,

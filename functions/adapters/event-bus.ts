@@ -4,6 +4,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import pLimit from 'p-limit';
 
 /** PutEvents takes at most 10 entries per call. */
 export const PUT_EVENTS_BATCH = 10;
@@ -18,12 +19,15 @@ export interface PublishOptions {
   baseDelayMs?: number;
   /** Told how many entries EventBridge throttled in a call (they are retried); for the throttling alarm. */
   onThrottled?: (entries: number) => void;
+  /** PutEvents calls in flight at once. @default 8 */
+  concurrency?: number;
 }
 
 /**
- * Sends entries in batches of 10, re-sending only the entries EventBridge reports as failed (throttling,
- * internal errors) with exponential back-off. Returns the keys of entries that still failed, never throws for
- * them, so the caller can report exactly those as batch item failures.
+ * Sends entries in batches of 10 (a few calls at once: the bus promises no order anyway), re-sending only the
+ * entries EventBridge reports as failed (throttling, internal errors) with exponential back-off. Returns the
+ * keys of entries that still failed, never throws for them, so the caller can report exactly those as batch
+ * item failures.
  */
 export async function putEventsReliably<K>(
   client: EventBridgeClient,
@@ -32,16 +36,24 @@ export async function putEventsReliably<K>(
 ): Promise<K[]> {
   const maxAttempts = options.maxAttempts ?? 4;
   const baseDelayMs = options.baseDelayMs ?? 100;
-  const failed: K[] = [];
+  const limit = pLimit(options.concurrency ?? 8);
+  const batches: KeyedEntry<K>[][] = [];
   for (let start = 0; start < entries.length; start += PUT_EVENTS_BATCH) {
-    let pending = entries.slice(start, start + PUT_EVENTS_BATCH);
-    for (let attempt = 1; pending.length > 0 && attempt <= maxAttempts; attempt += 1) {
-      if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
-      pending = await sendOnce(client, pending, options.onThrottled);
-    }
-    failed.push(...pending.map((p) => p.key));
+    batches.push(entries.slice(start, start + PUT_EVENTS_BATCH));
   }
-  return failed;
+  const failed = await Promise.all(
+    batches.map((batch) =>
+      limit(async () => {
+        let pending = batch;
+        for (let attempt = 1; pending.length > 0 && attempt <= maxAttempts; attempt += 1) {
+          if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
+          pending = await sendOnce(client, pending, options.onThrottled);
+        }
+        return pending.map((p) => p.key);
+      }),
+    ),
+  );
+  return failed.flat();
 }
 
 const THROTTLED = 'ThrottlingException';

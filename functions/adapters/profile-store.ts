@@ -25,7 +25,7 @@ export interface ProfileItem {
   pk: string;
   sk: typeof PROFILE_SK;
   personKey: string;
-  /** Increases with every write of the item; the stats store applies each version once. */
+  /** Increases with every write of the item (each write is one change on the stream). */
   version: number;
   profileHash: string;
   profile: PersonProfile;
@@ -37,7 +37,10 @@ export interface ProfileItem {
   reviewOn?: string;
   gsi1pk?: string;
   gsi1sk?: string;
-  /** Events of this version not yet confirmed on the bus: published (again) by the next run. */
+  /**
+   * The derived events of this version, written with it: functions/publish puts them on the bus from the
+   * table's stream (a transactional outbox), so a crash after the write loses none.
+   */
   outbox?: DerivedEventEntry[];
   createdAt: string;
   updatedAt: string;
@@ -75,23 +78,6 @@ export class ProfileStore {
   async put(item: ProfileItem, expectedVersion: number): Promise<void> {
     if (!(await putIfVersion(this.#doc, this.#table, { ...item }, expectedVersion))) {
       throw new ProfileConflictError(item.personKey);
-    }
-  }
-
-  /** Forgets the outbox of `version` once its events are on the bus; a newer version keeps its own. */
-  async clearOutbox(personKey: string, version: number): Promise<void> {
-    try {
-      await this.#doc.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: profilePk(personKey), sk: PROFILE_SK },
-          UpdateExpression: 'REMOVE outbox',
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':version': version },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

@@ -1,18 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { chinaDateOf } from '#domain/dates.ts';
 import { buildPersonProfile, type ProfileSource } from '#domain/profile.ts';
 import { ProfileConflictError, type ProfileItem, type ProfileStore } from '../adapters/profile-store.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
 import type { RecordItem } from '../adapters/store-items.ts';
 import type { DerivedConfig } from '../runtime/derived-config.ts';
-import { flushOutbox } from './outbox.ts';
 import { planProfile } from './profile-plan.ts';
 
 export interface DeriveDeps {
   records: RecordStore;
   profiles: ProfileStore;
-  eventBridge: EventBridgeClient;
+  /** The bus the derived events are meant for (written into each outbox entry). */
   eventBusName?: string | undefined;
   config: DerivedConfig;
   now: () => Date;
@@ -24,10 +22,8 @@ export interface DeriveOutcome {
   version: number;
   /** Whether this run wrote a new profile version. */
   wrote: boolean;
-  /** Detail-types of the events this run planned. */
+  /** Detail-types of the events this run planned (put on the bus from the stream once written). */
   events: string[];
-  /** Events put on the bus by this run (its own and any left over from an interrupted run). */
-  published: number;
 }
 
 /** Enough for a burst of one person's events arriving together; every retry re-reads everything. */
@@ -67,8 +63,9 @@ async function currentRecords(
 
 /**
  * Re-derives one person's profile from their current records, as of today (China date): writes a new version
- * when something changed (conditional on the version read; a lost race re-reads and decides again) and
- * publishes the outbox. The statistics follow the profile item's stream (functions/stats).
+ * when something changed (conditional on the version read; a lost race re-reads and decides again), with the
+ * version's derived events in its outbox. Those events (functions/publish) and the statistics
+ * (functions/stats) follow from the profile item's stream.
  * The profile is read BEFORE the records, so a version written by a concurrent run that read older records
  * always makes this run's write fail its condition rather than overwrite newer content.
  */
@@ -81,7 +78,7 @@ export async function derivePerson(
     const before = await deps.profiles.get(personKey);
     const items = await currentRecords(personKey, before, hintRecordIds, deps.records);
     if (items.length === 0 && before === undefined) {
-      return { personKey, version: 0, wrote: false, events: [], published: 0 };
+      return { personKey, version: 0, wrote: false, events: [] };
     }
     const now = deps.now();
     const plan = planProfile(before, buildPersonProfile(personKey, items.map(toSource)), {
@@ -102,14 +99,7 @@ export async function derivePerson(
     }
     const current = plan.item ?? before;
     if (current === undefined) throw new Error('unreachable: no profile after a derivation');
-    const published = await flushOutbox(current, deps);
-    return {
-      personKey,
-      version: current.version,
-      wrote: plan.item !== undefined,
-      events: plan.events,
-      published,
-    };
+    return { personKey, version: current.version, wrote: plan.item !== undefined, events: plan.events };
   }
   throw new ProfileConflictError(personKey);
 }

@@ -2,7 +2,6 @@ import pLimit from 'p-limit';
 import { addDays } from '#domain/dates.ts';
 import { ProfileConflictError, type ProfileItem } from '../adapters/profile-store.ts';
 import type { DeriveDeps } from './derive-person.ts';
-import { flushOutbox } from './outbox.ts';
 import { planProfile } from './profile-plan.ts';
 
 export interface EvaluationOptions {
@@ -52,7 +51,6 @@ async function reevaluate(personKey: string, asOf: string, deps: EvaluateDeps): 
         throw error;
       }
     }
-    await flushOutbox(plan.item ?? before, deps);
     return plan.events.length > 0;
   }
   throw new ProfileConflictError(personKey);

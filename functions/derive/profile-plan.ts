@@ -29,7 +29,7 @@ export interface PlanContext {
 export interface ProfilePlan {
   /** The item to write (conditional on the version read); undefined when nothing changed. */
   item?: ProfileItem;
-  /** Detail-types of the events this plan adds to the outbox. */
+  /** Detail-types of the events this plan puts in the item's outbox. */
   events: string[];
 }
 
@@ -54,7 +54,8 @@ const currentDivision = (profile: PersonProfile): string | undefined =>
 /**
  * Decides what a derivation writes: a new item version when the view's content, its sources, the eligibility
  * outcome (eligibilityChanged) or the next review day changed; never for points drifting with time alone
- * (they are recomputed on read). The events go into the item's outbox, published after the write commits:
+ * (they are recomputed on read). The events go into the new version's outbox; functions/publish puts them on
+ * the bus from the table's stream once the write is committed:
  * PersonProfile.Updated when the profile hash changed, PermitEligibility.Changed when the outcome did.
  * Deterministic in its inputs, so replaying the same records on the same day plans nothing.
  */
@@ -131,7 +132,7 @@ export function planProfile(
     );
   }
   const points: PointsScore | undefined = pointsOf(profile, eligibility, context);
-  const outbox = [...(before?.outbox ?? []), ...events];
+  const outbox = events;
   const item: ProfileItem = {
     pk: profilePk(personKey),
     sk: PROFILE_SK,

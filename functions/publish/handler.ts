@@ -4,7 +4,10 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../runtime/logger.ts';
 import { type PublishDeps, publishChanges, type StreamBatchResponse } from './publish-changes.ts';
 
-/** The table's stream → history entries and change events (DESIGN.md §1, §5 Events). */
+/**
+ * The table's stream → history entries and change events (DESIGN.md §1, §5 Events), and the derived events
+ * of each new profile version.
+ */
 export function createPublishHandler(deps: PublishDeps) {
   const publish = async (event: DynamoDBStreamEvent): Promise<StreamBatchResponse> => {
     const response = await publishChanges(event.Records, deps);

@@ -6,7 +6,7 @@ import type { EventKind } from '#events/kinds.ts';
 import { type KeyedEntry, putEventsReliably } from '../adapters/event-bus.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
 import { type HistoryItem, historySk, recordPk } from '../adapters/store-items.ts';
-import { type RecordChange, realChanges } from './stream-changes.ts';
+import { profileEvents, type RecordChange, realChanges } from './stream-changes.ts';
 
 export interface PublishDeps {
   store: RecordStore;
@@ -22,9 +22,11 @@ export interface StreamBatchResponse {
 }
 
 /**
- * For every real change in a batch of stream records: write its history entry (who, when, what changed), then
- * publish its one change event. Both are idempotent per version, so a redelivered batch does no harm; a record
- * whose history or event failed is reported, and Lambda retries from it. History entries go in batches.
+ * For every real change of a record in a batch of stream records: write its history entry (who, when, what
+ * changed), then publish its one change event; for every new version of a person's profile, publish the
+ * derived events in its outbox. All are idempotent per version (events keep their ids), so a redelivered
+ * batch does no harm; a stream record whose history or events failed is reported, and Lambda retries from it.
+ * History entries go in batches, events in PutEvents calls of 10.
  */
 export async function publishChanges(
   records: readonly DynamoDBRecord[],
@@ -48,6 +50,9 @@ export async function publishChanges(
   for (const { change, history, entry } of ready) {
     if (unwritten.has(historyKey(history))) failed.add(change.sequenceNumber);
     else entries.push({ key: change.sequenceNumber, entry });
+  }
+  for (const { sequenceNumber, entries: derived } of profileEvents(records)) {
+    for (const entry of derived) entries.push({ key: sequenceNumber, entry });
   }
   for (const key of await putEventsReliably(deps.eventBridge, entries, { onThrottled: deps.onThrottled }))
     failed.add(key);

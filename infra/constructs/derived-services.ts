@@ -21,7 +21,7 @@ import { type FunctionSettings, HubFunction } from './hub-function.ts';
 export interface DerivedServicesProps {
   /** The shared table: records are read, profiles, counters and audit entries written. */
   readonly table: dynamodb.Table;
-  /** The hub bus: change events in (the derive rule), derived events out. */
+  /** The hub bus: change events in (the derive rule); derived events reach it through the publisher. */
   readonly eventBus: events.IEventBus;
   /** The HTTP API the department queries are added to, with the submissions' authorizer. */
   readonly httpApi: apigwv2.HttpApi;
@@ -91,7 +91,6 @@ export class DerivedServices extends Construct {
       },
     });
     grantRecordTableReadWrite(props.table, this.deriveHandler.role);
-    props.eventBus.grantPutEventsTo(this.deriveHandler.function);
     this.deriveHandler.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PROFILE_SK } from '#functions/adapters/profile-store.ts';
 import { RECORD_SK } from '#functions/adapters/store-items.ts';
 import { failureQueue } from './failure-queue.ts';
 import { acknowledgeKeyUse, acknowledgeStreamListing, grantRecordTableReadWrite } from './grants.ts';
@@ -75,10 +76,11 @@ export class Publisher extends Construct {
       reportBatchItemFailures: true,
       onFailure: new SqsDlq(this.failureQueue),
       filters: [
-        // Only writes of a record's current item become events; history items and deletions never do.
+        // Only writes of a record's current item (change events) and of a profile (its derived events) are
+        // published; history items, counters and deletions never are.
         lambda.FilterCriteria.filter({
           eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
-          dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(RECORD_SK) } } },
+          dynamodb: { Keys: { sk: { S: lambda.FilterRule.or(RECORD_SK, PROFILE_SK) } } },
         }),
       ],
     });

@@ -5,12 +5,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PROFILE_SK } from '#functions/adapters/profile-store.ts';
 import { failureQueue } from './failure-queue.ts';
 import { acknowledgeKeyUse, acknowledgeStreamListing, grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
-
-/** Sort key of a person's profile item (functions/adapters/profile-store.ts PROFILE_SK). */
-export const PROFILE_ITEM_SK = 'PROFILE';
 
 export interface StatisticsProps {
   /** The record table: its stream (new and old images) in, counter items out. */
@@ -83,7 +81,7 @@ export class Statistics extends Construct {
       onFailure: new SqsDlq(this.failureQueue),
       filters: [
         lambda.FilterCriteria.filter({
-          dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(PROFILE_ITEM_SK) } } },
+          dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(PROFILE_SK) } } },
         }),
       ],
     });

@@ -2,15 +2,16 @@ import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { personKeyOf } from '#domain/person-key.ts';
-import { ProfileStore } from '#functions/adapters/profile-store.ts';
+import { PROFILE_SK, ProfileStore } from '#functions/adapters/profile-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import { StatsStore } from '#functions/adapters/stats-store.ts';
 import { createDeriveHandler, type DeriveHandler } from '#functions/derive/handler.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
 import { createIngestHandler } from '#functions/ingest/handler.ts';
+import { createPublishHandler } from '#functions/publish/handler.ts';
 import { DEFAULT_DERIVED_CONFIG } from '#functions/runtime/derived-config.ts';
 import { subscribeStatistics } from '#local/derived-services.ts';
-import type { ChangeFeed } from '#local/emulators/change-feed.ts';
+import { type ChangeFeed, toStreamEvent } from '#local/emulators/change-feed.ts';
 import { ensureTable, LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
 import { startEventBridgeEndpoint } from '#local/eventbridge-endpoint.ts';
@@ -26,7 +27,7 @@ export const EMPLOYER = {
   divisionCode: '330106',
 };
 
-/** What the fake bus received, and how many of the next entries it refuses (to prove the outbox). */
+/** What the fake bus received, and how many of the next entries it refuses (to prove redelivery). */
 export interface FakeBus {
   entries: PutEventsRequestEntry[];
   refuseNext: number;
@@ -62,9 +63,10 @@ export async function startFakeBus(): Promise<FakeBus> {
 let tables = 0;
 
 /**
- * A fresh table (its own evaluation mark and counters) with ingest, stores and a derive handler on it, and
- * the statistics consumer on its change feed (`countStatistics` waits until it has counted every change).
- * `client` must write through the stream tap whose feed `changes` is.
+ * A fresh table (its own evaluation mark and counters) with ingest, stores and a derive handler on it, and on
+ * its change feed, as on AWS, the statistics consumer and the publisher of the profiles' derived events (to
+ * the fake bus; record events are left out). `settle` waits until both have handled every change. `client`
+ * must write through the stream tap whose feed `changes` is.
  */
 export async function derivedWorld(
   client: DynamoDBClient,
@@ -78,10 +80,17 @@ export async function derivedWorld(
   const profiles = new ProfileStore(client, tableName);
   const stats = new StatsStore(client, tableName);
   subscribeStatistics({ changes, tableName, stats });
+  const publish = createPublishHandler({ store: records, eventBridge: bus.client, eventBusName: 'test-bus' });
+  changes.subscribe(
+    async (stream) => {
+      const profileChanges = stream.filter((record) => record.dynamodb?.Keys?.sk?.S === PROFILE_SK);
+      if (profileChanges.length > 0) return publish(toStreamEvent(profileChanges), lambdaContext('publish'));
+    },
+    { tableNames: [tableName], retryBaseDelayMs: 10 },
+  );
   const derive: DeriveHandler = createDeriveHandler({
     records,
     profiles,
-    eventBridge: bus.client,
     eventBusName: 'test-bus',
     config: DEFAULT_DERIVED_CONFIG,
     now: () => clock.now,
@@ -109,7 +118,7 @@ export async function derivedWorld(
       };
     });
   };
-  return { tableName, records, profiles, stats, derive, submit, countStatistics: () => changes.drain() };
+  return { tableName, records, profiles, stats, derive, submit, settle: () => changes.drain() };
 }
 
 export const personKey = (idNumber: string): string => personKeyOf(idNumber, SECRET);

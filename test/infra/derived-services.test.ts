@@ -71,7 +71,7 @@ describe.each(stages)('stage %s: DerivedServices', (name, config) => {
     });
   });
 
-  it('lets derive put derived events on the hub bus and read and write the table', () => {
+  it('lets derive read and write the table, and leaves putting its events on the bus to the publisher', () => {
     const { template, stack, resolve } = stage(name);
 
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -81,10 +81,13 @@ describe.each(stages)('stage %s: DerivedServices', (name, config) => {
           Match.objectLike({
             Action: Match.arrayWith(['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
           }),
-          Match.objectLike({ Action: 'events:PutEvents', Resource: resolve(stack.bus.eventBus.eventBusArn) }),
         ]),
       },
     });
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [resolve(stack.derived.deriveHandler.role.roleName)] },
+    });
+    expect(JSON.stringify(policies)).not.toContain('events:PutEvents');
   });
 
   it('serves lookup, stats and audit on the submissions’ HTTP API behind the same authorizer', () => {

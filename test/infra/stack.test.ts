@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PROFILE_SK } from '#functions/adapters/profile-store.ts';
 import { RECORD_SK } from '#functions/adapters/store-items.ts';
 import { STAGES, type StageConfig } from '../../infra/config.ts';
 import { type SynthesizedStage, synthesizeStage } from './synth.ts';
@@ -297,11 +298,11 @@ describe.each(stages)('stage %s', (name, config) => {
       });
     });
 
-    it('receives only inserts and updates of record items (sk = RECORD)', () => {
+    it('receives only inserts and updates of record and profile items (sk = RECORD, PROFILE)', () => {
       const { template, stack, resolve } = stage(name);
 
       expect(filterPatterns(template, resolve(stack.publisher.handler.function.functionName))).toEqual([
-        { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: [RECORD_SK] } } } },
+        { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: [RECORD_SK, PROFILE_SK] } } } },
       ]);
     });
 

@@ -54,11 +54,13 @@ const entries = (n: number) =>
   }));
 
 describe('putEventsReliably', () => {
-  it('sends at most 10 entries per PutEvents call', async () => {
+  it('sends at most 10 entries per PutEvents call, every entry once', async () => {
     const failed = await putEventsReliably(client, entries(25));
 
     expect(failed).toEqual([]);
-    expect(calls.map((c) => c.length)).toEqual([10, 10, 5]);
+    expect(calls.map((c) => c.length).sort((a, b) => b - a)).toEqual([10, 10, 5]);
+    const sent = calls.flat().map((e) => JSON.parse(e.Detail ?? '{}').i);
+    expect(sent.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });
 
   it('re-sends only the entries EventBridge refused', async () => {

@@ -42,7 +42,7 @@ beforeAll(async () => {
   const world = await derivedWorld(client, emulator.changes, bus, clock);
   for (const event of await world.submit([registration(ID, MOVED_IN), employment(ID, '2025-03-03')]))
     await world.derive(event);
-  await world.countStatistics();
+  await world.settle();
   query = createQueryHandler({
     profiles: world.profiles,
     audit: new AuditStore(client, world.tableName),
