@@ -153,7 +153,7 @@ export class ResidenceDataHubStack extends Stack {
       metricsNamespace: functionSettings.metricsNamespace ?? '',
       httpApi: this.ingestApi.httpApi,
       publisher: this.publisher.handler.function,
-      derive: this.derived.deriveHandler.function,
+      deriveQueue: this.derived.deriveQueue,
       eventBusName: this.bus.eventBus.eventBusName,
       ruleNames: [...this.subscriptions.rules.keys(), this.derived.deriveRule.ruleName],
       inboxes: subscribers,

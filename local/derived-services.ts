@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import { ProblemError, problemResponse } from '#api/problems.ts';
 import { QUERY_ROUTES } from '#api/query-api.ts';
@@ -18,22 +19,22 @@ import { logger } from '#functions/runtime/logger.ts';
 import { createStatsHandler } from '#functions/stats/handler.ts';
 import { calendarDate } from '#schemas/values/date.ts';
 import type { LocalRoute } from './api-server.ts';
-import { createAsyncInvoker } from './async-invocations.ts';
 import type { LocalBusRule } from './bus/index.ts';
 import type { ChangeFeed, SubscribeOptions, Unsubscribe } from './emulators/change-feed.ts';
 import { createQueues } from './emulators/sqs.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
+import { createQueueEventSource } from './queue-event-source.ts';
 import { streamFailureMessage } from './stream-failures.ts';
 
 /*
  * The derived services on the local hub, wired as on AWS: the derive handler behind an internal rule of the
- * local bus (every record event with a personKey, the whole event as input), the statistics handler on the
- * table's change feed (profile items only, in batches, as one stream shard), the query handler behind
- * `POST /v1/persons/lookup`, `GET /v1/stats`, `GET /v1/audit`, and the daily evaluation on an internal timer
- * (00:05 China time) plus `POST /_local/evaluate {"asOf":"YYYY-MM-DD"}` for tests and demos.
- * The derive rule's events wait in a `derive-invocations` queue, as Lambda keeps asynchronous invocations, so
- * a hub that keeps its data loses none to a kill -9 (async-invocations.ts).
+ * local bus (every record event with a personKey, the whole event as input) whose target is the
+ * `derive-invocations` queue, read in batches as an event source mapping does (queue-event-source.ts; kept
+ * with --data-dir, so a kill -9 loses no event); the statistics handler on the table's change feed (profile
+ * items only, in batches, as one stream shard); the query handler behind `POST /v1/persons/lookup`,
+ * `GET /v1/stats`, `GET /v1/audit`; and the daily evaluation on an internal timer (00:05 China time) plus
+ * `POST /_local/evaluate {"asOf":"YYYY-MM-DD"}` for tests and demos.
  * Derived events (source residence-data-hub.derived) land in a `derived-events` queue for inspection.
  */
 
@@ -42,7 +43,7 @@ export const DERIVED_EVENTS_RULE = 'derived-events-debug';
 export const DERIVED_EVENTS_QUEUE = 'derived-events';
 export const DERIVE_FAILURES_QUEUE = 'derive-failures';
 export const DERIVE_INVOCATIONS_QUEUE = 'derive-invocations';
-/** Longer than a derivation with its retries takes; an event whose run died comes back after it. */
+/** Longer than a batch's derivation takes; an event whose batch died comes back after it. */
 const INVOCATION_VISIBILITY_SECONDS = 30;
 export const STATISTICS_FAILURES_QUEUE = 'statistics-failures';
 /** The local change feed is one stream shard; the statistics keep their watermark under this id. */
@@ -51,8 +52,8 @@ export const LOCAL_STREAM_SHARD = 'shardId-local-000000000000';
 const STATISTICS_BATCH_SIZE = 1_000;
 const STATISTICS_BATCHING_WINDOW_MS = 100;
 export const EVALUATE_ROUTE_PATH = '/_local/evaluate';
-/** Derivations at once: the local DynamoDB emulator, not the handler, is the limit. */
-const DERIVE_CONCURRENCY = 8;
+/** As the derive queue's event source mapping is configured on AWS (infra/constructs/derived-services.ts). */
+const DERIVE_BATCH_SIZE = 100;
 
 /** Same daily moment as the deployed schedule rule: 00:05 in China (16:05 UTC the day before). */
 const RUN_AT_CHINA_MINUTES = 5;
@@ -179,18 +180,17 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
     },
   });
 
-  // Like Lambda's asynchronous invocation: the bus hands the event over and moves on (department deliveries
-  // never wait for derivation); a few run at once; two retries, then the event goes to the failure queue.
-  const invocations = createAsyncInvoker({
+  // As on AWS, the derive rule's target is a queue (kept with --data-dir, so a kill -9 loses no event) read
+  // in batches: the bus hands the event over and moves on (department deliveries never wait for derivation);
+  // messages of failed derivations come again, and after 3 deliveries go to the failure queue.
+  const invocations = createQueueEventSource({
     sqs: options.sqs,
     queueUrl: invocationQueue?.queueUrl ?? '',
-    concurrency: DERIVE_CONCURRENCY,
-    run: async (message) => {
-      await derive(JSON.parse(message));
-    },
-    onFailure: async (message, error) => {
+    batchSize: DERIVE_BATCH_SIZE,
+    handle: async (event) => (await derive(event)) as SQSBatchResponse,
+    onFailure: async (body, error) => {
       logger.error('derive failed; event kept in the failure queue', { error: error as Error });
-      await send(deriveFailures, message);
+      await send(deriveFailures, body);
     },
   });
   const drain = () => invocations.drain();
@@ -199,7 +199,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
     {
       name: DERIVE_RULE,
       eventPattern: DERIVE_EVENT_PATTERN,
-      target: (message) => invocations.invoke(message),
+      target: (message) => invocations.send(message),
     },
     {
       name: DERIVED_EVENTS_RULE,

@@ -1,5 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
@@ -51,5 +53,31 @@ export async function queryAll(
     items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
   } while (start !== undefined);
+  return items;
+}
+
+/** BatchGetItem takes at most 100 keys per call. */
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * The items stored under `keys` (missing ones are left out), read consistently with BatchGetItem, 100 keys a
+ * call, asking again for the keys DynamoDB leaves unprocessed.
+ */
+export async function batchGetAll(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + BATCH_GET_LIMIT);
+    while (pending && pending.length > 0) {
+      const out: BatchGetCommandOutput = await doc.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      items.push(...(out.Responses?.[tableName] ?? []));
+      pending = out.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
   return items;
 }

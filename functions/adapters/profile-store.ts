@@ -4,7 +4,7 @@ import type { EligibilityResult } from '#domain/eligibility.ts';
 import type { PointsScore } from '#domain/points.ts';
 import type { PersonProfile } from '#domain/profile.ts';
 import type { DerivedEventEntry } from '#events/derived.ts';
-import { documentClient, putIfVersion } from './document-client.ts';
+import { batchGetAll, documentClient, putIfVersion } from './document-client.ts';
 
 /*
  * Derived views in the shared table (README "The shared store"):
@@ -72,6 +72,13 @@ export class ProfileStore {
       }),
     );
     return Item as ProfileItem | undefined;
+  }
+
+  /** Many people's profiles at once (people without one are absent from the map). */
+  async getMany(personKeys: readonly string[]): Promise<Map<string, ProfileItem>> {
+    const keys = [...new Set(personKeys)].map((personKey) => ({ pk: profilePk(personKey), sk: PROFILE_SK }));
+    const items = (await batchGetAll(this.#doc, this.#table, keys)) as unknown as ProfileItem[];
+    return new Map(items.map((item) => [item.personKey, item]));
   }
 
   /** Writes the item only if the stored version is still `expectedVersion` (0: no item yet). */

@@ -1,15 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { documentClient, putIfVersion } from './document-client.ts';
+import { batchGetAll, documentClient, putIfVersion } from './document-client.ts';
 import { type HistoryItem, personGsiPk, RECORD_SK, type RecordItem, recordPk } from './store-items.ts';
 
 /** A write lost the race against another writer: re-read and decide again. */
@@ -20,7 +18,6 @@ export class VersionConflictError extends Error {
   }
 }
 
-const BATCH_GET_LIMIT = 100;
 /** BatchWriteItem takes at most 25 requests per call. */
 const BATCH_WRITE_LIMIT = 25;
 
@@ -54,21 +51,9 @@ export class RecordStore {
 
   /** Current items of many records at once (missing ones are absent from the map). */
   async getRecords(recordIds: readonly string[]): Promise<Map<string, RecordItem>> {
-    const found = new Map<string, RecordItem>();
-    const unique = [...new Set(recordIds)];
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] | undefined = unique
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((id) => ({ pk: recordPk(id), sk: RECORD_SK }));
-      while (keys && keys.length > 0) {
-        const out: BatchGetCommandOutput = await this.#doc.send(
-          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[this.#table] ?? []) found.set(item.recordId, item as RecordItem);
-        keys = out.UnprocessedKeys?.[this.#table]?.Keys;
-      }
-    }
-    return found;
+    const keys = [...new Set(recordIds)].map((id) => ({ pk: recordPk(id), sk: RECORD_SK }));
+    const items = (await batchGetAll(this.#doc, this.#table, keys)) as unknown as RecordItem[];
+    return new Map(items.map((item) => [item.recordId, item]));
   }
 
   /**

@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Contribution, splitCounterId } from '#domain/stats.ts';
-import { documentClient } from './document-client.ts';
+import { batchGetAll, documentClient } from './document-client.ts';
 
 /*
  * Survey statistics in the shared table, kept by the statistics consumer of the table's stream
@@ -55,7 +49,6 @@ const MARK_RETENTION_MS = 48 * 3_600_000;
 const MAX_COUNTERS_PER_WRITE = 100;
 /** DynamoDB stream sequence numbers have 21 to 40 digits; padded, they compare as strings. */
 const SEQUENCE_DIGITS = 40;
-const BATCH_GET_LIMIT = 100;
 /** Conditional writes of one item that may fail before the batch is retried (one writer per shard: 1 suffices). */
 const MAX_ITEM_ATTEMPTS = 3;
 
@@ -174,20 +167,11 @@ export class StatsStore {
       pk: statsItemPk(division, shard),
       sk: STATS_ITEM_SK,
     }));
-    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-      let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + BATCH_GET_LIMIT);
-      while (pending && pending.length > 0) {
-        const out: BatchGetCommandOutput = await this.#doc.send(
-          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[this.#table] ?? []) {
-          for (const [name, value] of Object.entries(item)) {
-            if (!name.startsWith(COUNTER_PREFIX) || typeof value !== 'number') continue;
-            const counterKey = name.slice(COUNTER_PREFIX.length);
-            counters.set(counterKey, (counters.get(counterKey) ?? 0) + value);
-          }
-        }
-        pending = out.UnprocessedKeys?.[this.#table]?.Keys;
+    for (const item of await batchGetAll(this.#doc, this.#table, keys)) {
+      for (const [name, value] of Object.entries(item)) {
+        if (!name.startsWith(COUNTER_PREFIX) || typeof value !== 'number') continue;
+        const counterKey = name.slice(COUNTER_PREFIX.length);
+        counters.set(counterKey, (counters.get(counterKey) ?? 0) + value);
       }
     }
     for (const [counterKey, value] of counters) if (value === 0) counters.delete(counterKey);

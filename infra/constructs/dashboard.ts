@@ -19,8 +19,8 @@ export interface HubDashboardProps {
   readonly metricsNamespace: string;
   readonly httpApi: apigwv2.IHttpApi;
   readonly publisher: lambda.IFunction;
-  /** The derive function, invoked asynchronously by the bus: its event age is the derivation's lag. */
-  readonly derive: lambda.IFunction;
+  /** The derive function's queue (the derive rule's target): its oldest event's age is the derivation's lag. */
+  readonly deriveQueue: sqs.IQueue;
   readonly eventBusName: string;
   /** The bus's rules, by name (department deliveries and derive). */
   readonly ruleNames: readonly string[];
@@ -162,8 +162,10 @@ export class HubDashboard extends Construct {
                 .with({ label: name }),
             ),
           ),
-          graph('Derive lag: age of the oldest event waiting (ms)', [
-            props.derive.metric('AsyncEventAge', { period: MINUTE, statistic: cloudwatch.Stats.MAXIMUM }),
+          graph('Derive lag: age of the oldest event waiting (s)', [
+            props.deriveQueue
+              .metricApproximateAgeOfOldestMessage({ period: MINUTE, statistic: cloudwatch.Stats.MAXIMUM })
+              .with({ label: 'derive queue' }),
           ]),
         ],
       ],

@@ -7,7 +7,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { QUERY_ROUTES } from '#api/query-api.ts';
@@ -44,22 +45,30 @@ export interface DerivedServicesProps {
 /**
  * The derived services (README "Derived services"):
  * - `derive` function behind a rule on the hub bus (every record event with a personKey, the whole event as
- *   input), plus a daily schedule rule at 00:05 China time (cron 16:05 UTC) for the time-driven eligibility
+ *   input) whose target is a queue read in batches of 100, plus a daily schedule rule at 00:05 China time (cron 16:05 UTC) for the time-driven eligibility
  *   evaluation. EventBridge Scheduler is not confirmed in the China regions, so the schedule is a classic
  *   EventBridge schedule-expression rule (on the default bus, where schedule rules live), which is.
  * - `query` function behind `POST /v1/persons/lookup`, `GET /v1/stats`, `GET /v1/audit`, on the same HTTP API
  *   and authorizer as submissions.
- * Failed deliveries and failed asynchronous invocations end in one encrypted failure queue.
+ * Failed deliveries, dead-lettered queue messages and failed asynchronous invocations end in one encrypted
+ * failure queue.
  */
 export class DerivedServices extends Construct {
+  /** Queued change events per derive invocation. */
+  public static readonly DERIVE_BATCH_SIZE = 100;
   /** 00:05 in China (UTC+8, no daylight saving) is 16:05 UTC the day before. */
   public static readonly DAILY_SCHEDULE = events.Schedule.cron({ minute: '5', hour: '16' });
 
   public readonly deriveHandler: HubFunction;
   public readonly queryHandler: HubFunction;
   public readonly deriveRule: events.Rule;
+  /** The derive rule's target: change events wait here and reach `derive` in batches. */
+  public readonly deriveQueue: sqs.Queue;
   public readonly dailyEvaluationRule: events.Rule;
-  /** Events EventBridge could not deliver to `derive`, and invocations that failed all their retries. */
+  /**
+   * Events EventBridge could not deliver, queued events that failed all their deliveries, and scheduled
+   * invocations that failed all their retries.
+   */
   public readonly failureQueue: sqs.Queue;
   public readonly failureQueueKey: kms.Key;
 
@@ -69,7 +78,7 @@ export class DerivedServices extends Construct {
 
     ({ queue: this.failureQueue, key: this.failureQueueKey } = failureQueue(this, {
       description: 'residence-data-hub derive failure queue',
-      deadLetterOf: 'the derive rules and the function’s async invocations',
+      deadLetterOf: 'the derive rules, the derive queue and the function’s async invocations',
     }));
     // EventBridge writes undeliverable events to the queue under its own service identity.
     this.failureQueueKey.grant(
@@ -98,22 +107,45 @@ export class DerivedServices extends Construct {
     });
     acknowledgeKeyUse(this.deriveHandler.role, 'the derive failure queue');
 
-    const deriveTarget = () =>
-      new targets.LambdaFunction(this.deriveHandler.function, {
-        deadLetterQueue: this.failureQueue,
-        retryAttempts: 8,
-        maxEventAge: Duration.hours(6),
-      });
+    // Change events queue up and are derived in batches: a bulk load is not a Lambda invocation per record,
+    // and a batch reads its people's profiles and records together. A message comes back after the
+    // visibility timeout (six times the function's, as AWS advises) and after 3 deliveries is dead-lettered.
+    this.deriveQueue = new sqs.Queue(this, 'DeriveQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.failureQueueKey,
+      enforceSSL: true,
+      visibilityTimeout: Duration.minutes(30),
+      deadLetterQueue: { queue: this.failureQueue, maxReceiveCount: 3 },
+    });
+    this.deriveHandler.function.addEventSource(
+      new SqsEventSource(this.deriveQueue, {
+        batchSize: DerivedServices.DERIVE_BATCH_SIZE,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
     this.deriveRule = new events.Rule(this, 'DeriveRule', {
       eventBus: props.eventBus,
       description: 'Every record change event about a person → derive (profile, eligibility, points)',
       eventPattern: DERIVE_EVENT_PATTERN,
-      targets: [deriveTarget()],
+      targets: [
+        new targets.SqsQueue(this.deriveQueue, {
+          deadLetterQueue: this.failureQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
     });
     this.dailyEvaluationRule = new events.Rule(this, 'DailyEvaluationRule', {
       description: 'Daily permit eligibility evaluation at 00:05 China time (time alone changes eligibility)',
       schedule: DerivedServices.DAILY_SCHEDULE,
-      targets: [deriveTarget()],
+      targets: [
+        new targets.LambdaFunction(this.deriveHandler.function, {
+          deadLetterQueue: this.failureQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
     });
 
     this.queryHandler = new HubFunction(this, 'QueryHandler', {

@@ -29,7 +29,7 @@ describe.each(stages)('stage %s: DerivedServices', (name, config) => {
     expect(stage(name).nagViolations).toEqual([]);
   });
 
-  it('routes every record event with a personKey on the hub bus to derive, whole, with a dead-letter queue', () => {
+  it('routes every record event with a personKey on the hub bus, whole, to the derive queue', () => {
     const { template, stack, resolve } = stage(name);
 
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -37,13 +37,33 @@ describe.each(stages)('stage %s: DerivedServices', (name, config) => {
       EventPattern: { source: ['residence-data-hub'], detail: { personKey: [{ exists: true }] } },
       Targets: [
         Match.objectLike({
-          Arn: resolve(stack.derived.deriveHandler.function.functionArn),
+          Arn: resolve(stack.derived.deriveQueue.queueArn),
           DeadLetterConfig: { Arn: resolve(stack.derived.failureQueue.queueArn) },
           RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
           Input: Match.absent(),
           InputTransformer: Match.absent(),
         }),
       ],
+    });
+  });
+
+  it('derives queued events in batches of 100 with partial batch responses, dead-lettering after 3 deliveries', () => {
+    const { template, stack, resolve } = stage(name);
+
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: resolve(stack.derived.deriveQueue.queueArn),
+      FunctionName: resolve(stack.derived.deriveHandler.function.functionName),
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: resolve(stack.derived.failureQueueKey.keyArn),
+      VisibilityTimeout: 1800,
+      RedrivePolicy: {
+        deadLetterTargetArn: resolve(stack.derived.failureQueue.queueArn),
+        maxReceiveCount: 3,
+      },
     });
   });
 

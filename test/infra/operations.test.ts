@@ -198,7 +198,6 @@ describe('dashboard', () => {
       ['AWS/Events', 'FailedInvocations'],
       ['AWS/SQS', 'ApproximateNumberOfMessagesVisible'],
       ['AWS/SQS', 'ApproximateAgeOfOldestMessage'],
-      ['AWS/Lambda', 'AsyncEventAge'],
     ])
       expect(body, `${namespace} ${metric}`).toContain(`["${namespace}","${metric}"`);
     expect(body).toContain(
@@ -214,6 +213,7 @@ describe('dashboard', () => {
       expect(body).toContain(`"RuleName","${ruleName}"`);
     for (const department of stack.subscriptions.queues.keys())
       expect(body).toContain(`"label":"${department}"`);
+    expect(body).toContain('"label":"derive queue"');
   });
 
   it('keeps every dimension free of personal data: codes, services, names of resources', () => {

@@ -2,10 +2,15 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countersOfDivision, statsContribution } from '#domain/stats.ts';
+import { ProfileStore } from '#functions/adapters/profile-store.ts';
+import { RecordStore } from '#functions/adapters/record-store.ts';
 import { counterShardOf, statsItemPk } from '#functions/adapters/stats-store.ts';
+import { createDeriveHandler } from '#functions/derive/handler.ts';
+import { DEFAULT_DERIVED_CONFIG } from '#functions/runtime/derived-config.ts';
 import { LOCAL_STREAM_SHARD } from '#local/derived-services.ts';
 import { localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
+import { meterDynamoDb } from '#local/request-meter.ts';
 import {
   derivedEvents,
   derivedWorld,
@@ -287,6 +292,50 @@ describe('derive: change events → profile, eligibility, points, statistics', (
       `${personKey(id)}:1`,
       `${personKey(id)}:1`,
     ]);
+  });
+
+  it('derives a queued batch person by person with shared reads, reporting only a failed person’s messages', async () => {
+    // Prepare: A has two records, B one; B's index query fails; one message is not a change event
+    clock.now = new Date('2025-10-01T02:00:00Z');
+    const world = await derivedWorld(client, emulator.changes, bus, clock);
+    const [a, b] = [idNumberFor('341222', '1997-10-14', 197), idNumberFor('341222', '1998-11-15', 209)];
+    const events = await world.submit([
+      registration(a, '2025-03-01'),
+      employment(a, '2025-03-03'),
+      registration(b, '2025-04-01'),
+    ]);
+    const metered = localDynamoDbClient(emulator.endpoint);
+    const meter = meterDynamoDb(metered);
+    class FailingFor extends RecordStore {
+      override async recordsOfPerson(key: string) {
+        if (key === personKey(b)) throw new Error('index unavailable');
+        return super.recordsOfPerson(key);
+      }
+    }
+    const derive = createDeriveHandler({
+      records: new FailingFor(metered, world.tableName),
+      profiles: new ProfileStore(metered, world.tableName),
+      eventBusName: 'test-bus',
+      config: DEFAULT_DERIVED_CONFIG,
+      now: () => clock.now,
+    });
+    const message = (body: string, n: number) => ({ eventSource: 'aws:sqs', messageId: `m${n}`, body });
+    const batch = [...events.map((event, n) => message(JSON.stringify(event), n)), message('not json', 9)];
+
+    // Act
+    const response = await derive({ Records: batch });
+
+    // Assess: A derived once from both records; B's message reported; reads shared by the batch
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
+    const item = await world.profiles.get(personKey(a));
+    expect(Object.keys(item?.profile.sources ?? {})).toHaveLength(2);
+    expect(await world.profiles.get(personKey(b))).toBeUndefined();
+    expect(meter.counts()).toEqual({
+      BatchGetItem: { calls: 2, itemWrites: 0 },
+      Query: { calls: 1, itemWrites: 0 }, // A's; B's failed before it was sent
+      PutItem: { calls: 1, itemWrites: 1 },
+    });
+    metered.destroy();
   });
 
   it('ignores events without a person (a rental property) and anything else', async () => {
