@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
 import { startHub } from '#local/hub.ts';
+import { itemWrites } from '#local/request-meter.ts';
 import { sampleIdNumber } from '#local/sample-data.ts';
 
 // Local end-to-end figures under one load (batches of 100 residence registrations, each a new person in
@@ -34,6 +35,11 @@ export interface EndToEndFigures {
   itemWritesPerRecord: number;
   /** DynamoDB calls per accepted record, by operation. */
   callsPerRecord: Record<string, number>;
+  /**
+   * CPU time of the whole process (every thread: the hub, the emulators, this benchmark's readers) per
+   * accepted record, from the first POST until everything settled: a figure a busy machine skews less.
+   */
+  cpuMsPerRecord: number;
 }
 
 export async function benchEndToEnd(n = 5_000): Promise<EndToEndFigures> {
@@ -52,6 +58,7 @@ export async function benchEndToEnd(n = 5_000): Promise<EndToEndFigures> {
   );
 
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const batches = Array.from({ length: Math.ceil(n / BATCH) }, (_, b) =>
     registrations(b * BATCH, Math.min(BATCH, n - b * BATCH)),
   );
@@ -96,19 +103,21 @@ export async function benchEndToEnd(n = 5_000): Promise<EndToEndFigures> {
   await receiver;
   const statsLagMs = await counted;
   await hub.settle();
+  const cpu = process.cpuUsage(cpuAtStart);
 
   const latencies = [...postedAt].map(([recordId, sent]) => (arrivedAt.get(recordId) ?? Number.NaN) - sent);
   latencies.sort((a, b) => a - b);
   const percentile = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  const calls = hub.dynamoDbRequests.counts();
+  const calls = await hub.dynamoDbRequests();
   const figures: EndToEndFigures = {
     records: accepted,
     recordsPerSecond: accepted / seconds,
     latencyP50Ms: percentile(50),
     latencyP99Ms: percentile(99),
     statsLagMs,
-    itemWritesPerRecord: hub.dynamoDbRequests.itemWrites() / accepted,
+    itemWritesPerRecord: itemWrites(calls) / accepted,
+    cpuMsPerRecord: (cpu.user + cpu.system) / 1000 / accepted,
     callsPerRecord: Object.fromEntries(
       Object.entries(calls).map(([operation, count]) => [operation, count.calls / accepted]),
     ),
@@ -133,6 +142,9 @@ export async function benchEndToEnd(n = 5_000): Promise<EndToEndFigures> {
     `  DynamoDB items written per accepted record, all items: ${figures.itemWritesPerRecord.toFixed(2)} (target ≤ 4)`,
   );
   console.log(`  DynamoDB calls per accepted record: ${perRecord}`);
+  console.log(
+    `  CPU per accepted record, whole process (hub, emulators, these readers): ${figures.cpuMsPerRecord.toFixed(1)} ms`,
+  );
   sqs.destroy();
   await hub.stop();
   return figures;

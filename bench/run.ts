@@ -23,7 +23,7 @@ const endToEnd = await benchEndToEnd();
 console.log();
 const ratio = endToEnd.recordsPerSecond / ceiling.dynamoDbPutsPerSecondWithTap;
 const row = (figure: string, value: string, target: string) =>
-  console.log(`  ${figure.padEnd(48)}${value.padEnd(18)}target ${target}`);
+  console.log(`  ${figure.padEnd(52)}${value.padEnd(18)}target ${target}`);
 console.log('the flow’s figures against their targets (one run, this machine):');
 row('end to end ÷ conditional PutItem/s through the tap', ratio.toFixed(2), '≥ 0.5');
 row('statistics lag', `${(endToEnd.statsLagMs / 1000).toFixed(1)} s`, '≤ 2 s');

@@ -9,9 +9,7 @@ import { DERIVE_EVENT_PATTERN, DERIVED_SOURCE } from '#events/derived.ts';
 import { AuditStore } from '#functions/adapters/audit-store.ts';
 import { LateReportCounter, type LateReportDeps } from '#functions/adapters/late-report-counter.ts';
 import { PROFILE_SK, ProfileStore } from '#functions/adapters/profile-store.ts';
-import { RecordStore } from '#functions/adapters/record-store.ts';
 import { StatsStore } from '#functions/adapters/stats-store.ts';
-import { createDeriveHandler, type DeriveHandler } from '#functions/derive/handler.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
 import { createQueryHandler } from '#functions/query/handler.ts';
 import { DEFAULT_DERIVED_CONFIG, type DerivedConfig } from '#functions/runtime/derived-config.ts';
@@ -20,11 +18,14 @@ import { createStatsHandler } from '#functions/stats/handler.ts';
 import { calendarDate } from '#schemas/values/date.ts';
 import type { LocalRoute } from './api-server.ts';
 import type { LocalBusRule } from './bus/index.ts';
+import type { DeriveThreadData } from './derive-thread.ts';
+import { startDeriveWorker } from './derive-worker.ts';
 import type { ChangeFeed, SubscribeOptions, Unsubscribe } from './emulators/change-feed.ts';
 import { createQueues } from './emulators/sqs.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
 import { createQueueEventSource } from './queue-event-source.ts';
+import type { OperationCounts } from './request-meter.ts';
 import { streamFailureMessage } from './stream-failures.ts';
 
 /*
@@ -70,6 +71,8 @@ export function msUntilNextDailyRun(now: Date): number {
 
 export interface LocalDerivedOptions {
   dynamoDb: DynamoDBClient;
+  /** The DynamoDB endpoint the derive thread connects to (with a client of its own). */
+  dynamodbEndpoint: string;
   sqs: SQSClient;
   sqsEndpoint: string;
   tableName: string;
@@ -87,14 +90,15 @@ export interface LocalDerived {
   busRules: LocalBusRule[];
   routes: LocalRoute[];
   queues: { derivedEvents: string; deriveFailures: string; statisticsFailures: string };
-  derive: DeriveHandler;
+  /** What the derive thread has asked of DynamoDB so far. */
+  dynamoDbRequests(): Promise<OperationCounts>;
   /** Resolves once every event handed to the derive rule so far has been derived (or dead-lettered). */
   drain(): Promise<void>;
   /** For the ingest handler: the reporting deadlines and the per-submitter late-report counter. */
   lateReports: Required<LateReportDeps>;
   /**
-   * Starts the derivations and the daily timer, once the bus is up; returns the function that stops them and
-   * the statistics consumer.
+   * Starts the derivations and the daily timer, once the bus is up; returns the function that stops them, the
+   * statistics consumer and the derive thread.
    */
   start(): () => Promise<void>;
 }
@@ -138,12 +142,12 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
   const { tableName, dynamoDb } = options;
   const profiles = new ProfileStore(dynamoDb, tableName);
   const stats = new StatsStore(dynamoDb, tableName);
-  const derive = createDeriveHandler({
-    records: new RecordStore(dynamoDb, tableName),
-    profiles,
+  const derive = await startDeriveWorker({
+    dynamodbEndpoint: options.dynamodbEndpoint,
+    tableName,
     eventBusName: options.eventBusName,
     config,
-    now: () => new Date(),
+    logLevel: logger.getLevelName() as DeriveThreadData['logLevel'],
   });
   const query = createQueryHandler({
     profiles,
@@ -187,7 +191,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
     sqs: options.sqs,
     queueUrl: invocationQueue?.queueUrl ?? '',
     batchSize: DERIVE_BATCH_SIZE,
-    handle: async (event) => (await derive(event)) as SQSBatchResponse,
+    handle: async (event) => (await derive.invoke(event)) as SQSBatchResponse,
     onFailure: async (body, error) => {
       logger.error('derive failed; event kept in the failure queue', { error: error as Error });
       await send(deriveFailures, body);
@@ -274,8 +278,8 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
     busRules,
     routes,
     queues: { derivedEvents, deriveFailures, statisticsFailures },
-    derive,
     drain,
+    dynamoDbRequests: () => derive.dynamoDbRequests(),
     lateReports: { config: config.lateReport, counter: new LateReportCounter(dynamoDb, tableName) },
     start() {
       const stopDerivations = invocations.start();
@@ -284,6 +288,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
         stopDailyEvaluation();
         stopStatistics();
         await stopDerivations();
+        await derive.close();
       };
     },
   };

@@ -34,7 +34,7 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, publicJwks, type SigningKe
 import { openApiRoute } from './openapi-route.ts';
 import { createLocalOperations } from './operations.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
-import { meterDynamoDb, type RequestMeter } from './request-meter.ts';
+import { addCounts, meterDynamoDb, type OperationCounts } from './request-meter.ts';
 import { createRouteThrottle, type ThrottleLimits } from './route-throttle.ts';
 import { streamFailureMessage } from './stream-failures.ts';
 
@@ -57,8 +57,8 @@ export interface LocalHub {
   signingKey: SigningKey;
   /** Resolves once every change stored so far has been published, delivered and derived (or dead-lettered). */
   settle(): Promise<void>;
-  /** What the hub has asked of DynamoDB so far (the benchmark's write count). */
-  dynamoDbRequests: RequestMeter;
+  /** What the hub (all its threads) has asked of DynamoDB so far: the benchmark's write count. */
+  dynamoDbRequests(): Promise<OperationCounts>;
   stop(): Promise<void>;
 }
 
@@ -81,7 +81,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   });
   const sqs = await startSqs({ region, ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}) });
   const dynamoDb = localDynamoDbClient(dynamo.endpoint);
-  const dynamoDbRequests = meterDynamoDb(dynamoDb);
+  const meter = meterDynamoDb(dynamoDb);
   const sqsClient = localSqsClient(sqs.endpoint);
   await ensureTable(dynamoDb, RECORDS_TABLE);
   await ensureTable(dynamoDb, IDEMPOTENCY_TABLE);
@@ -120,6 +120,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   // routes, the daily timer.
   const derived = await createLocalDerivedServices({
     dynamoDb,
+    dynamodbEndpoint: dynamo.endpoint,
     sqs: sqsClient,
     sqsEndpoint: sqs.endpoint,
     tableName: RECORDS_TABLE.tableName,
@@ -275,7 +276,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     endpoints,
     signingKey: secrets.signingKey,
     settle,
-    dynamoDbRequests,
+    dynamoDbRequests: async () => addCounts(meter.counts(), await derived.dynamoDbRequests()),
     async stop() {
       await closeServer(api.server);
       await settle();

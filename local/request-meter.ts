@@ -10,11 +10,11 @@ export interface OperationCount {
   itemWrites: number;
 }
 
+export type OperationCounts = Record<string, OperationCount>;
+
 export interface RequestMeter {
   /** Counts since the meter was attached, by operation name (`PutItem`, `Query`, …). */
-  counts(): Record<string, OperationCount>;
-  /** Every item written, all operations together. */
-  itemWrites(): number;
+  counts(): OperationCounts;
 }
 
 const SINGLE_ITEM_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
@@ -37,9 +37,24 @@ export function meterDynamoDb(client: DynamoDBClient): RequestMeter {
       Object.fromEntries(
         [...counts].map(([command, count]) => [command.replace(/Command$/, ''), { ...count }]),
       ),
-    itemWrites: () => [...counts.values()].reduce((sum, count) => sum + count.itemWrites, 0),
   };
 }
+
+/** The counts of several meters (the hub's threads) added up, operation by operation. */
+export function addCounts(...all: readonly OperationCounts[]): OperationCounts {
+  const total: OperationCounts = {};
+  for (const counts of all) {
+    for (const [operation, count] of Object.entries(counts)) {
+      const sum = total[operation] ?? { calls: 0, itemWrites: 0 };
+      total[operation] = { calls: sum.calls + count.calls, itemWrites: sum.itemWrites + count.itemWrites };
+    }
+  }
+  return total;
+}
+
+/** Every item written, all operations together. */
+export const itemWrites = (counts: OperationCounts): number =>
+  Object.values(counts).reduce((sum, count) => sum + count.itemWrites, 0);
 
 function itemsWritten(command: string, input: unknown): number {
   if (SINGLE_ITEM_WRITES.has(command)) return 1;
