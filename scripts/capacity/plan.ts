@@ -28,9 +28,10 @@ import {
  *   event (division filters ignored: a province-wide load matches them all), plus the derive rule for events
  *   with a personKey (infra/constructs/derived-services.ts).
  * - Store and bus requests follow the code: ingest reads each record's current item and writes one conditional
- *   PutItem; the publisher writes one history entry and puts events 10 to a PutEvents call; the derive function
- *   puts the person's derived events in one PutEvents call and applies the statistics as
- *   functions/shared/stats-store.ts does today (STATISTICS below).
+ *   PutItem; the publisher writes one history entry and puts events 10 to a PutEvents call, the record's change
+ *   event and the derived event of the profile version it causes; the derive function reads its queue in
+ *   batches and writes the person's profile once; the statistics function adds a stream batch's deltas with
+ *   one write per division it touches (functions/adapters/stats-store.ts, STATISTICS below).
  * - Durations and item sizes are ASSUMED: replace them with CloudWatch figures after a load test.
  */
 
@@ -39,6 +40,8 @@ const DEFAULT_MEMORY_MB = 512;
 /** Records per PutEvents call (the API's maximum) and per publisher batch (infra/constructs/publisher.ts). */
 const EVENTS_PER_PUT = 10;
 const PUBLISHER_BATCH = 100;
+/** Events per derive invocation (infra/constructs/derived-services.ts). */
+const DERIVE_BATCH = 100;
 
 /** Assumptions, not measurements: the figures to replace after the first load test in the region. */
 export const ASSUMED = {
@@ -46,24 +49,28 @@ export const ASSUMED = {
   ingestMsPerRecord: 2,
   /** Publisher Lambda time per batch of 100 stream records (history BatchWriteItem, 10 PutEvents). */
   publisherMsPerBatch: 400,
-  /** Derive Lambda time per event (profile, statistics, outbox). */
-  deriveMsPerEvent: 100,
+  /** Derive Lambda time per event in a batch of 100 (shared reads, one index query and one write per person). */
+  deriveMsPerEvent: 50,
+  /** Statistics Lambda time per stream batch of 1,000 profile changes (one write per division touched). */
+  statisticsMsPerBatch: 500,
   /** Size of a record as submitted (JSON) and as a stored item with provenance, KB. */
   recordJsonKb: 1,
   recordItemKb: 2,
   /** Size of a person profile item, KB (every write of it is charged on its whole size). */
   profileItemKb: 3,
+  /** Size of a division's statistics item (every counter of the division, its stream shards' watermarks), KB. */
+  statisticsItemKb: 4,
+  /** Divisions a stream batch of 1,000 profile changes touches in a province-wide load (1 + 11 + 100). */
+  divisionsPerStatisticsBatch: 112,
 } as const;
 
 /**
- * How the derived services write today, per person version (functions/shared/stats-store.ts): about 18
- * counters (six at each of province, city and county), each written twice (the ADD with its token, then the
- * token's removal), three writes of the person's statistics item; the profile written, its outbox cleared.
- * The six province counters share one partition key (`STATS#<province>`): the hottest partition of a load.
- * These are a new registration's writes; a record that leaves the counters as they were writes fewer, so for
- * other kinds the plan is on the safe side.
+ * How the statistics write (functions/adapters/stats-store.ts): a stream batch of up to 1,000 profile changes
+ * (infra/constructs/statistics.ts) adds its deltas with one UpdateItem per division it touches, on that
+ * division's item. The province's item is the hottest key of a load: every batch writes it once (spread over
+ * 8 counter shards by stream shard; the plan takes the worst case, every batch on one).
  */
-const STATISTICS = { counters: 18, provinceCounters: 6, writesPerCounter: 2, personItemWrites: 3 };
+const STATISTICS = { batch: 1000 };
 
 export interface PlanInput {
   stage: StageConfig;
@@ -117,15 +124,18 @@ export function capacityPlan(input: PlanInput): CapacityPlan {
 
   const ingestSeconds = ASSUMED.ingestMsPerRecord / 1000;
   const publisherSeconds = ASSUMED.publisherMsPerBatch / 1000 / PUBLISHER_BATCH;
-  const deriveSeconds = derives ? ASSUMED.deriveMsPerEvent / 1000 : 0;
-  const statisticsWrites = derives
-    ? STATISTICS.counters * STATISTICS.writesPerCounter + STATISTICS.personItemWrites
+  const deriveSeconds = derives
+    ? ASSUMED.deriveMsPerEvent / 1000 + ASSUMED.statisticsMsPerBatch / 1000 / STATISTICS.batch
     : 0;
-  const profileWrites = derives ? 2 * ASSUMED.profileItemKb : 0;
+  const statisticsWrites = derives
+    ? (ASSUMED.divisionsPerStatisticsBatch / STATISTICS.batch) * ASSUMED.statisticsItemKb
+    : 0;
+  const profileWrites = derives ? ASSUMED.profileItemKb : 0;
   const writeUnits = ASSUMED.recordItemKb * 2 + profileWrites + statisticsWrites; // record + history
-  // Every record writes items of its own; only the statistics write one key (a province's) for every record.
-  const hottestWrites = STATISTICS.provinceCounters * STATISTICS.writesPerCounter;
-  const putEvents = 1 / EVENTS_PER_PUT + (derives ? 1 : 0);
+  // Every record writes items of its own; only the statistics write one key (a province's) for every batch.
+  const hottestWrites = ASSUMED.statisticsItemKb / STATISTICS.batch;
+  // The change event, and the derived event of the profile version it causes (published from the stream).
+  const putEvents = (1 + (derives ? 1 : 0)) / EVENTS_PER_PUT;
   const invocations = queues.length + (derives ? 1 : 0);
 
   const region = stage.region;
@@ -171,7 +181,7 @@ export function capacityPlan(input: PlanInput): CapacityPlan {
           }),
         ]),
     limit({
-      name: 'Lambda concurrency, account (ingest + publisher + derive)',
+      name: 'Lambda concurrency, account (ingest + publisher + derive + statistics)',
       quota: FLAT_DEFAULTS.lambdaConcurrency.value,
       unit: 'concurrent executions',
       perRecord: ingestSeconds + publisherSeconds + deriveSeconds,
@@ -207,7 +217,7 @@ export function capacityPlan(input: PlanInput): CapacityPlan {
     ...(derives
       ? [
           limit({
-            name: 'DynamoDB partition writes (province statistics counters)',
+            name: 'DynamoDB partition writes (a province’s statistics item)',
             quota: FLAT_DEFAULTS.partitionWriteUnitsPerSecond.value,
             unit: 'WCU/s',
             perRecord: hottestWrites,
@@ -223,13 +233,15 @@ export function capacityPlan(input: PlanInput): CapacityPlan {
 
   const million = 1e6;
   const apiUnits = Math.ceil((batch * ASSUMED.recordJsonKb) / 512);
-  const lambdaRequests = 1 / batch + 1 / PUBLISHER_BATCH + (derives ? 1 : 0);
+  const lambdaRequests =
+    1 / batch + 1 / PUBLISHER_BATCH + (derives ? 1 / DERIVE_BATCH + 1 / STATISTICS.batch : 0);
   const ingestGb = stage.ingest.memorySize / 1024;
   const otherGb = DEFAULT_MEMORY_MB / 1024;
   const gbSeconds = ingestSeconds * ingestGb + (publisherSeconds + deriveSeconds) * otherGb;
-  const readUnits = 1 + (derives ? 3 : 0); // the record's current item; the profile, its records, its statistics item
+  const readUnits = 1 + (derives ? 3 : 0); // the record's current item; the profile, its records, its index entries
   const customEvents = 1 + (derives ? 1 : 0); // the change event; the derived PersonProfile.Updated
-  const queueRequests = queues.length * 1.2; // SendMessage, plus the consumer's receive and delete by 10
+  // SendMessage, plus the consumer's receive and delete by 10; the derive queue's likewise.
+  const queueRequests = (queues.length + (derives ? 1 : 0)) * 1.2;
   const line = (service: string, perRecord: number, price: Price, how: string): CostLine => ({
     service,
     arithmetic: `${how} = ${format(perRecord * million)} × $${trim(price.usd * million)}/M`,
@@ -243,7 +255,12 @@ export function capacityPlan(input: PlanInput): CapacityPlan {
       PRICES.apiRequest,
       `1,000,000 / ${batch} records × ${apiUnits} unit(s)`,
     ),
-    line('Lambda requests', lambdaRequests, PRICES.lambdaRequest, 'ingest + publisher (per 100) + derive'),
+    line(
+      'Lambda requests',
+      lambdaRequests,
+      PRICES.lambdaRequest,
+      'ingest + publisher (per 100) + derive (per 100) + statistics (per 1,000)',
+    ),
     {
       service: 'Lambda duration',
       arithmetic:
@@ -261,7 +278,12 @@ export function capacityPlan(input: PlanInput): CapacityPlan {
     ),
     line('DynamoDB reads', readUnits, PRICES.readRequestUnit, 'ingest + derive RRU'),
     line('EventBridge', customEvents, PRICES.customEvent, 'change event + derived event'),
-    line('SQS', queueRequests, PRICES.queueRequest, `${queues.length} queue(s) × 1.2 requests`),
+    line(
+      'SQS',
+      queueRequests,
+      PRICES.queueRequest,
+      `${queues.length + (derives ? 1 : 0)} queue(s) × 1.2 requests`,
+    ),
   ];
 
   return {
@@ -281,7 +303,7 @@ export function formatPlan(plan: CapacityPlan): string {
   const { stage, kind } = input;
   const fanOut = [
     `${plan.queues.length} department queue(s) (${plan.queues.join(', ')})`,
-    ...(plan.derives ? ['the derive function'] : []),
+    ...(plan.derives ? ['the derive queue'] : []),
   ].join(' and ');
   const lines = [
     `Stage \`${stage.stage}\` in ${stage.region}, ${kind} records, ${input.recordsPerRequest} per request; ` +
