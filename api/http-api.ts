@@ -118,7 +118,15 @@ export const problemDetails = z
     errors: z
       .array(z.strictObject({ path: z.string(), code: z.string(), message: z.string() }))
       .optional()
-      .meta({ description: 'Field errors of the envelope (INVALID_ENVELOPE).' }),
+      .meta({
+        description:
+          'Field errors of the envelope (INVALID_ENVELOPE); the offending headers (IMPORT_COLUMNS_INVALID), ' +
+          'each with its cell (A1, B1, …) as path.',
+      }),
+    acceptedColumns: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'IMPORT_COLUMNS_INVALID: every column header the record kind accepts.' }),
   })
   .meta({ description: 'A whole-request failure (RFC 9457), content type application/problem+json.' });
 

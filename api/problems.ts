@@ -11,6 +11,13 @@ export const PROBLEMS = {
     title: 'The body is not valid text in the charset its Content-Type declares (UTF-8 when none).',
   },
   INVALID_REQUEST: { status: 400, title: "The request's body or parameters are not valid." },
+  FILE_EMPTY: { status: 400, title: 'The file is empty or has no data rows.' },
+  FILE_TYPE_MISMATCH: { status: 400, title: 'The file is not what its content type says.' },
+  FILE_ENCRYPTED: { status: 400, title: 'The workbook is password-protected.' },
+  FILE_CORRUPT: { status: 400, title: 'The file is damaged and cannot be read.' },
+  FILE_ENCODING: { status: 400, title: 'The file is not text in the encoding it was read with.' },
+  SHEET_NOT_FOUND: { status: 400, title: 'The workbook has no sheet of that name.' },
+  IMPORT_COLUMNS_INVALID: { status: 400, title: 'The header row does not fit the record kind.' },
   INVALID_IDEMPOTENCY_KEY: {
     status: 400,
     title: 'The Idempotency-Key header must be 1 to 128 printable ASCII characters.',
@@ -19,12 +26,14 @@ export const PROBLEMS = {
   FORBIDDEN: { status: 403, title: 'The caller may not do this.' },
   NOT_FOUND: { status: 404, title: 'No such resource.' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'This method is not allowed on this resource.' },
+  IMPORT_NOT_FINISHED: { status: 409, title: 'The import is still running.' },
   IDEMPOTENCY_IN_FLIGHT: {
     status: 409,
     title: 'A request with this Idempotency-Key is still being processed.',
   },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is too large.' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json.' },
+  TOO_MANY_ROWS: { status: 413, title: 'The file has more rows than one import takes.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body is not of a media type this resource takes.' },
   UNSUPPORTED_CHARSET: { status: 415, title: 'The body must be UTF-8, GB18030 or GBK.' },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
@@ -51,24 +60,28 @@ export class ProblemError extends Error {
   readonly code: ProblemCode;
   readonly detail: string | undefined;
   readonly errors: readonly { path: string; code: string; message: string }[] | undefined;
+  /** IMPORT_COLUMNS_INVALID: every header the record kind accepts. */
+  readonly acceptedColumns: readonly string[] | undefined;
 
   constructor(
     code: ProblemCode,
     detail?: string,
     errors?: readonly { path: string; code: string; message: string }[],
-    options?: ErrorOptions,
+    options?: ErrorOptions & { acceptedColumns?: readonly string[] },
   ) {
     super(detail ?? PROBLEMS[code].title, options);
     this.name = 'ProblemError';
     this.code = code;
     this.detail = detail;
     this.errors = errors;
+    this.acceptedColumns = options?.acceptedColumns;
   }
 }
 
-export function problemResponse(problem: ProblemError, instance?: string): APIGatewayProxyStructuredResultV2 {
+/** The problem details (RFC 9457) of a problem, as the response body or an import's `failure`. */
+export function problemDetailsOf(problem: ProblemError, instance?: string): ProblemDetails {
   const { status, title } = PROBLEMS[problem.code];
-  const body = {
+  return {
     type: `urn:residence-data-hub:problem:${problem.code.toLowerCase().replaceAll('_', '-')}`,
     title,
     status,
@@ -76,14 +89,18 @@ export function problemResponse(problem: ProblemError, instance?: string): APIGa
     ...(problem.detail === undefined ? {} : { detail: problem.detail }),
     ...(instance === undefined ? {} : { instance }),
     ...(problem.errors === undefined ? {} : { errors: [...problem.errors] }),
-  } satisfies ProblemDetails;
+    ...(problem.acceptedColumns === undefined ? {} : { acceptedColumns: [...problem.acceptedColumns] }),
+  };
+}
+
+export function problemResponse(problem: ProblemError, instance?: string): APIGatewayProxyStructuredResultV2 {
   const retryAfter = retryAfterOf(problem.code);
   return {
-    statusCode: status,
+    statusCode: PROBLEMS[problem.code].status,
     headers: {
       'content-type': 'application/problem+json',
       ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
     },
-    body: JSON.stringify(body),
+    body: JSON.stringify(problemDetailsOf(problem, instance)),
   };
 }

@@ -9,6 +9,7 @@ export function apiGatewayEvent(
   body: Buffer,
   routeKey: string,
   claims: Record<string, string> | undefined,
+  options: { pathParameters?: Record<string, string> | undefined } = {},
 ): HubRequestEvent {
   const url = new URL(request.url ?? '/', 'http://local');
   const headers: Record<string, string> = {};
@@ -24,6 +25,9 @@ export function apiGatewayEvent(
     rawQueryString: url.search.slice(1),
     headers,
     ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+    ...(options.pathParameters && Object.keys(options.pathParameters).length > 0
+      ? { pathParameters: options.pathParameters }
+      : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

@@ -19,6 +19,7 @@ export type HttpHandler = (
 
 export interface LocalRoute {
   method: 'GET' | 'POST';
+  /** The path, with `{name}` for a path parameter (API Gateway's route syntax). */
   path: string;
   /** Whether the route needs a bearer token, as the deployed authorizer requires one. */
   authorized: boolean;
@@ -68,7 +69,7 @@ async function serve(
 ): Promise<void> {
   const path = new URL(request.url ?? '/', 'http://local').pathname;
   const onPath = options.routes.filter(
-    (r) => r.path === path || (r.prefix === true && path.startsWith(`${r.path}/`)),
+    (r) => pathParameters(r.path, path) !== undefined || (r.prefix === true && path.startsWith(`${r.path}/`)),
   );
   const route = onPath.find((r) => r.method === request.method);
   if (!route) {
@@ -98,8 +99,23 @@ async function serve(
       return send(response, problemResponse(new ProblemError('UNAUTHORIZED', verified.reason), path));
     claims = verified.claims;
   }
-  const event = apiGatewayEvent(request, body, `${route.method} ${route.path}`, claims);
+  const event = apiGatewayEvent(request, body, `${route.method} ${route.path}`, claims, {
+    pathParameters: pathParameters(route.path, path),
+  });
   send(response, await route.handler(event, lambdaContext(`local-${route.method}-${route.path}`)));
+}
+
+/** The path parameters of `path` on a route path like `/v1/imports/{importId}`, or undefined if it does not match. */
+function pathParameters(template: string, path: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const pattern = template.replace(/\{(\w+)\}|[^{]+/g, (part, name: string | undefined) => {
+    if (name === undefined) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    names.push(name);
+    return '([^/]+)';
+  });
+  const match = new RegExp(`^${pattern}$`).exec(path);
+  if (!match) return undefined;
+  return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {

@@ -1,16 +1,21 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { compileSubscription, QUEUE_DELIVERY, SUBSCRIPTIONS, type Subscription } from '#events/index.ts';
 import { idempotencyPersistence } from '#functions/adapters/idempotency-store.ts';
+import { ImportStore } from '#functions/adapters/import-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
+import { createImportsHandler, IMPORT_ROUTES } from '#functions/imports/handler.ts';
+import { createImportWorker } from '#functions/imports/worker.ts';
 import { createIngestHandler } from '#functions/ingest/handler.ts';
 import { createPublishHandler } from '#functions/publish/handler.ts';
 import { logger } from '#functions/runtime/logger.ts';
-import { startApiServer } from './api-server.ts';
+import { type LocalRoute, startApiServer } from './api-server.ts';
 import { createLocalBus } from './bus/index.ts';
 import { CONSOLE_PATH, consoleRoute } from './console-route.ts';
 import { createLocalDerivedServices } from './derived-services.ts';
@@ -26,9 +31,11 @@ import {
 } from './emulators/clients.ts';
 import { startDynamoDb } from './emulators/dynamodb.ts';
 import { createQueues, startSqs } from './emulators/sqs.ts';
-import { IDEMPOTENCY_TABLE, RECORDS_TABLE } from './emulators/table-definition.ts';
+import { IDEMPOTENCY_TABLE, IMPORTS_TABLE, RECORDS_TABLE } from './emulators/table-definition.ts';
 import { startEventBridgeEndpoint } from './eventbridge-endpoint.ts';
 import { type HubEndpoints, loadHubSecrets } from './hub-state.ts';
+import { startLocalImportFiles } from './import-files.ts';
+import { createImportRunner } from './import-runner.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, publicJwks, type SigningKey } from './local-jwt.ts';
 import { openApiRoute } from './openapi-route.ts';
@@ -59,10 +66,14 @@ export interface LocalHub {
   settle(): Promise<void>;
   /** What the hub (all its threads) has asked of DynamoDB so far: the benchmark's write count. */
   dynamoDbRequests(): Promise<OperationCounts>;
+  /** Resolves once no import job is queued or running. */
+  drainImports(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const EVENT_BUS_NAME = 'residence-data-hub-local';
+/** Import chunks (of 500 rows) between two waits for the change feed and derivations to catch up. */
+const IMPORT_SETTLE_CHUNKS = 20;
 const PUBLISHER_FAILURES = 'publisher-failures';
 
 /**
@@ -85,6 +96,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   const sqsClient = localSqsClient(sqs.endpoint);
   await ensureTable(dynamoDb, RECORDS_TABLE);
   await ensureTable(dynamoDb, IDEMPOTENCY_TABLE);
+  await ensureTable(dynamoDb, IMPORTS_TABLE);
 
   const subscriptions = options.subscriptions ?? SUBSCRIPTIONS;
   const departments = [...new Set(subscriptions.map((s) => s.name))];
@@ -182,6 +194,38 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     flow: [operations.flow],
   });
   const publish = createPublishHandler({ store, eventBridge: busClient, eventBusName: EVENT_BUS_NAME });
+
+  // Bulk imports: files in a folder of the data dir (or a temporary one), the same worker behind a local job
+  // queue, started by a file landing as an S3 notification would start it.
+  const imports = new ImportStore(dynamoDb, IMPORTS_TABLE.tableName);
+  const importDir = dataDir ? join(dataDir, 'imports') : await mkdtemp(join(tmpdir(), 'hub-imports-'));
+  let runner: ReturnType<typeof createImportRunner> | undefined;
+  const importFiles = await startLocalImportFiles({
+    dir: importDir,
+    onLanded: (key, size) =>
+      runner?.enqueue(
+        JSON.stringify({ Records: [{ eventSource: 'aws:s3', s3: { object: { key, size } } }] }),
+      ),
+  });
+  let chunksSinceSettle = 0;
+  runner = createImportRunner({
+    imports,
+    worker: createImportWorker({
+      imports,
+      files: importFiles,
+      ingest: { store, personKeySecret: secrets.personKeySecret, lateReports: derived.lateReports },
+      jobs: { resume: async (importId) => runner?.enqueue(JSON.stringify({ importId })) },
+      // The change feed and the derivations wait in memory here (a DynamoDB stream keeps 24 hours on AWS):
+      // let them catch up every IMPORT_SETTLE_CHUNKS chunks, so a large import never piles them up.
+      pace: async () => {
+        chunksSinceSettle += 1;
+        if (chunksSinceSettle < IMPORT_SETTLE_CHUNKS) return;
+        chunksSinceSettle = 0;
+        await settle();
+      },
+    }),
+  });
+  const importsApi = createImportsHandler({ imports, files: importFiles });
   const unsubscribe = dynamo.changes.subscribe(
     (records) => publish(toStreamEvent(records), lambdaContext('publish')),
     {
@@ -223,6 +267,13 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
           body: JSON.stringify(publicJwks(secrets.signingKey)),
         }),
       },
+      ...Object.values(IMPORT_ROUTES).map(
+        (route): LocalRoute => ({
+          ...route,
+          authorized: true,
+          handler: (event, context) => importsApi(event, context as SubmitterContext),
+        }),
+      ),
       ...derived.routes,
       ...operations.routes,
       consoleRoute(),
@@ -242,6 +293,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   });
 
   const stopDerived = derived.start();
+  await runner.recover();
   /**
    * Every change published and delivered, every person event derived, and the profiles' changes counted:
    * the feed once more after derivation, which writes profiles (and no records).
@@ -277,8 +329,12 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     signingKey: secrets.signingKey,
     settle,
     dynamoDbRequests: async () => addCounts(meter.counts(), await derived.dynamoDbRequests()),
+    drainImports: () => runner.drain(),
     async stop() {
       await closeServer(api.server);
+      await runner.stop();
+      await importFiles.close();
+      if (!dataDir) await rm(importDir, { recursive: true, force: true });
       await settle();
       unsubscribe();
       await stopDerived();

@@ -54,6 +54,10 @@ export const ERROR_CATALOGUE = {
     en: 'Resident ID number fails the GB 11643 check character; check for a mistyped digit.',
     zh: '公民身份号码校验码错误（GB 11643），请检查是否有数字输错。',
   },
+  ID_NUMBER_AS_NUMBER: {
+    en: 'The ID number was kept as a number by the spreadsheet (e.g. 3.30106E+17): a number keeps only 15 significant digits and no final X, so the ID number is lost. Format the column as text and enter the number again.',
+    zh: '公民身份号码被表格存成了数字（如3.30106E+17）：数字只保留15位有效数字且不能含末位X，号码已丢失。请将该列设为文本格式后重新填写。',
+  },
   ID_NUMBER_BIRTHDATE: {
     en: 'Resident ID number contains an impossible or future birth date; positions 7–14 must be a real date (YYYYMMDD) from 1900 up to today.',
     zh: '公民身份号码中的出生日期无效或晚于今天；第7至14位应为1900年至今的真实日期（YYYYMMDD）。',

@@ -35,11 +35,20 @@ export interface WriteOutcome {
   /** The stored item after this write (or as read, when nothing was written). */
   stored: RecordItem | undefined;
   error?: FieldError;
+  /** The report had been applied by an earlier run (see WriteOptions.reportedBefore). */
+  applied?: true;
 }
 
 export interface WriteOptions {
   /** Reporting deadlines: a new version stating a fact late carries a `lateReport` note (late-reports.ts). */
   lateReport?: LateReportConfig;
+  /**
+   * For source ids that name one report each, in the order they are applied (an import's rows): whether the
+   * report `sourceId` is the submitter's latest on the record (`latest`) or came before it. Such a report was
+   * applied already, so a run that repeats it (an import resumed after a crash) writes nothing; its status is
+   * then read from the store: `accepted` when the record's last change is that report, `unchanged` otherwise.
+   */
+  reportedBefore?: (sourceId: string, latest: string) => boolean;
 }
 
 /** Enough for a burst of concurrent reports of one fact; each retry re-reads and decides again. */
@@ -59,6 +68,11 @@ export async function writeReport(
 ): Promise<WriteOutcome> {
   let current = stored;
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
+    if (current && appliedBefore(current, submitter, candidate.sourceId, options.reportedBefore)) {
+      const last = current.lastChange;
+      const ownChange = last.by.submitterId === submitter.submitterId && last.sourceId === candidate.sourceId;
+      return { status: ownChange ? 'accepted' : 'unchanged', stored: current, applied: true };
+    }
     const next = nextItem(candidate, current, submitter, at(), options);
     if (next === undefined || next === current) return { status: 'unchanged', stored: current };
     try {
@@ -153,6 +167,18 @@ function factsOf(
     divisionCode: facts.divisionCode,
     ...(facts.endedOn === undefined ? {} : { endedOn: facts.endedOn }),
   };
+}
+
+/** Whether the report was applied to the record already (WriteOptions.reportedBefore). */
+function appliedBefore(
+  item: RecordItem,
+  by: SubmitterRef,
+  sourceId: string | undefined,
+  reportedBefore: WriteOptions['reportedBefore'],
+): boolean {
+  if (reportedBefore === undefined || sourceId === undefined) return false;
+  const latest = item.provenance.find((p) => p.submitterId === by.submitterId)?.lastSourceId;
+  return latest !== undefined && reportedBefore(sourceId, latest);
 }
 
 /**

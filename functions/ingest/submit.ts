@@ -20,7 +20,7 @@ import type { RecordItem } from '../adapters/store-items.ts';
 import type { Submitter } from '../http/submitter.ts';
 import { logger } from '../runtime/logger.ts';
 import { type FlowRecorder, recordFlow } from './flow.ts';
-import { type Candidate, type WriteOutcome, writeReport } from './record-writer.ts';
+import { type Candidate, type WriteOptions, type WriteOutcome, writeReport } from './record-writer.ts';
 
 export interface RecordResult {
   index: number;
@@ -48,6 +48,8 @@ export interface SubmitDeps {
   lateReports?: LateReportDeps;
   /** Where each batch's answer is counted (per-minute counters, metrics); without it nothing is. */
   flow?: readonly FlowRecorder[];
+  /** For source ids applied in order: which reports a record has seen already (record-writer.ts). */
+  reportedBefore?: WriteOptions['reportedBefore'];
 }
 
 interface IndexedCandidate extends Candidate {
@@ -90,7 +92,10 @@ export async function submitRecords(
   const now = deps.now ?? (() => new Date());
   const at = () => now().toISOString();
   const write = (candidate: Candidate, stored: RecordItem | undefined) =>
-    writeReport(candidate, stored, by, deps.store, at, { lateReport: deps.lateReports?.config });
+    writeReport(candidate, stored, by, deps.store, at, {
+      lateReport: deps.lateReports?.config,
+      reportedBefore: deps.reportedBefore,
+    });
   const departures: IndexedCandidate[] = [];
   await Promise.all(
     [...Map.groupBy(candidates, (c) => c.recordId).values()].map((group) =>
@@ -219,8 +224,9 @@ function resultOf(candidate: IndexedCandidate, outcome: WriteOutcome): RecordRes
   };
 }
 
+/** Flags of a new version; a report applied by an earlier run was flagged (and counted) by that run. */
 function lateFlags(outcome: WriteOutcome): Pick<RecordResult, 'flags'> {
-  const flags = outcome.status === 'accepted' ? flagsOf(outcome.stored) : [];
+  const flags = outcome.status === 'accepted' && !outcome.applied ? flagsOf(outcome.stored) : [];
   return flags.length === 0 ? {} : { flags };
 }
 

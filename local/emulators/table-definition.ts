@@ -1,6 +1,6 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
-// The hub's tables, described once: the record table and the idempotency table. The local hub creates
+// The hub's tables, described once: the record table, the idempotency table and the imports table. The local hub creates
 // them from here (ensureTable) and the CDK constructs mirror them.
 
 export interface KeyAttribute {
@@ -55,6 +55,19 @@ export const IDEMPOTENCY_TABLE: TableDefinition = {
   globalSecondaryIndexes: [],
   billingMode: 'PAY_PER_REQUEST',
   timeToLiveAttribute: 'expiration',
+};
+
+/**
+ * Bulk imports (functions/adapters/import-store.ts): a status item per import, an item per chunk of error
+ * report lines. Without TTL locally, expired imports stay.
+ */
+export const IMPORTS_TABLE: TableDefinition = {
+  tableName: 'imports',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [],
+  billingMode: 'PAY_PER_REQUEST',
+  timeToLiveAttribute: 'expiresAt',
 };
 
 /** The CreateTable request for a definition (DynamoDB's wire shape). */
