@@ -1,4 +1,4 @@
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import type { ImportContentType, ImportEncoding } from '#api/import-api.ts';
@@ -141,8 +141,8 @@ async function* readCsv(
   }
   const encoding = named ?? detectEncoding(head);
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
-  const rows = stream.pipe(decoder(encoding)).pipe(parser);
-  stream.once('error', (error) => rows.destroy(error));
+  // pipeline passes a failure of any stage (unreadable bytes, say) on to the parser's reader.
+  const rows = pipeline(stream, decoder(encoding), parser, () => undefined);
   let number = 0;
   try {
     for await (const record of rows as AsyncIterable<string[]>) {
