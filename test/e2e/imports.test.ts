@@ -59,7 +59,12 @@ async function postFile(
   return {
     status: response.status,
     headers: response.headers,
-    body: (await response.json()) as Record<string, any>,
+    body: (await response.json()) as {
+      statusUrl: string;
+      importId?: string;
+      code?: string;
+      acceptedColumns?: string[];
+    },
   };
 }
 
