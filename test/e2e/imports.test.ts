@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import officeCrypto from 'officecrypto-tool';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -361,5 +366,85 @@ describe('refusing a file whole', { timeout: IMPORT_TEST_MS }, () => {
       ).status;
     expect(await as('school-wensan-primary', 'tenancy')).toBe(403);
     expect(await as('resident-self-service', 'residence-registration')).toBe(403);
+  });
+});
+
+describe('the operator command: npm run hub -- import', { timeout: IMPORT_TEST_MS }, () => {
+  /** Runs `hub import` against the test's hub; resolves with its exit code and output. */
+  async function hubImport(args: string[]) {
+    const run = promisify(execFile);
+    const endpoints = join(hub.stateDir, 'endpoints.json');
+    try {
+      const { stdout, stderr } = await run(process.execPath, [
+        'cli/main.ts',
+        'import',
+        ...args,
+        '--endpoints',
+        endpoints,
+        '--poll-ms',
+        '100',
+      ]);
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  it('imports the example register and writes its error report beside it (exit 0, with a rejected row)', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'hub-import-cli-'));
+    const file = join(dir, 'register.csv');
+    await copyFile('examples/imports/residence-registration.csv', file);
+
+    // Act
+    const result = await hubImport([file, '--kind', 'residence-registration', '--as', IMPORTER]);
+    const report = await readFile(join(dir, 'register.errors.csv'), 'utf8');
+    await rm(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `done: 4 rows, accepted 3, unchanged 0, rejected 1; error report: ${join(dir, 'register.errors.csv')}`,
+    );
+    expect(report).toBe(
+      [
+        '\uFEFFrow,column,path,code,message',
+        '5,公民身份号码,person.idNumber,ID_NUMBER_CHECKSUM,Resident ID number fails the GB 11643 check character; check for a mistyped digit. Received: 5101**********3150.',
+        '5,入住日期,movedInOn,DATE_INVALID,Date does not exist in the calendar (for example 30 February); expected a real date between 1900-01-01 and 2199-12-31. Received: 2024-02-30.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('exits 1 with the problem when the import fails, and 2 on bad arguments', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'hub-import-cli-'));
+    const file = join(dir, 'wrong.csv');
+    await writeFile(
+      file,
+      csvFile(
+        [
+          ['居住证号', '姓名'],
+          ['1', '张伟'],
+        ],
+        'utf-8',
+      ),
+    );
+
+    // Act
+    const failed = await hubImport([file, '--kind', 'residence-registration', '--as', IMPORTER]);
+    const unknownKind = await hubImport([file, '--kind', 'permit', '--as', IMPORTER]);
+    await rm(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('import failed: IMPORT_COLUMNS_INVALID');
+    expect(failed.stderr).toContain(
+      'A1 COLUMN_UNKNOWN: Column A "居住证号" is not a field of residence-registration.',
+    );
+    expect(unknownKind.code).toBe(2);
+    expect(unknownKind.stderr).toContain('--kind must be one of');
   });
 });

@@ -1,0 +1,203 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Presets, SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import {
+  CSV_CONTENT_TYPE,
+  IMPORT_ENCODINGS,
+  type ImportEncoding,
+  type ImportStatus,
+  MAX_IMPORT_BYTES,
+  XLSX_CONTENT_TYPE,
+} from '#api/import-api.ts';
+import { RECORD_KINDS } from '#schemas/index.ts';
+import { EXIT, OperationError, UsageError } from '../errors.ts';
+
+interface ImportOptions {
+  kind: string;
+  token?: string;
+  as?: string;
+  sheet?: string;
+  encoding?: string;
+  api?: string;
+  endpoints?: string;
+  pollMs: string;
+}
+
+const CONTENT_TYPES: Record<string, string> = { '.csv': CSV_CONTENT_TYPE, '.xlsx': XLSX_CONTENT_TYPE };
+
+/**
+ * `hub import FILE --kind KIND`: uploads a register (CSV or XLSX) through an upload URL, shows the import's
+ * progress (rows/s, accepted, rejected, ETA) and writes the error report next to the file
+ * (`<name>.errors.csv`). Exit 0 when the import finished, even with rejected rows; 1 when it failed.
+ */
+export function registerImport(program: Command): void {
+  const command = program
+    .command('import')
+    .description('import a register (CSV or XLSX) of one record kind; writes FILE’s error report beside it')
+    .argument('<file>', '.csv (UTF-8 or GB18030) or .xlsx file, header row first')
+    .requiredOption('--kind <kind>', `record kind of every row: ${RECORD_KINDS.join(', ')}`)
+    .option('--token <jwt>', 'bearer token (default: $HUB_TOKEN)')
+    .option('--as <submitter>', 'local hub: use this sample submitter’s token')
+    .option('--sheet <name>', 'XLSX: the sheet to import (default: the first)')
+    .option('--encoding <encoding>', `CSV: ${IMPORT_ENCODINGS.join(' or ')} (default: detected)`)
+    .option('--api <url>', 'base URL of the hub’s API (default: the local hub’s)')
+    .option(
+      '--endpoints <file>',
+      'endpoints file of the local hub (default: $HUB_STATE_DIR/endpoints.json, .local-hub/endpoints.json)',
+    )
+    .option('--poll-ms <ms>', 'how often to ask for the progress', '1000');
+  command.action(async (file: string) => {
+    const code = await importFile(file, command.opts<ImportOptions>());
+    if (code !== EXIT.ok) process.exitCode = code;
+  });
+}
+
+async function importFile(file: string, options: ImportOptions): Promise<number> {
+  const contentType = CONTENT_TYPES[extname(file).toLowerCase()];
+  if (contentType === undefined) throw new UsageError(`${file}: only .csv and .xlsx files can be imported`);
+  if (!(RECORD_KINDS as readonly string[]).includes(options.kind)) {
+    throw new UsageError(`--kind must be one of ${RECORD_KINDS.join(', ')}`);
+  }
+  if (options.encoding !== undefined && !(IMPORT_ENCODINGS as readonly string[]).includes(options.encoding)) {
+    throw new UsageError(`--encoding must be ${IMPORT_ENCODINGS.join(' or ')}`);
+  }
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => {
+      throw new UsageError(`cannot read ${file}`);
+    },
+  );
+  if (size > MAX_IMPORT_BYTES)
+    throw new OperationError(`${file} has ${size} bytes; an import takes at most 200 MB`);
+  const { apiUrl, token } = await connection(options);
+  const call = async (path: string, init: RequestInit = {}) => {
+    try {
+      return await fetch(`${apiUrl}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, ...init.headers },
+      });
+    } catch (error) {
+      throw new OperationError(`the hub at ${apiUrl} cannot be reached (${(error as Error).message})`);
+    }
+  };
+
+  const asked = await call('/v1/imports', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      kind: options.kind,
+      fileName: basename(file),
+      contentType,
+      ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding as ImportEncoding }),
+    }),
+  });
+  const upload = (await asked.json().catch(() => ({}))) as {
+    importId?: string;
+    uploadUrl?: string;
+    statusUrl?: string;
+  };
+  if (asked.status !== 201 || !upload.uploadUrl || !upload.statusUrl) throw await problemOf(asked, upload);
+
+  const put = await fetch(upload.uploadUrl, {
+    method: 'PUT',
+    headers: { 'content-type': contentType, 'content-length': String(size) },
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  if (!put.ok) throw new OperationError(`the upload failed: HTTP ${put.status} ${await put.text()}`);
+  console.log(`uploaded ${basename(file)} (${size} bytes): import ${upload.importId}`);
+
+  const status = await follow(upload.statusUrl, call, Number(options.pollMs));
+  if (status.status === 'failed') {
+    const failure = status.failure;
+    console.error(`import failed: ${failure?.code ?? ''} ${failure?.detail ?? failure?.title ?? ''}`.trim());
+    for (const error of failure?.errors ?? [])
+      console.error(`  ${error.path} ${error.code}: ${error.message}`);
+    return EXIT.failed;
+  }
+  const reportFile = resolve(file.slice(0, file.length - extname(file).length) + '.errors.csv');
+  const report = await call(`${upload.statusUrl}/errors`);
+  if (!report.ok) throw new OperationError(`the error report could not be read: HTTP ${report.status}`);
+  await writeFile(reportFile, Buffer.from(await report.arrayBuffer()));
+  console.log(
+    `done: ${status.total} rows, accepted ${status.accepted}, unchanged ${status.unchanged}, ` +
+      `rejected ${status.rejected}; error report: ${reportFile}`,
+  );
+  return EXIT.ok;
+}
+
+/** Polls the status with a progress bar until the import is done or failed. */
+async function follow(
+  statusUrl: string,
+  call: (path: string) => Promise<Response>,
+  pollMs: number,
+): Promise<ImportStatus> {
+  const bar = new SingleBar(
+    {
+      format:
+        'importing |{bar}| {value}/{total} rows | {rate} rows/s | accepted {accepted} | rejected {rejected} | ETA {eta_formatted}',
+      hideCursor: true,
+    },
+    Presets.shades_classic,
+  );
+  let started = false;
+  const since = Date.now();
+  try {
+    for (;;) {
+      const response = await call(statusUrl);
+      if (!response.ok) throw await problemOf(response, await response.json().catch(() => ({})));
+      const status = (await response.json()) as ImportStatus;
+      const payload = {
+        accepted: status.accepted,
+        rejected: status.rejected,
+        rate: Math.round(status.processed / Math.max((Date.now() - since) / 1000, 0.001)),
+      };
+      if (!started && status.total !== null) {
+        bar.start(status.total, status.processed, payload);
+        started = true;
+      } else if (started) bar.update(status.processed, payload);
+      if (status.status === 'done' || status.status === 'failed') return status;
+      await sleep(pollMs);
+    }
+  } finally {
+    if (started) bar.stop();
+  }
+}
+
+/** The API and token: from the options, $HUB_TOKEN, or the running local hub's endpoints file. */
+async function connection(options: ImportOptions): Promise<{ apiUrl: string; token: string }> {
+  const token = options.token ?? process.env.HUB_TOKEN;
+  if (options.api !== undefined && token !== undefined)
+    return { apiUrl: options.api.replace(/\/$/, ''), token };
+  const file = options.endpoints ?? resolve(process.env.HUB_STATE_DIR ?? '.local-hub', 'endpoints.json');
+  let endpoints: { apiUrl?: string; tokens?: Record<string, string> };
+  try {
+    endpoints = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    throw new OperationError(
+      `no local hub: ${file} is missing (start one with npm start, or give --api and --token)`,
+    );
+  }
+  const sample = options.as === undefined ? undefined : endpoints.tokens?.[options.as];
+  if (options.as !== undefined && sample === undefined) {
+    throw new UsageError(
+      `--as: no sample submitter ${options.as} (${Object.keys(endpoints.tokens ?? {}).join(', ')})`,
+    );
+  }
+  const chosen = token ?? sample;
+  if (chosen === undefined)
+    throw new UsageError('give --token (or $HUB_TOKEN), or --as SUBMITTER on the local hub');
+  return { apiUrl: (options.api ?? endpoints.apiUrl ?? '').replace(/\/$/, ''), token: chosen };
+}
+
+async function problemOf(response: Response, body: unknown): Promise<OperationError> {
+  const problem = body as { code?: string; detail?: string; title?: string };
+  return new OperationError(
+    `HTTP ${response.status} ${problem.code ?? ''}: ${problem.detail ?? problem.title ?? 'no answer'}`.trim(),
+  );
+}

@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { registerImport } from './commands/import.ts';
+import { EXIT, OperationError, UsageError } from './errors.ts';
+
+// `npm run hub -- <command>`: the operator command for the local hub and a deployed API (README "Bulk import").
+
+/** Each module adds one subcommand (cli/commands/<name>.ts exports `register<Name>(program)`). */
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerImport];
+
+const program = new Command('hub')
+  .description('Operate the residence-data-hub: the running local hub by default, a deployed API with --api')
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride();
+for (const register of COMMANDS) register(program);
+for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage)');
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeOf(error);
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander printed the message (and the usage hint) already; help and version are not failures.
+    return ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code)
+      ? EXIT.ok
+      : EXIT.usage;
+  }
+  const command = process.argv[2] ?? '';
+  if (error instanceof UsageError) {
+    console.error(`hub ${command}: ${error.message}\n(add --help for usage)`);
+    return EXIT.usage;
+  }
+  // Never a stack trace for an operation that failed; HUB_DEBUG=1 shows one for a bug.
+  console.error(
+    `hub ${command}: ${error instanceof OperationError ? '' : 'failed: '}${(error as Error).message}`,
+  );
+  if (process.env.HUB_DEBUG) console.error(error);
+  return EXIT.failed;
+}
