@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { derivedConfigEnvironment } from '#domain/config.ts';
 import { DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS } from '#functions/adapters/queue-monitor.ts';
 import type { StageConfig } from './config.ts';
+import { BulkImport } from './constructs/bulk-import.ts';
 import { HubDashboard } from './constructs/dashboard.ts';
 import type { DepartmentRoute } from './constructs/department-subscriptions.ts';
 import { DepartmentSubscriptions } from './constructs/department-subscriptions.ts';
@@ -39,6 +40,7 @@ export class ResidenceDataHubStack extends Stack {
   public readonly derived: DerivedServices;
   public readonly operations: OperationsApi;
   public readonly statistics: Statistics;
+  public readonly imports: BulkImport;
   public readonly monitoring: Monitoring;
   public readonly dashboard: HubDashboard;
 
@@ -122,10 +124,23 @@ export class ResidenceDataHubStack extends Stack {
       functionSettings,
       ...(config.ingestAuth.type === 'iam' ? { iamSubmitters: config.iamSubmitters ?? {} } : {}),
     });
+    this.imports = new BulkImport(this, 'BulkImport', {
+      table: this.store.table,
+      httpApi: this.ingestApi.httpApi,
+      authorizer: this.ingestApi.authorizer,
+      personKeySecretParameterName: config.personKeySecretParameter,
+      functionSettings,
+      removalPolicy,
+      deletionProtection: config.deletionProtection,
+      pointInTimeRecovery: config.pitr,
+      workerEnvironment: derivedConfigEnvironment(config.derived),
+      ...(config.ingestAuth.type === 'iam' ? { iamSubmitters: config.iamSubmitters ?? {} } : {}),
+    });
     const deadLetterQueues = [
       { name: 'publisher', resource: this.publisher.failureQueue },
       { name: 'derive', resource: this.derived.failureQueue },
       { name: 'statistics', resource: this.statistics.failureQueue },
+      { name: 'import-jobs', resource: this.imports.deadLetterQueue },
       ...subscribers.map(({ name, deadLetterQueue }) => ({ name, resource: deadLetterQueue })),
     ];
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -137,6 +152,8 @@ export class ResidenceDataHubStack extends Stack {
         { name: 'query', resource: this.derived.queryHandler.function },
         { name: 'operations', resource: this.operations.handler.function },
         { name: 'statistics', resource: this.statistics.handler.function },
+        { name: 'imports', resource: this.imports.apiHandler.function },
+        { name: 'import-worker', resource: this.imports.worker.function },
       ],
       inboxes: subscribers,
       publisher: this.publisher.handler.function,
@@ -161,6 +178,7 @@ export class ResidenceDataHubStack extends Stack {
     });
 
     new CfnOutput(this, 'IngestUrl', { value: `${this.ingestApi.url}${IngestApi.ROUTE_PATH}` });
+    new CfnOutput(this, 'ImportsUrl', { value: `${this.ingestApi.url}/v1/imports` });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBus.eventBusName });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });
     for (const [department, inbox] of this.subscriptions.queues) {

@@ -150,14 +150,19 @@ describe.each(stages)('stage %s: DerivedServices', (name, config) => {
 });
 
 describe('derived configuration', () => {
-  it('reaches derive, query and ingest as environment variables when a stage overrides it', () => {
+  it('reaches derive, query, ingest and the import worker as environment variables when a stage overrides it', () => {
     const { template } = stage('dev-with-overrides');
     const variables = Object.values(template.findResources('AWS::Lambda::Function')).map(
       (fn) => fn.Properties.Environment?.Variables ?? {},
     );
     const withDeadlines = variables.filter((v) => v.LATE_REPORT_DEADLINE_DAYS === '{"tenancy":5}');
 
-    expect(withDeadlines.map((v) => v.POWERTOOLS_SERVICE_NAME).sort()).toEqual(['derive', 'ingest', 'query']);
+    expect(withDeadlines.map((v) => v.POWERTOOLS_SERVICE_NAME).sort()).toEqual([
+      'derive',
+      'import-worker',
+      'ingest',
+      'query',
+    ]);
   });
 
   it('sets no override variables for a stage with the defaults', () => {
