@@ -9,6 +9,13 @@ import { problemDetails } from './http-api.ts';
  * schemas and type their answers by them; docs/openapi.json is built from them.
  */
 
+/** The routes of the bulk import API (the imports function), as API Gateway's route keys name them. */
+export const IMPORT_ROUTES = {
+  start: { method: 'POST', path: '/v1/imports' },
+  status: { method: 'GET', path: '/v1/imports/{importId}' },
+  errors: { method: 'GET', path: '/v1/imports/{importId}/errors' },
+} as const;
+
 export const CSV_CONTENT_TYPE = 'text/csv';
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const IMPORT_CONTENT_TYPES = [CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE] as const;

@@ -1,24 +1,18 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { IMPORT_ROUTES } from '#api/import-api.ts';
+import { ProblemError } from '#api/problems.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import type { ImportFiles } from '../adapters/import-files.ts';
 import type { ImportStore } from '../adapters/import-store.ts';
 import { bodyLimit } from '../http/body-limit.ts';
-import { ProblemError } from '../http/problem.ts';
 import { problemJson } from '../http/problem-json.ts';
 import type { HubRequestEvent } from '../http/submitter.ts';
 import { type SubmitterContext, submitterContext } from '../http/submitter-context.ts';
 import { logger } from '../runtime/logger.ts';
 import { errorReport, importStatusOf, readableImport } from './import-status.ts';
 import { startImport } from './start-import.ts';
-
-/** The routes of the imports function, as API Gateway's route keys name them. */
-export const IMPORT_ROUTES = {
-  start: { method: 'POST', path: '/v1/imports' },
-  status: { method: 'GET', path: '/v1/imports/{importId}' },
-  errors: { method: 'GET', path: '/v1/imports/{importId}/errors' },
-} as const;
 
 /** API Gateway's payload limit: a larger file goes through an upload URL. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import { MAX_IMPORT_BYTES } from '#api/import-api.ts';
-import { ProblemError } from '../http/problem.ts';
+import { ProblemError } from '#api/problems.ts';
 import { FileProblem } from './table-file.ts';
 import { ColumnsProblem, TooManyRowsProblem } from './table-rows.ts';
 

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
 import { ERROR_REPORT_COLUMNS, type ImportStatus } from '#api/import-api.ts';
+import { ProblemError } from '#api/problems.ts';
 import { type ImportFiles, reportKey } from '../adapters/import-files.ts';
 import type { ImportItem, ImportStore } from '../adapters/import-store.ts';
-import { ProblemError } from '../http/problem.ts';
 import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
 
 /** Larger reports are not sent in the answer (Lambda answers at most 6 MB) but fetched from a link. */

@@ -1,10 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
 import { MAX_IMPORT_BYTES } from '#api/import-api.ts';
+import { problemDetailsOf } from '#api/problems.ts';
 import { normaliseRecord } from '#schemas/index.ts';
 import { columnOfError, type ImportColumn, type RowError, rowRecord } from '#schemas/tabular.ts';
 import type { ImportFiles } from '../adapters/import-files.ts';
 import type { ImportCounts, ImportItem, ImportStore } from '../adapters/import-store.ts';
-import { problemDetailsOf } from '../http/problem.ts';
 import { type SubmitDeps, submitRecords } from '../ingest/submit.ts';
 import { logger } from '../runtime/logger.ts';
 import { fileTooLarge, importProblemOf } from './import-problems.ts';

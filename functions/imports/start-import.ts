@@ -7,6 +7,7 @@ import {
   importParameters,
   importUploadRequest,
 } from '#api/import-api.ts';
+import { ProblemError } from '#api/problems.ts';
 import { kindPermissionError } from '#domain/permissions.ts';
 import { toFieldErrors } from '#schemas/errors.ts';
 import type { RecordKind } from '#schemas/index.ts';
@@ -14,7 +15,6 @@ import { type ImportFiles, uploadKey } from '../adapters/import-files.ts';
 import type { ImportItem, ImportStore, NewImport } from '../adapters/import-store.ts';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, REPLAYED_HEADER } from '../http/idempotency.ts';
 import { jsonNestingExceeds } from '../http/json-depth-limit.ts';
-import { ProblemError } from '../http/problem.ts';
 import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
 import { logger } from '../runtime/logger.ts';
 import { importProblemOf } from './import-problems.ts';

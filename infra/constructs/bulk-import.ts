@@ -11,6 +11,8 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { IMPORT_ROUTES } from '#api/import-api.ts';
+import { IMPORT_RETENTION_DAYS, IMPORTS_TTL_ATTRIBUTE } from '#functions/adapters/import-store.ts';
 import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
 
@@ -35,11 +37,6 @@ export interface BulkImportProps {
    * @default true
    */
   readonly pointInTimeRecovery?: boolean;
-  /**
-   * Days an uploaded file and an error report are kept (the import items expire with them).
-   * @default 30
-   */
-  readonly retentionDays?: number;
   /**
    * Imports worked on at once (the worker's maximum concurrency on its queue, 2 to 1000).
    * @default 4
@@ -72,11 +69,6 @@ export interface BulkImportProps {
  * same resumption at a fraction of the state transitions.
  */
 export class BulkImport extends Construct {
-  public static readonly ROUTES = [
-    { method: HttpMethod.POST, path: '/v1/imports' },
-    { method: HttpMethod.GET, path: '/v1/imports/{importId}' },
-    { method: HttpMethod.GET, path: '/v1/imports/{importId}/errors' },
-  ] as const;
   /** The worker's timeout: Lambda's maximum. */
   public static readonly WORKER_TIMEOUT = Duration.minutes(15);
 
@@ -94,7 +86,8 @@ export class BulkImport extends Construct {
 
   constructor(scope: Construct, id: string, props: BulkImportProps) {
     super(scope, id);
-    const retention = Duration.days(props.retentionDays ?? 30);
+    // Files and reports are kept as long as the import items (their TTL).
+    const retention = Duration.days(IMPORT_RETENTION_DAYS);
 
     this.key = new kms.Key(this, 'Key', {
       description: 'residence-data-hub bulk imports (files, reports, progress)',
@@ -132,7 +125,7 @@ export class BulkImport extends Construct {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'expiresAt',
+      timeToLiveAttribute: IMPORTS_TTL_ATTRIBUTE,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.key,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },
@@ -217,10 +210,10 @@ export class BulkImport extends Construct {
       ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
     );
     const integration = new HttpLambdaIntegration('Imports', this.apiHandler.function);
-    for (const route of BulkImport.ROUTES) {
+    for (const route of Object.values(IMPORT_ROUTES)) {
       props.httpApi.addRoutes({
         path: route.path,
-        methods: [route.method],
+        methods: [HttpMethod[route.method]],
         integration,
         authorizer: props.authorizer,
       });

@@ -1,4 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { IMPORTS_TTL_ATTRIBUTE } from '#functions/adapters/import-store.ts';
 
 // The hub's tables, described once: the record table, the idempotency table and the imports table. The local hub creates
 // them from here (ensureTable) and the CDK constructs mirror them.
@@ -67,7 +68,7 @@ export const IMPORTS_TABLE: TableDefinition = {
   sortKey: { name: 'sk', type: 'S' },
   globalSecondaryIndexes: [],
   billingMode: 'PAY_PER_REQUEST',
-  timeToLiveAttribute: 'expiresAt',
+  timeToLiveAttribute: IMPORTS_TTL_ATTRIBUTE,
 };
 
 /** The CreateTable request for a definition (DynamoDB's wire shape). */
