@@ -13,6 +13,19 @@ import {
   submissionResult,
 } from '#api/http-api.ts';
 import {
+  CSV_CONTENT_TYPE,
+  ERROR_REPORT_COLUMNS,
+  IMPORT_ROUTES,
+  importAccepted,
+  importParameters,
+  importStatus,
+  importUpload,
+  importUploadRequest,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_ROWS,
+  XLSX_CONTENT_TYPE,
+} from '#api/import-api.ts';
+import {
   divisionsQuery,
   divisionsResponse,
   flowResponse,
@@ -105,6 +118,43 @@ export const STATS_PROBLEMS = [
 
 export const AUDIT_PROBLEMS = STATS_PROBLEMS;
 
+// The imports function (functions/imports): the file and its header row are checked before anything is stored.
+export const START_IMPORT_PROBLEMS = [
+  'MALFORMED_JSON',
+  'INVALID_REQUEST',
+  'FILE_EMPTY',
+  'FILE_TYPE_MISMATCH',
+  'FILE_ENCRYPTED',
+  'FILE_CORRUPT',
+  'FILE_ENCODING',
+  'SHEET_NOT_FOUND',
+  'IMPORT_COLUMNS_INVALID',
+  'INVALID_IDEMPOTENCY_KEY',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'PAYLOAD_TOO_LARGE',
+  'TOO_MANY_ROWS',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'THROTTLED',
+  'INTERNAL',
+] as const satisfies readonly ProblemCode[];
+
+export const IMPORT_STATUS_PROBLEMS = [
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'THROTTLED',
+  'INTERNAL',
+] as const satisfies readonly ProblemCode[];
+
+export const IMPORT_ERRORS_PROBLEMS = [
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'IMPORT_NOT_FINISHED',
+  'THROTTLED',
+  'INTERNAL',
+] as const satisfies readonly ProblemCode[];
+
 /** Each operation's problem codes, by operationId. */
 export const OPERATION_PROBLEMS = {
   submitRecords: RECORDS_PROBLEMS,
@@ -115,6 +165,9 @@ export const OPERATION_PROBLEMS = {
   lateReports: OPERATIONS_PROBLEMS,
   subscribers: OPERATIONS_PROBLEMS,
   divisions: DIVISIONS_PROBLEMS,
+  startImport: START_IMPORT_PROBLEMS,
+  importStatus: IMPORT_STATUS_PROBLEMS,
+  importErrors: IMPORT_ERRORS_PROBLEMS,
 } as const;
 
 const pascal = (kind: string) =>
@@ -297,6 +350,64 @@ const AUDIT_EXAMPLES: ProblemExamples = {
   FORBIDDEN: new ProblemError('FORBIDDEN', 'Reading the audit trail needs an audit right (claim "audit").'),
 };
 
+const IMPORT_ID = '5a4b8d1e-2f6c-4e3a-9b7d-0c1e2f3a4b5c';
+
+const IMPORT_EXAMPLES: ProblemExamples = {
+  IMPORT_COLUMNS_INVALID: new ProblemError(
+    'IMPORT_COLUMNS_INVALID',
+    'Nothing was imported. Offending headers: "居住证号". 1 required field(s) without a column. acceptedColumns lists every header this kind accepts.',
+    [
+      {
+        path: 'C1',
+        code: 'COLUMN_UNKNOWN',
+        message: 'Column C "居住证号" is not a field of residence-registration.',
+      },
+      {
+        path: '',
+        code: 'COLUMN_MISSING',
+        message:
+          'No column gives movedInOn, which residence-registration requires; name it by one of: movedInOn, 入住日期, 来本地日期, 来本地时间, 居住起始日期.',
+      },
+    ],
+    {
+      acceptedColumns: [
+        'person.idNumber',
+        '公民身份号码',
+        '身份证号',
+        '姓名',
+        '居住地址',
+        '居住类型',
+        '入住日期',
+        '…',
+      ],
+    },
+  ),
+  FILE_ENCRYPTED: new ProblemError(
+    'FILE_ENCRYPTED',
+    'The workbook is password-protected (or an old .xls): save it as .xlsx without a password.',
+  ),
+};
+
+const EXAMPLE_STATUS = importStatus.parse({
+  importId: IMPORT_ID,
+  kind: 'residence-registration',
+  status: 'running',
+  total: 120_000,
+  processed: 43_500,
+  accepted: 42_871,
+  unchanged: 402,
+  rejected: 227,
+  startedAt: '2026-11-26T02:00:03.120Z',
+  finishedAt: null,
+});
+
+const EXAMPLE_REPORT = [
+  `\uFEFF${ERROR_REPORT_COLUMNS.join(',')}`,
+  '17,公民身份号码,person.idNumber,ID_NUMBER_CHECKSUM,Resident ID number fails the GB 11643 check character; check for a mistyped digit. Received: 3301**********1235.',
+  '17,入住日期,movedInOn,DATE_INVALID,Date does not exist in the calendar (for example 30 February); expected a real date between 1900-01-01 and 2199-12-31. Received: 2024-02-30.',
+  '',
+].join('\n');
+
 /** The department read API: bearer JWT or SigV4 like submissions, for the role `department` only. */
 const DEPARTMENT_SECURITY: oas31.SecurityRequirementObject[] = [
   { bearerJwt: ['department'] },
@@ -379,6 +490,10 @@ rejection codes), \`GET /v1/late-reports\` and \`GET /v1/subscribers\` (with an 
 for, one of ${DEPARTMENTS.join(', ')}; needed for look-ups and audit trails) and, to read
 audit trails, \`audit\` (\`true\`: its own department's; \`"all"\`: every department's). An unknown
 \`department\` is 401; a missing one, or a missing or too narrow audit right, 403.
+
+**Bulk import** of existing registers: \`POST /v1/imports\` takes a CSV or XLSX file of one record kind (or asks for
+an upload URL for files over 10 MB), \`GET /v1/imports/{importId}\` follows its progress and
+\`GET /v1/imports/{importId}/errors\` gives the rejected rows as CSV.
 
 **Errors**: a rejected record lists all its errors (\`errors[].code\`, see the ErrorCode schema). A failure of the
 whole request is \`application/problem+json\` (RFC 9457) with a stable \`code\`. API Gateway answers some requests
@@ -607,6 +722,155 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
         ...operationsPaths({ problems: problemResponses, noStore: NO_STORE, security: DEPARTMENT_SECURITY }),
+        [IMPORT_ROUTES.start.path]: {
+          post: {
+            operationId: 'startImport',
+            summary: 'Import a register: a CSV or XLSX file of one record kind',
+            description:
+              'Same authorizer, roles and per-row permissions as POST /v1/records; a resident may not import. ' +
+              'Send the file as the body (at most API Gateway’s 10 MB) with `?kind=` (and `sheet` or ' +
+              '`encoding`): it is checked whole — readable, of its content type, its header row naming ' +
+              'fields of the kind, every required field present — before it is stored, and answered 202. ' +
+              'For larger files send JSON `{ "kind", "fileName", "contentType" }`: the answer (201) holds an ' +
+              'upload URL to PUT the file to; the same checks then end a bad file as a failed import. ' +
+              `At most ${MAX_IMPORT_ROWS.toLocaleString('en')} data rows and ${MAX_IMPORT_BYTES / 1024 / 1024} ` +
+              'MB. The headers are the Chinese labels and canonical paths the JSON input accepts (each ' +
+              "kind's x-aliases). Rows are stored 500 at a time through the same normaliser, store and " +
+              'events as POST /v1/records, each with the source id `<importId>:<row>`. With an ' +
+              'Idempotency-Key, a repeat of the request (same file, same key) answers the same import for 30 ' +
+              'days.',
+            requestParams: {
+              query: importParameters.partial({ kind: true }),
+              header: z.object({
+                [IDEMPOTENCY_KEY_HEADER]: idempotencyKey
+                  .optional()
+                  .meta({ description: idempotencyKey.description }),
+              }),
+            },
+            requestBody: {
+              required: true,
+              content: {
+                [CSV_CONTENT_TYPE]: {
+                  schema: z.string().meta({
+                    description:
+                      'CSV, header row first: UTF-8 (with or without BOM) or GB18030/GBK. Needs ?kind=.',
+                    format: 'binary',
+                  }),
+                },
+                [XLSX_CONTENT_TYPE]: {
+                  schema: z.string().meta({
+                    description: 'An .xlsx workbook; its first sheet unless ?sheet= names one. Needs ?kind=.',
+                    format: 'binary',
+                  }),
+                },
+                'application/json': {
+                  schema: importUploadRequest,
+                  examples: {
+                    upload: {
+                      value: {
+                        kind: 'residence-registration',
+                        fileName: '登记表.xlsx',
+                        contentType: XLSX_CONTENT_TYPE,
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            responses: {
+              '202': {
+                description: 'The file (the body) is stored; its rows are imported in the background.',
+                headers: z.object({
+                  [IDEMPOTENT_REPLAYED_HEADER]: idempotentReplayed
+                    .optional()
+                    .meta({ description: idempotentReplayed.description }),
+                }),
+                content: {
+                  'application/json': {
+                    schema: importAccepted,
+                    examples: {
+                      started: { value: { importId: IMPORT_ID, statusUrl: `/v1/imports/${IMPORT_ID}` } },
+                    },
+                  },
+                },
+              },
+              '201': {
+                description: 'The import waits for its file: PUT it to uploadUrl (JSON request).',
+                content: {
+                  'application/json': {
+                    schema: importUpload,
+                    examples: {
+                      upload: {
+                        value: {
+                          importId: IMPORT_ID,
+                          statusUrl: `/v1/imports/${IMPORT_ID}`,
+                          uploadUrl: `https://residence-data-hub-imports.s3.cn-northwest-1.amazonaws.com.cn/uploads/${IMPORT_ID}?X-Amz-Algorithm=AWS4-HMAC-SHA256&…`,
+                          expiresAt: '2026-11-26T03:00:00.000Z',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+              ...problemResponses(START_IMPORT_PROBLEMS, IMPORT_ROUTES.start.path, IMPORT_EXAMPLES),
+            },
+          },
+        },
+        [IMPORT_ROUTES.status.path]: {
+          get: {
+            operationId: 'importStatus',
+            summary: "An import's progress",
+            description:
+              'For the importer, or a department caller with an audit right; anyone else gets 404, as for ' +
+              'an import that does not exist. Counters move a chunk (500 rows) at a time.',
+            requestParams: { path: z.object({ importId: z.uuid() }) },
+            responses: {
+              '200': {
+                description: 'The progress.',
+                headers: NO_STORE,
+                content: {
+                  'application/json': {
+                    schema: importStatus,
+                    examples: { running: { value: EXAMPLE_STATUS } },
+                  },
+                },
+              },
+              ...problemResponses(IMPORT_STATUS_PROBLEMS, IMPORT_ROUTES.status.path),
+            },
+          },
+        },
+        [IMPORT_ROUTES.errors.path]: {
+          get: {
+            operationId: 'importErrors',
+            summary: "An import's error report",
+            description:
+              `CSV, UTF-8 with a byte order mark (Excel opens it as such), columns ${ERROR_REPORT_COLUMNS.join(', ')}: ` +
+              'one line per error; `row` is the row number in the spreadsheet (the header is row 1), ' +
+              '`column` the header as written (or the letter of a cell under no header), `path` the field. ' +
+              'Readable while the import runs; a report over 4 MB is answered, once the import is done, with ' +
+              '303 to a link valid for 15 minutes.',
+            requestParams: { path: z.object({ importId: z.uuid() }) },
+            responses: {
+              '200': {
+                description: 'The report (only the header line when no row was rejected).',
+                headers: NO_STORE,
+                content: {
+                  'text/csv; charset=utf-8': {
+                    schema: z.string(),
+                    examples: { rejected: { value: EXAMPLE_REPORT } },
+                  },
+                },
+              },
+              '303': {
+                description: 'A large report: fetch it from Location (no token).',
+                headers: z.object({
+                  Location: z.string().meta({ description: 'A presigned link to the report.' }),
+                }),
+              },
+              ...problemResponses(IMPORT_ERRORS_PROBLEMS, IMPORT_ROUTES.errors.path),
+            },
+          },
+        },
       },
       components: {
         schemas: {
@@ -631,6 +895,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           LateReports: lateReportsResponse,
           Subscribers: subscribersResponse,
           Divisions: divisionsResponse,
+          ImportUploadRequest: importUploadRequest,
+          ImportStatus: importStatus,
         },
         securitySchemes: {
           bearerJwt: {

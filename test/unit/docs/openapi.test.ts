@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_RESPONSES } from '#api/gateway-responses.ts';
+import { IMPORT_ROUTES, importStatus } from '#api/import-api.ts';
 import { PROBLEMS, ProblemError, problemResponse } from '#api/problems.ts';
 import { auditQuery, personLookupRequest, statsQuery } from '#api/query-api.ts';
 import { departmentLookupView, returnedFields } from '#domain/department-view.ts';
@@ -414,5 +415,51 @@ describe("API Gateway's own answers and throttling in the OpenAPI document", () 
       if (status === 429 || status === 503) expect(response.headers?.['retry-after'], code).toMatch(/^\d+$/);
       else expect(response.headers?.['retry-after'], code).toBeUndefined();
     }
+  });
+});
+
+describe('the OpenAPI document: bulk import', () => {
+  const IMPORT_OPERATIONS = {
+    startImport: { path: IMPORT_ROUTES.start.path, method: 'post', success: ['201', '202'] },
+    importStatus: { path: IMPORT_ROUTES.status.path, method: 'get', success: ['200'] },
+    importErrors: { path: IMPORT_ROUTES.errors.path, method: 'get', success: ['200', '303'] },
+  } as const;
+
+  it.each(Object.entries(IMPORT_OPERATIONS))(
+    'lists the problems of %s under their status, with examples that fit the schema',
+    (id, { path, method, success }) => {
+      const ajv = draft2020Validator();
+      const operation = document.paths[path][method] as Json;
+      const codes = OPERATION_PROBLEMS[id as keyof typeof IMPORT_OPERATIONS];
+      for (const code of codes) {
+        const content =
+          operation.responses[String(PROBLEMS[code].status)]?.content['application/problem+json'];
+        const example = content.examples[code].value;
+        const validate = ajv.compile(content.schema);
+        expect(validate(example), `${code}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+        expect(example).toMatchObject({ code, status: PROBLEMS[code].status, instance: path });
+      }
+      const statuses = Object.keys(operation.responses).filter(
+        (status) => !(success as readonly string[]).includes(status),
+      );
+      expect(statuses.sort()).toEqual(
+        [...new Set(codes.map((code) => String(PROBLEMS[code].status)))].sort(),
+      );
+    },
+  );
+
+  it('takes the file as CSV or XLSX, or JSON asking for an upload URL, and answers the status the hub answers', () => {
+    const start = document.paths[IMPORT_ROUTES.start.path].post as Json;
+    expect(Object.keys(start.requestBody.content)).toEqual([
+      'text/csv',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'application/json',
+    ]);
+    const status = document.paths[IMPORT_ROUTES.status.path].get.responses['200'].content['application/json'];
+    expect(importStatus.safeParse(status.examples.running.value).success).toBe(true);
+    expect(componentValidator(schemas, 'ImportStatus')(status.examples.running.value)).toBe(true);
+    const columns =
+      start.responses['400'].content['application/problem+json'].examples.IMPORT_COLUMNS_INVALID.value;
+    expect(columns.acceptedColumns).toEqual(expect.arrayContaining(['公民身份号码', '入住日期']));
   });
 });
