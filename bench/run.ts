@@ -13,6 +13,7 @@ const n = command.processedArgs[0] as number | undefined;
 // Loaded once the arguments are known good: `--help` needs none of the emulators.
 const { benchEndToEnd } = await import('./e2e.ts');
 const { benchEmulators } = await import('./emulators.ts');
+const { benchImport } = await import('./import.ts');
 const { benchNormalise } = await import('./normalise.ts');
 
 await benchNormalise(n);
@@ -35,4 +36,12 @@ row(
 );
 console.log(
   `  (and ${(endToEnd.recordsPerSecond / ceiling.sqsMessagesPerSecondBatched).toFixed(3)} × batched SQS messages/s)`,
+);
+console.log();
+const imported = await benchImport();
+console.log();
+console.log('bulk import against the emulators’ ceiling:');
+console.log(
+  `  ${(imported.rowsPerSecond / ceiling.dynamoDbPutsPerSecondWithTap).toFixed(2)} × conditional PutItem/s through the tap` +
+    ' (each row costs one conditional put, then the same events and derivations as a submitted record)',
 );

@@ -74,7 +74,7 @@ export interface LocalHub {
 
 const EVENT_BUS_NAME = 'residence-data-hub-local';
 /** Import chunks (of 500 rows) between two waits for the change feed and derivations to catch up. */
-const IMPORT_SETTLE_CHUNKS = 20;
+const IMPORT_SETTLE_CHUNKS = 4;
 const PUBLISHER_FAILURES = 'publisher-failures';
 
 /**

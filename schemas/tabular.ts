@@ -125,6 +125,28 @@ export function acceptedHeaders(kind: RecordKind): readonly string[] {
   return kindColumns(kind).accepted;
 }
 
+/** A field a column can give: its canonical path, whether the kind requires it, and its labels. */
+export interface ColumnDoc {
+  path: string;
+  required: boolean;
+  labels: string[];
+}
+
+/** The columns of a kind's spreadsheet, for documentation: every field a cell can fill, in schema order. */
+export function importColumns(kind: RecordKind): ColumnDoc[] {
+  const { accepted, required } = kindColumns(kind);
+  const requiredPaths = new Set(required.map((path) => path.join('.')));
+  const paths = accepted.filter(
+    (header) => kindColumns(kind).byHeader.get(normaliseLabel(header))?.join('.') === header,
+  );
+  return paths.map((path) => ({
+    path,
+    // An object given as one text (an address) is required when a field in it is.
+    required: [...requiredPaths].some((r) => r === path || r.startsWith(`${path}.`)),
+    labels: headersOf(kind, path.split('.')).filter((header) => header !== path),
+  }));
+}
+
 /** The headers that name a path: the path itself and its labels (for messages). */
 function headersOf(kind: RecordKind, path: readonly string[]): string[] {
   const dotted = path.join('.');

@@ -7,6 +7,8 @@ import type { HubEndpoints } from '#local/hub-state.ts';
 
 export interface HubProcess {
   endpoints: HubEndpoints;
+  /** The hub's process id (its memory can be read from /proc/<pid>/status). */
+  pid: number;
   /** Where the hub wrote endpoints.json and its signing key (HUB_STATE_DIR). */
   stateDir: string;
   output: () => string;
@@ -33,6 +35,7 @@ export async function startHubProcess(args: string[] = []): Promise<HubProcess> 
   const endpoints = await waitForEndpoints(child, join(stateDir, 'endpoints.json'), () => output);
   return {
     endpoints,
+    pid: child.pid ?? 0,
     stateDir,
     output: () => output,
     stop: () => stopProcess(child, 'SIGINT'),

@@ -1,0 +1,98 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stringify } from 'csv-stringify';
+import { CSV_CONTENT_TYPE, type ImportStatus } from '#api/import-api.ts';
+import { sampleIdNumber } from '#local/sample-data.ts';
+import { startHubProcess } from '../test/helpers/hub-process.ts';
+
+// Bulk import on the local hub (`npm start -- --data-dir`, its own process): a generated CSV of distinct
+// people's residence registrations, uploaded through an upload URL; rows/s from the upload's end until the
+// import is done, and the hub process's peak resident memory (VmHWM) meanwhile. BENCH_IMPORT_ROWS sets the size.
+
+const IMPORTER = 'property-manager-lvcheng';
+const HEADERS = ['公民身份号码', '姓名', '联系电话', '居住地址', '居住类型', '入住日期'];
+
+export interface ImportFigures {
+  rows: number;
+  fileBytes: number;
+  rowsPerSecond: number;
+  /** Peak resident set of the hub process, MB. */
+  peakRssMb: number;
+}
+
+/** Row k: a distinct person (birth date and sequence from k), as a register lists them. */
+async function* rows(count: number) {
+  yield HEADERS;
+  for (let k = 0; k < count; k += 1) {
+    const birth = new Date(Date.UTC(1970, 0, 1) + (k % 9000) * 86_400_000).toISOString().slice(0, 10);
+    yield [
+      sampleIdNumber('330106', birth, 1 + Math.floor(k / 9000)),
+      '测试',
+      '13800138000',
+      `浙江省杭州市西湖区文三路${1 + (k % 500)}号${1 + (k % 20)}幢${1 + (k % 4)}单元${101 + (k % 30)}室`,
+      '租赁房屋',
+      '2024-03-01',
+    ];
+  }
+}
+
+const peakRssMb = async (pid: number) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+export async function benchImport(
+  n = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000),
+): Promise<ImportFigures> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-import-'));
+  const file = join(dir, 'register.csv');
+  await pipeline(Readable.from(rows(n)), stringify(), createWriteStream(file));
+  const fileBytes = (await stat(file)).size;
+  const hub = await startHubProcess(['--data-dir', join(dir, 'hub')]);
+  try {
+    const { apiUrl, tokens } = hub.endpoints;
+    const authorization = `Bearer ${tokens[IMPORTER]}`;
+    const asked = await fetch(`${apiUrl}/v1/imports`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'residence-registration',
+        fileName: 'register.csv',
+        contentType: CSV_CONTENT_TYPE,
+      }),
+    });
+    const { uploadUrl, statusUrl } = (await asked.json()) as { uploadUrl: string; statusUrl: string };
+    await fetch(uploadUrl, {
+      method: 'PUT',
+      headers: { 'content-type': CSV_CONTENT_TYPE, 'content-length': String(fileBytes) },
+      body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
+    const started = performance.now();
+    let status: ImportStatus;
+    for (;;) {
+      status = (await (
+        await fetch(`${apiUrl}${statusUrl}`, { headers: { authorization } })
+      ).json()) as ImportStatus;
+      if (status.status === 'done' || status.status === 'failed') break;
+      await sleep(500);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (status.status !== 'done') throw new Error(`the import failed: ${JSON.stringify(status.failure)}`);
+    const figures = { rows: n, fileBytes, rowsPerSecond: n / seconds, peakRssMb: await peakRssMb(hub.pid) };
+    console.log(
+      `bulk import, ${n.toLocaleString('en')} rows (${(fileBytes / 1e6).toFixed(1)} MB CSV), hub with --data-dir:`,
+    );
+    console.log(
+      `  ${Math.round(figures.rowsPerSecond).toLocaleString('en')} rows/s (upload landed → done; accepted ${status.accepted}, rejected ${status.rejected})`,
+    );
+    console.log(`  peak RSS of the hub process: ${Math.round(figures.peakRssMb)} MB`);
+    return figures;
+  } finally {
+    await hub.kill();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
