@@ -120,7 +120,7 @@ async function importFile(file: string, options: ImportOptions): Promise<number>
       console.error(`  ${error.path} ${error.code}: ${error.message}`);
     return EXIT.failed;
   }
-  const reportFile = resolve(file.slice(0, file.length - extname(file).length) + '.errors.csv');
+  const reportFile = resolve(`${file.slice(0, file.length - extname(file).length)}.errors.csv`);
   const report = await call(`${upload.statusUrl}/errors`);
   if (!report.ok) throw new OperationError(`the error report could not be read: HTTP ${report.status}`);
   await writeFile(reportFile, Buffer.from(await report.arrayBuffer()));

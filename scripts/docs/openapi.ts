@@ -429,6 +429,16 @@ const FIELD_EXAMPLES = new Map<unknown, unknown[]>([
 // transforms cannot be).
 const lookupRequest = personLookupRequest.meta({ id: 'PersonLookupRequest' });
 
+/** The optional Idempotency-Key request header, and the header that marks a replayed answer. */
+const IDEMPOTENCY_KEY_PARAMETER = z.object({
+  [IDEMPOTENCY_KEY_HEADER]: idempotencyKey.optional().meta({ description: idempotencyKey.description }),
+});
+const REPLAYED_HEADERS = z.object({
+  [IDEMPOTENT_REPLAYED_HEADER]: idempotentReplayed
+    .optional()
+    .meta({ description: idempotentReplayed.description }),
+});
+
 const NO_STORE = z.object({
   'Cache-Control': z.literal('no-store').meta({ description: 'Answers are never cached.' }),
 });
@@ -545,11 +555,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               'new version (accepted), found identical to what is stored (unchanged) or rejected with all ' +
               'its errors. A role may submit only the kinds its permissions allow.',
             requestParams: {
-              header: z.object({
-                [IDEMPOTENCY_KEY_HEADER]: idempotencyKey
-                  .optional()
-                  .meta({ description: idempotencyKey.description }),
-              }),
+              header: IDEMPOTENCY_KEY_PARAMETER,
             },
             requestBody: {
               required: true,
@@ -597,11 +603,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             responses: {
               '200': {
                 description: 'One result per record.',
-                headers: z.object({
-                  [IDEMPOTENT_REPLAYED_HEADER]: idempotentReplayed
-                    .optional()
-                    .meta({ description: idempotentReplayed.description }),
-                }),
+                headers: REPLAYED_HEADERS,
                 content: {
                   'application/json': {
                     schema: submissionResult,
@@ -741,11 +743,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               'days.',
             requestParams: {
               query: importParameters.partial({ kind: true }),
-              header: z.object({
-                [IDEMPOTENCY_KEY_HEADER]: idempotencyKey
-                  .optional()
-                  .meta({ description: idempotencyKey.description }),
-              }),
+              header: IDEMPOTENCY_KEY_PARAMETER,
             },
             requestBody: {
               required: true,
@@ -780,11 +778,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             responses: {
               '202': {
                 description: 'The file (the body) is stored; its rows are imported in the background.',
-                headers: z.object({
-                  [IDEMPOTENT_REPLAYED_HEADER]: idempotentReplayed
-                    .optional()
-                    .meta({ description: idempotentReplayed.description }),
-                }),
+                headers: REPLAYED_HEADERS,
                 content: {
                   'application/json': {
                     schema: importAccepted,

@@ -1,25 +1,17 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IMPORT_ROUTES } from '#api/import-api.ts';
 import { IMPORTS_TABLE } from '#local/emulators/table-definition.ts';
 import { STAGES, type StageConfig } from '../../infra/config.ts';
 import { BulkImport } from '../../infra/constructs/bulk-import.ts';
-import { type SynthesizedStage, synthesizeStage } from './synth.ts';
+import { synthesizedStages } from './synth.ts';
 
 const stages: [string, StageConfig][] = [
   ['dev', STAGES.dev],
   ['prod', STAGES.prod],
 ];
 
-const synthesized = new Map<string, SynthesizedStage>();
-beforeAll(() => {
-  for (const [name, config] of stages) synthesized.set(name, synthesizeStage(config));
-});
-const stage = (name: string): SynthesizedStage => {
-  const found = synthesized.get(name);
-  if (!found) throw new Error(`stage ${name} was not synthesised`);
-  return found;
-};
+const stage = synthesizedStages(stages);
 
 it('keeps import items as the local hub’s table does', () => {
   expect(IMPORTS_TABLE).toMatchObject({
@@ -90,7 +82,7 @@ describe.each(stages)('stage %s: BulkImport', (name, config) => {
     });
     template.hasResourceProperties('AWS::SQS::Queue', {
       KmsMasterKeyId: resolve(stack.imports.jobsKey.keyArn),
-      VisibilityTimeout: 6 * 15 * 60,
+      VisibilityTimeout: 6 * BulkImport.WORKER_TIMEOUT.toSeconds(),
       RedrivePolicy: {
         deadLetterTargetArn: resolve(stack.imports.deadLetterQueue.queueArn),
         maxReceiveCount: 3,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll } from 'vitest';
 import type { StageConfig } from '../../infra/config.ts';
 import { addHubStage } from '../../infra/hub-app.ts';
 import type { ResidenceDataHubStack } from '../../infra/stack.ts';
@@ -56,5 +57,23 @@ export function synthesizeStage(config: StageConfig, options: SynthOptions = {})
     json: JSON.stringify(template.toJSON()),
     nagViolations: new AwsSolutionsChecks().validateScope(app).violations,
     resolve: (value) => Stack.of(stack).resolve(value),
+  };
+}
+
+/**
+ * Synthesises each stage once, before the suite's tests (in a `beforeAll`), and returns the accessor to them by
+ * name.
+ */
+export function synthesizedStages(
+  stages: readonly [string, StageConfig][],
+): (name: string) => SynthesizedStage {
+  const synthesized = new Map<string, SynthesizedStage>();
+  beforeAll(() => {
+    for (const [name, config] of stages) synthesized.set(name, synthesizeStage(config));
+  });
+  return (name) => {
+    const found = synthesized.get(name);
+    if (!found) throw new Error(`stage ${name} was not synthesised`);
+    return found;
   };
 }
