@@ -94,7 +94,9 @@ describe('an import when the hub is killed and started again', () => {
       for (const raw of page.Items ?? []) {
         const item = unmarshall(raw);
         if (item.sk !== 'RECORD') continue;
-        const sources = (item.provenance as { sourceIds: string[] }[]).flatMap((p) => p.sourceIds);
+        const sources = (item.provenance as { firstSourceId: string; lastSourceId: string }[]).flatMap(
+          (p) => [...new Set([p.firstSourceId, p.lastSourceId])],
+        );
         records.push({ version: item.version as number, sources });
       }
     }
