@@ -157,6 +157,10 @@ async function storeChunk(
     submitter,
     { ...deps.ingest, reportedBefore: rowAtOrBefore },
   );
+  // A row the store failed to take is no fault of the file: the chunk is run again (the job is retried), and
+  // the rows it stored meanwhile are recognised then.
+  const failed = submission.results.filter((r) => r.errors.some((e) => e.code === 'WRITE_FAILED')).length;
+  if (failed > 0) throw new Error(`the store failed to take ${failed} row(s); the chunk is run again`);
   const counts: ImportCounts = { accepted: 0, unchanged: 0, rejected: rows.length - entries.length };
   submission.results.forEach((result, index) => {
     counts[result.status] += 1;

@@ -33,7 +33,7 @@ function row(n: number): string[] {
   return cells;
 }
 
-/** A record store that dies (as a killed process would) once `putsLeft` writes have gone through. */
+/** A record store that fails every write once `putsLeft` writes have gone through (as a store that went away). */
 class DyingRecordStore extends RecordStore {
   putsLeft: number;
   constructor(client: DynamoDBClient, putsLeft: number) {
@@ -101,10 +101,10 @@ describe('an interrupted import, run again', () => {
     });
     const always = () => true;
 
-    // Act: killed 200 writes into the second chunk; then after the second chunk's writes, before its count
+    // Act: the store fails 200 writes into the second chunk; then the run dies after the second chunk is stored, before it is counted
     await expect(
       runImport(IMPORT_ID, deps(new DyingRecordStore(client, 480 + 200), imports), always),
-    ).rejects.toThrow('killed');
+    ).rejects.toThrow('the store failed to take');
     const afterFirstCrash = await imports.get(IMPORT_ID);
     const dyingCount = new DyingBeforeCountStore(client, IMPORTS_TABLE.tableName);
     await expect(
