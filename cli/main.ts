@@ -7,12 +7,12 @@ import { EXIT, OperationError, UsageError } from './errors.ts';
 /** Each module adds one subcommand (cli/commands/<name>.ts exports `register<Name>(program)`). */
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerImport];
 
-const program = new Command('hub')
+const program = new Command('npm run hub --')
   .description('Operate the residence-data-hub: the running local hub by default, a deployed API with --api')
-  .showHelpAfterError('(add --help for usage)')
+  .showHelpAfterError()
   .exitOverride();
 for (const register of COMMANDS) register(program);
-for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage)');
+for (const command of program.commands) command.exitOverride().showHelpAfterError();
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
+import type { z } from 'zod';
 import { errorMessage, type FieldError } from './errors.ts';
 import { RECORD_KIND_DEFINITIONS, type RecordKind } from './index.ts';
-import { inputJsonSchema } from './json-schema.ts';
-import { normaliseLabel } from './kinds/common/aliases.ts';
+import { type AliasTable, normaliseLabel } from './kinds/common/aliases.ts';
 
 /*
  * Spreadsheets and CSV files of a record kind: which column headers a kind accepts, and how one row's cells
@@ -52,41 +52,49 @@ interface KindColumns {
   required: (readonly string[])[];
 }
 
-interface JsonSchemaNode {
-  type?: string | string[];
-  properties?: Record<string, JsonSchemaNode>;
-  required?: string[];
-  anyOf?: JsonSchemaNode[];
+type Shape = Record<string, z.ZodType>;
+
+/** The fields of an object schema, through the wrappers a kind puts around it (optional, preprocess, refine). */
+function objectShape(schema: z.ZodType): Shape | undefined {
+  const def = schema._zod.def as {
+    type: string;
+    shape?: Shape;
+    innerType?: z.ZodType;
+    in?: z.ZodType;
+    out?: z.ZodType;
+  };
+  if (def.type === 'object') return def.shape;
+  if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') {
+    return def.innerType && objectShape(def.innerType);
+  }
+  if (def.type === 'pipe') return (def.in && objectShape(def.in)) ?? (def.out && objectShape(def.out));
+  return undefined;
 }
 
-const acceptsText = (node: JsonSchemaNode): boolean =>
-  node.type === 'string' ||
-  (Array.isArray(node.type) && node.type.includes('string')) ||
-  (node.anyOf ?? []).some(acceptsText);
-
-const objectOf = (node: JsonSchemaNode): JsonSchemaNode | undefined =>
-  node.properties === undefined ? node.anyOf?.find((branch) => branch.properties !== undefined) : node;
+const isOptional = (schema: z.ZodType): boolean => schema.safeParse(undefined).success;
 
 /**
  * The paths a cell can fill (leaves, and objects given as one text such as an address) and the required
- * leaves, read from the kind's input JSON Schema: the schema the JSON input is documented by.
+ * leaves, read from the kind's canonical fields and its alias table (which objects take a text).
  */
 function walk(
-  node: JsonSchemaNode,
+  shape: Shape,
+  textFields: ReadonlySet<string>,
   at: readonly string[],
   requiredHere: boolean,
   out: { cellPaths: (readonly string[])[]; required: (readonly string[])[] },
 ): void {
-  const object = objectOf(node);
-  if (object?.properties === undefined) {
-    out.cellPaths.push(at);
-    if (requiredHere) out.required.push(at);
-    return;
-  }
-  if (at.length > 0 && acceptsText(node)) out.cellPaths.push(at);
-  const required = new Set(object.required ?? []);
-  for (const [field, child] of Object.entries(object.properties)) {
-    walk(child, [...at, field], requiredHere && required.has(field), out);
+  for (const [field, schema] of Object.entries(shape)) {
+    const path = [...at, field];
+    const required = requiredHere && !isOptional(schema);
+    const nested = objectShape(schema);
+    if (nested === undefined) {
+      out.cellPaths.push(path);
+      if (required) out.required.push(path);
+      continue;
+    }
+    if (textFields.has(path.join('.'))) out.cellPaths.push(path);
+    walk(nested, textFields, path, required, out);
   }
 }
 
@@ -96,8 +104,14 @@ const cache = new Map<RecordKind, KindColumns>();
 function kindColumns(kind: RecordKind): KindColumns {
   const cached = cache.get(kind);
   if (cached) return cached;
+  const definition = RECORD_KIND_DEFINITIONS[kind];
+  const textFields = new Set(
+    Object.entries(definition.aliases as AliasTable).flatMap(([field, entry]) =>
+      !Array.isArray(entry) && 'textField' in entry && entry.textField !== undefined ? [field] : [],
+    ),
+  );
   const out = { cellPaths: [] as (readonly string[])[], required: [] as (readonly string[])[] };
-  walk(inputJsonSchema(kind) as JsonSchemaNode, [], true, out);
+  walk(definition.fields.shape as Shape, textFields, [], true, out);
   const cellPaths = new Map(out.cellPaths.map((path) => [path.join('.'), path]));
   const byHeader = new Map<string, readonly string[]>();
   const accepted: string[] = [];
@@ -105,7 +119,6 @@ function kindColumns(kind: RecordKind): KindColumns {
     byHeader.set(normaliseLabel(dotted), path);
     accepted.push(dotted);
   }
-  const definition = RECORD_KIND_DEFINITIONS[kind];
   const topFields = new Set(Object.keys(definition.fields.shape));
   for (const [label, dotted] of definition.labels) {
     // 'person.姓名' is a label inside the person object, not a header of its own.

@@ -4,7 +4,7 @@ import { basename, extname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Presets, SingleBar } from 'cli-progress';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import {
   CSV_CONTENT_TYPE,
   IMPORT_ENCODINGS,
@@ -17,7 +17,7 @@ import { RECORD_KINDS } from '#schemas/index.ts';
 import { EXIT, OperationError, UsageError } from '../errors.ts';
 
 interface ImportOptions {
-  kind: string;
+  kind?: string;
   token?: string;
   as?: string;
   sheet?: string;
@@ -39,11 +39,15 @@ export function registerImport(program: Command): void {
     .command('import')
     .description('import a register (CSV or XLSX) of one record kind; writes FILE’s error report beside it')
     .argument('<file>', '.csv (UTF-8 or GB18030) or .xlsx file, header row first')
-    .requiredOption('--kind <kind>', `record kind of every row: ${RECORD_KINDS.join(', ')}`)
+    .addOption(new Option('--kind <kind>', 'record kind of every row (required)').choices(RECORD_KINDS))
     .option('--token <jwt>', 'bearer token (default: $HUB_TOKEN)')
     .option('--as <submitter>', 'local hub: use this sample submitter’s token')
     .option('--sheet <name>', 'XLSX: the sheet to import (default: the first)')
-    .option('--encoding <encoding>', `CSV: ${IMPORT_ENCODINGS.join(' or ')} (default: detected)`)
+    .addOption(
+      new Option('--encoding <encoding>', 'CSV: the text encoding (default: detected)').choices(
+        IMPORT_ENCODINGS,
+      ),
+    )
     .option('--api <url>', 'base URL of the hub’s API (default: the local hub’s)')
     .option(
       '--endpoints <file>',
@@ -57,14 +61,9 @@ export function registerImport(program: Command): void {
 }
 
 async function importFile(file: string, options: ImportOptions): Promise<number> {
+  if (options.kind === undefined) throw new UsageError('give --kind, the record kind of every row');
   const contentType = CONTENT_TYPES[extname(file).toLowerCase()];
   if (contentType === undefined) throw new UsageError(`${file}: only .csv and .xlsx files can be imported`);
-  if (!(RECORD_KINDS as readonly string[]).includes(options.kind)) {
-    throw new UsageError(`--kind must be one of ${RECORD_KINDS.join(', ')}`);
-  }
-  if (options.encoding !== undefined && !(IMPORT_ENCODINGS as readonly string[]).includes(options.encoding)) {
-    throw new UsageError(`--encoding must be ${IMPORT_ENCODINGS.join(' or ')}`);
-  }
   const size = await stat(file).then(
     (s) => s.size,
     () => {

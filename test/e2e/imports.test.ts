@@ -445,6 +445,6 @@ describe('the operator command: npm run hub -- import', { timeout: IMPORT_TEST_M
       'A1 COLUMN_UNKNOWN: Column A "居住证号" is not a field of residence-registration.',
     );
     expect(unknownKind.code).toBe(2);
-    expect(unknownKind.stderr).toContain('--kind must be one of');
+    expect(unknownKind.stderr).toContain("error: option '--kind <kind>' argument 'permit' is invalid.");
   });
 });
