@@ -55,6 +55,7 @@ export const QUERY_ROUTES = {
   lookup: { method: 'POST', path: '/v1/persons/lookup' },
   stats: { method: 'GET', path: '/v1/stats' },
   audit: { method: 'GET', path: '/v1/audit' },
+  deliveries: { method: 'GET', path: '/v1/deliveries' },
 } as const;
 
 // ---- POST /v1/persons/lookup ----------------------------------------------------------------------------

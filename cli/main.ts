@@ -1,14 +1,37 @@
 import { Command, CommanderError } from 'commander';
+import { registerBackfill } from './commands/backfill.ts';
+import { registerDeliveries } from './commands/deliveries.ts';
+import { registerDlq } from './commands/dlq.ts';
 import { registerImport } from './commands/import.ts';
+import { registerRedrive } from './commands/redrive.ts';
+import { registerReplay } from './commands/replay.ts';
+import { registerSmoke } from './commands/smoke.ts';
+import { registerStatus } from './commands/status.ts';
+import { registerSubmit } from './commands/submit.ts';
+import { registerTail } from './commands/tail.ts';
 import { EXIT, OperationError, UsageError } from './errors.ts';
 
-// `npm run hub -- <command>`: the operator command for the local hub and a deployed API (README "Bulk import").
+// `npm run hub -- <command>`: the operator command for the local hub and deployed stacks (README "Operations").
 
 /** Each module adds one subcommand (cli/commands/<name>.ts exports `register<Name>(program)`). */
-const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerImport];
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerStatus,
+  registerTail,
+  registerSubmit,
+  registerImport,
+  registerBackfill,
+  registerDlq,
+  registerRedrive,
+  registerReplay,
+  registerDeliveries,
+  registerSmoke,
+];
 
+// Named as it is typed, so a usage line can be copied; errors print one `error:` line and the usage.
 const program = new Command('npm run hub --')
-  .description('Operate the residence-data-hub: the running local hub by default, a deployed API with --api')
+  .description(
+    'Operate the residence-data-hub: the running local hub by default, a deployed stack with --stack',
+  )
   .showHelpAfterError()
   .exitOverride();
 for (const register of COMMANDS) register(program);
@@ -29,7 +52,7 @@ function exitCodeOf(error: unknown): number {
   }
   const command = process.argv[2] ?? '';
   if (error instanceof UsageError) {
-    console.error(`hub ${command}: ${error.message}\n(add --help for usage)`);
+    console.error(`error: ${error.message}`);
     return EXIT.usage;
   }
   // Never a stack trace for an operation that failed; HUB_DEBUG=1 shows one for a bug.

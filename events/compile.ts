@@ -1,5 +1,6 @@
-import { type DetailType, parseDetailType, SOURCE } from './catalogue.ts';
+import { type DetailType, detailTypesOfKind, parseDetailType, SOURCE } from './catalogue.ts';
 import type { EventKind } from './kinds.ts';
+import { NOT_SMOKE, SMOKE_FIELDS, SMOKE_KIND, SMOKE_SUBMITTER_ID, SMOKE_SUBSCRIBER } from './smoke.ts';
 import { type DetailPath, ENVELOPE_FIELDS, type Subscription } from './subscriptions.ts';
 
 /*
@@ -7,7 +8,8 @@ import { type DetailPath, ENVELOPE_FIELDS, type Subscription } from './subscript
  * shape and an input transformer has a single template.
  *
  * Event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html):
- * we emit only exact string values (an array = OR) and `prefix`; fields of the pattern are ANDed.
+ * we emit only exact string values (an array = OR), `prefix` and `anything-but` (one string: every department
+ * rule leaves out the smoke test's submitter, smoke.ts); fields of the pattern are ANDed.
  *
  * Input transformer (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html,
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html) — what we rely on:
@@ -34,7 +36,10 @@ import { type DetailPath, ENVELOPE_FIELDS, type Subscription } from './subscript
 export type CompiledEventPattern = {
   source: [typeof SOURCE];
   'detail-type': DetailType[];
-  detail?: { divisionCode: Array<{ prefix: string }> };
+  detail: {
+    divisionCode?: Array<{ prefix: string }>;
+    submittedBy: { submitterId: Array<string | { 'anything-but': string }> };
+  };
 };
 
 export type CompiledInputTransformer = {
@@ -44,7 +49,10 @@ export type CompiledInputTransformer = {
 
 export interface CompiledRule {
   ruleName: string;
-  department: Subscription['department'];
+  /** The subscriber whose queue the rule delivers to (`public-security`, `public-security@3301`, `smoke`). */
+  subscriber: string;
+  /** The department whose projection it applies; none for the smoke subscriber. */
+  department?: Subscription['department'];
   kind: EventKind;
   description: string;
   eventPattern: CompiledEventPattern;
@@ -57,6 +65,12 @@ const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 const PATH_SEGMENT = /^[A-Za-z][A-Za-z0-9]*$/;
 /** The detail-type travels in the message as `type`, taken from the event envelope. */
 const TYPE_VARIABLE = 'detailType';
+/**
+ * A replayed event carries `replay-name` in its envelope (EventBridge archive replay; the local hub's replay
+ * alike): it travels as `replay`, so a consumer can tell a replay from a live delivery. Live: `""`.
+ */
+const REPLAY_VARIABLE = 'replayName';
+export const REPLAY_FIELD = 'replay';
 
 export class SubscriptionCompileError extends Error {
   override name = 'SubscriptionCompileError';
@@ -85,6 +99,7 @@ export function compileSubscription(subscription: Subscription): CompiledRule[] 
     }
     return {
       ruleName,
+      subscriber: subscription.subscriber,
       department: subscription.department,
       kind,
       description: `${subscription.department}: ${kind} (${detailTypes.join(', ')})`,
@@ -131,7 +146,27 @@ function eventPatternOf(subscription: Subscription, detailTypes: DetailType[]): 
   return {
     source: [SOURCE],
     'detail-type': [...detailTypes],
-    ...(prefixes === undefined ? {} : { detail: { divisionCode: prefixes.map((prefix) => ({ prefix })) } }),
+    detail: {
+      ...(prefixes === undefined ? {} : { divisionCode: prefixes.map((prefix) => ({ prefix })) }),
+      submittedBy: { submitterId: [...NOT_SMOKE.submittedBy.submitterId] },
+    },
+  };
+}
+
+/** The smoke subscriber's one rule: smoke records only (smoke.ts), the envelope only. */
+export function compileSmokeRule(): CompiledRule {
+  const ruleName = `${SMOKE_SUBSCRIBER}-${SMOKE_KIND}`;
+  return {
+    ruleName,
+    subscriber: SMOKE_SUBSCRIBER,
+    kind: SMOKE_KIND,
+    description: `smoke test records (${SMOKE_SUBMITTER_ID}) only`,
+    eventPattern: {
+      source: [SOURCE],
+      'detail-type': detailTypesOfKind(SMOKE_KIND),
+      detail: { submittedBy: { submitterId: [SMOKE_SUBMITTER_ID] } },
+    },
+    inputTransformer: inputTransformerOf(ruleName, SMOKE_FIELDS),
   };
 }
 
@@ -139,7 +174,10 @@ function eventPatternOf(subscription: Subscription, detailTypes: DetailType[]): 
 type TemplateTree = Map<string, TemplateTree | string>;
 
 function inputTransformerOf(ruleName: string, paths: readonly DetailPath[]): CompiledInputTransformer {
-  const inputPathsMap: Record<string, string> = { [TYPE_VARIABLE]: '$.detail-type' };
+  const inputPathsMap: Record<string, string> = {
+    [TYPE_VARIABLE]: '$.detail-type',
+    [REPLAY_VARIABLE]: '$.replay-name',
+  };
   const tree: TemplateTree = new Map();
   for (const path of paths) {
     const segments = checkPath(ruleName, path);
@@ -156,6 +194,7 @@ function inputTransformerOf(ruleName: string, paths: readonly DetailPath[]): Com
     if (key === 'id') top.set('type', TYPE_VARIABLE);
   }
   if (!top.has('type')) top.set('type', TYPE_VARIABLE);
+  top.set(REPLAY_FIELD, REPLAY_VARIABLE);
 
   const inputTemplate = render(top);
   if (Object.keys(inputPathsMap).length > MAX_INPUT_PATHS) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SOURCE } from './catalogue.ts';
 import { divisionCodeSchema, personKeySchema } from './payload.ts';
+import { SMOKE_SUBMITTER_ID } from './smoke.ts';
 
 /*
  * Events of the derived services (functions/derive): a person's merged profile changed, or their residence
@@ -14,12 +15,22 @@ import { divisionCodeSchema, personKeySchema } from './payload.ts';
 export const DERIVED_SOURCE = 'residence-data-hub.derived';
 
 /**
- * The derive function's rule (deployed by infra, run by the local hub): every record change about a person.
- * Derived events have their own source (DERIVED_SOURCE), so they never come back to it.
+ * The derive function's rule (deployed by infra, run by the local hub): every record change about a person,
+ * but no smoke test (smoke.ts: profiles and statistics never count it). Derived events have their own source
+ * (DERIVED_SOURCE), so they never come back to it.
  */
-export const DERIVE_EVENT_PATTERN: { source: [typeof SOURCE]; detail: { personKey: [{ exists: true }] } } = {
+export const DERIVE_EVENT_PATTERN: {
+  source: [typeof SOURCE];
+  detail: {
+    personKey: [{ exists: true }];
+    submittedBy: { submitterId: [{ 'anything-but': typeof SMOKE_SUBMITTER_ID }] };
+  };
+} = {
   source: [SOURCE],
-  detail: { personKey: [{ exists: true }] },
+  detail: {
+    personKey: [{ exists: true }],
+    submittedBy: { submitterId: [{ 'anything-but': SMOKE_SUBMITTER_ID }] },
+  },
 };
 
 export const DERIVED_DETAIL_TYPES = {

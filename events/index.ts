@@ -22,10 +22,12 @@ export {
   type CompiledEventPattern,
   type CompiledInputTransformer,
   type CompiledRule,
+  compileSmokeRule,
   compileSubscription,
   compileSubscriptions,
   MAX_INPUT_PATHS,
   MAX_INPUT_TEMPLATE_LENGTH,
+  REPLAY_FIELD,
   SubscriptionCompileError,
 } from './compile.ts';
 export { QUEUE_DELIVERY } from './delivery.ts';
@@ -72,6 +74,14 @@ export {
   sampleRecordId,
 } from './samples.ts';
 export {
+  NOT_SMOKE,
+  SMOKE_FIELDS,
+  SMOKE_KIND,
+  SMOKE_SUBMITTER_ID,
+  SMOKE_SUBSCRIBER,
+} from './smoke.ts';
+export { projectFor, type RoutedEvent, routedEvent, subscriberRules } from './subscriber-rules.ts';
+export {
   buildSubscriptions,
   type CatalogueOptions,
   DEPARTMENTS,
@@ -82,8 +92,11 @@ export {
   PROJECTED_RECORD_PATHS,
   projectedRecord,
   SUBSCRIPTIONS,
+  SubscriberIdError,
   type Subscription,
   type SubscriptionFilter,
   type SubscriptionOptions,
+  subscriberSubscription,
   subscriptionFor,
+  withSubscribers,
 } from './subscriptions.ts';

@@ -38,7 +38,12 @@ export interface SubscriptionFilter {
 
 export interface Subscription {
   department: Department;
-  /** Unique per subscription; names its rules (`<name>-<kind>`). Defaults to the department. */
+  /**
+   * Who receives: the department itself (province-wide) or one of its offices, `<department>@<division prefix>`
+   * (`public-security@3301`: Hangzhou). Defaults to the department.
+   */
+  subscriber: string;
+  /** Unique per subscription; names its rules (`<name>-<kind>`) and queues. Defaults to the department. */
   name: string;
   description: string;
   /** The detail-types delivered; every one of them needs a `fields` entry for its kind. */
@@ -322,6 +327,8 @@ function checkFilter(filter: SubscriptionFilter, name: string): SubscriptionFilt
 }
 
 export interface SubscriptionOptions {
+  /** The subscriber's id (default: the department). */
+  subscriber?: string;
   /** A different rule-name stem (several subscriptions of one department need distinct names). */
   name?: string;
   filter?: SubscriptionFilter;
@@ -334,6 +341,7 @@ export function subscriptionFor(department: Department, options: SubscriptionOpt
   const filter = options.filter === undefined ? undefined : checkFilter(options.filter, name);
   return {
     department,
+    subscriber: options.subscriber ?? department,
     name,
     description: definition.description,
     eventTypes: kindsOf(definition.fields).flatMap((kind) => detailTypesOfKind(kind)),
@@ -360,6 +368,21 @@ export function buildSubscriptions(options: CatalogueOptions = {}): Subscription
 
 /** The default catalogue: every department, province-wide. */
 export const SUBSCRIPTIONS: readonly Subscription[] = buildSubscriptions();
+
+/**
+ * A department office restricted to one area, named after the area (e.g. `housing-3301` for the
+ * Hangzhou city housing office, subscriber `housing@3301`): a city or county bureau with its own system.
+ */
+function areaOfficeSubscription(
+  department: Department,
+  divisionCodePrefix: readonly string[],
+): Subscription {
+  return subscriptionFor(department, {
+    subscriber: `${department}@${divisionCodePrefix.join('+')}`,
+    name: `${department}-${divisionCodePrefix.join('-')}`,
+    filter: { divisionCodePrefix },
+  });
+}
 
 /**
  * Every `record.*` path some department receives, per kind. The publisher writes each of them into the event
@@ -403,4 +426,48 @@ export function projectedRecord(kind: EventKind, record: JsonObject): JsonObject
     }
   }
   return copy;
+const SUBSCRIBER_ID = /^([a-z-]+)(?:@(\d+(?:\+\d+)*))?$/;
+
+export class SubscriberIdError extends Error {
+  override name = 'SubscriberIdError';
+}
+
+/**
+ * The subscription of a subscriber id: `public-security` (the department, province-wide) or
+ * `public-security@3301` (its office for a division prefix of 2, 4 or 6 digits; `+` joins several).
+ * What the office sees is its department's projection: subscribers are configuration, the catalogue decides.
+ */
+export function subscriberSubscription(subscriber: string): Subscription {
+  const match = SUBSCRIBER_ID.exec(subscriber);
+  const department = match?.[1];
+  if (match === null || !(DEPARTMENTS as readonly string[]).includes(department ?? '')) {
+    throw new SubscriberIdError(
+      `subscriber "${subscriber}" must be a department (${DEPARTMENTS.join(', ')}), optionally @<division prefix>`,
+    );
+  }
+  const prefixes = match[2]?.split('+');
+  if (prefixes === undefined) return subscriptionFor(department as Department);
+  try {
+    return areaOfficeSubscription(department as Department, prefixes);
+  } catch (error) {
+    throw new SubscriberIdError((error as Error).message);
+  }
+}
+
+/**
+ * The subscriptions of an environment: the five departments province-wide (as `buildSubscriptions` makes
+ * them) plus the configured offices, each exactly once.
+ */
+export function withSubscribers(
+  departments: readonly Subscription[],
+  subscribers: readonly string[],
+): Subscription[] {
+  const all = [...departments, ...subscribers.map(subscriberSubscription)];
+  const seen = new Set<string>();
+  for (const { subscriber, name } of all) {
+    if (seen.has(subscriber) || seen.has(name)) throw new SubscriberIdError(`subscriber ${subscriber} twice`);
+    seen.add(subscriber);
+    seen.add(name);
+  }
+  return all;
 }

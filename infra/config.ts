@@ -1,5 +1,5 @@
 import type { DerivedOverrides } from '#domain/config.ts';
-import type { Department } from '../events/index.ts';
+import { type Department, subscriberSubscription } from '../events/index.ts';
 
 /**
  * Typed configuration of the hub's deployment stages. `infra/app.ts` picks one with `-c stage=<name>`.
@@ -48,6 +48,15 @@ export interface DepartmentSettings {
    * @default 3600 (functions/adapters/queue-monitor.ts DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS)
    */
   readonly oldestMessageAlarmSeconds?: number;
+}
+
+/**
+ * A department's office for a jurisdiction, e.g. the Hangzhou public-security bureau (`public-security@3301`):
+ * its own rules, queue and DLQ, the department's projection filtered to the division prefix.
+ */
+export interface SubscriberSettings extends Omit<DepartmentSettings, 'divisionPrefixes'> {
+  /** `<department>@<division prefix>` (2, 4 or 6 digits; `+` joins several). */
+  readonly id: string;
 }
 
 /** Limits of the ingest path. */
@@ -120,6 +129,16 @@ export interface StageConfig {
   readonly personKeySecretParameter: string;
   /** Per-department overrides (public-security, housing, hrss, education, health); every department is deployed. */
   readonly departments: { readonly [D in Department]?: DepartmentSettings };
+  /**
+   * City and county offices of the departments, each with its own queue (the five departments always exist).
+   * @default []
+   */
+  readonly subscribers?: readonly SubscriberSettings[];
+  /**
+   * Days the bus archive keeps every change event, for `hub replay` (0 = forever).
+   * @default 30
+   */
+  readonly archiveRetentionDays?: number;
   /** @default - alarms without actions */
   readonly alarms?: AlarmSettings;
   /**
@@ -228,6 +247,13 @@ export function configProblems(config: StageConfig): string[] {
       if (!/^\d{2}(?:\d{2}){0,2}$/.test(prefix)) {
         problems.push(`departments.${department}.divisionPrefixes: "${prefix}" is not 2, 4 or 6 digits`);
       }
+    }
+  }
+  for (const subscriber of config.subscribers ?? []) {
+    try {
+      subscriberSubscription(subscriber.id);
+    } catch (error) {
+      problems.push(`subscribers: ${(error as Error).message}`);
     }
   }
   return problems;

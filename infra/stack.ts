@@ -6,8 +6,7 @@ import { DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS } from '#functions/adapters/queue-
 import type { StageConfig } from './config.ts';
 import { BulkImport } from './constructs/bulk-import.ts';
 import { HubDashboard } from './constructs/dashboard.ts';
-import type { DepartmentRoute } from './constructs/department-subscriptions.ts';
-import { DepartmentSubscriptions } from './constructs/department-subscriptions.ts';
+import { DepartmentSubscriptions, type SubscriberRoute } from './constructs/department-subscriptions.ts';
 import { DerivedServices } from './constructs/derived-services.ts';
 import { HubBus } from './constructs/hub-bus.ts';
 import type { FunctionSettings } from './constructs/hub-function.ts';
@@ -18,15 +17,15 @@ import { OperationsApi, type SubscriberInbox } from './constructs/operations-api
 import { Publisher } from './constructs/publisher.ts';
 import { RecordTable } from './constructs/record-table.ts';
 import { Statistics } from './constructs/statistics.ts';
-import { departmentRoutes } from './department-routes.ts';
+import { subscriberRoutes, subscriberSettings } from './department-routes.ts';
 
 export interface ResidenceDataHubStackProps extends StackProps {
   readonly config: StageConfig;
   /**
-   * What each department receives.
-   * @default - the subscriptions of events/ compiled with the stage's department overrides
+   * What each subscriber receives.
+   * @default - the subscriptions of events/ compiled with the stage's department overrides and subscribers
    */
-  readonly routes?: readonly DepartmentRoute[];
+  readonly routes?: readonly SubscriberRoute[];
 }
 
 /** The whole hub in one stack: store → ingest API, stream → publisher → bus → department queues, alarms. */
@@ -80,15 +79,19 @@ export class ResidenceDataHubStack extends Stack {
       memorySize: config.ingest.memorySize,
       timeout: Duration.seconds(config.ingest.timeoutSeconds),
     });
-    this.bus = new HubBus(this, 'HubBus', { stage: config.stage });
+    this.bus = new HubBus(this, 'HubBus', {
+      stage: config.stage,
+      archiveRetention: Duration.days(config.archiveRetentionDays ?? 30),
+    });
     this.publisher = new Publisher(this, 'Publisher', {
       table: this.store.table,
       eventBus: this.bus.eventBus,
       functionSettings,
     });
+    const routes = props.routes ?? subscriberRoutes(config);
     this.subscriptions = new DepartmentSubscriptions(this, 'DepartmentSubscriptions', {
       eventBus: this.bus.eventBus,
-      routes: props.routes ?? departmentRoutes(config),
+      routes,
       namePrefix: HubBus.nameFor(config.stage),
       removalPolicy,
     });
@@ -107,15 +110,23 @@ export class ResidenceDataHubStack extends Stack {
     for (const [name, value] of Object.entries(derivedConfigEnvironment(config.derived))) {
       this.ingestApi.handler.function.addEnvironment(name, value);
     }
-    const subscribers: SubscriberInbox[] = [...this.subscriptions.queues].map(([department, inbox]) => ({
-      name: department,
-      department,
-      queue: inbox.queue,
-      deadLetterQueue: inbox.deadLetterQueue,
-      oldestMessageAlarm: Duration.seconds(
-        config.departments[department]?.oldestMessageAlarmSeconds ?? DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS,
-      ),
-    }));
+    // The departments' and offices' queues (not the smoke test's, which has no department and no backlog).
+    const subscribers: SubscriberInbox[] = routes.flatMap(({ subscriber, name, department }) => {
+      if (department === undefined) return [];
+      const inbox = this.subscriptions.inboxOf(subscriber);
+      return [
+        {
+          name,
+          department,
+          queue: inbox.queue,
+          deadLetterQueue: inbox.deadLetterQueue,
+          oldestMessageAlarm: Duration.seconds(
+            subscriberSettings(config, subscriber).oldestMessageAlarmSeconds ??
+              DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS,
+          ),
+        },
+      ];
+    });
     this.operations = new OperationsApi(this, 'OperationsApi', {
       table: this.store.table,
       httpApi: this.ingestApi.httpApi,
@@ -141,7 +152,10 @@ export class ResidenceDataHubStack extends Stack {
       { name: 'derive', resource: this.derived.failureQueue },
       { name: 'statistics', resource: this.statistics.failureQueue },
       { name: 'import-jobs', resource: this.imports.deadLetterQueue },
-      ...subscribers.map(({ name, deadLetterQueue }) => ({ name, resource: deadLetterQueue })),
+      ...routes.map(({ subscriber, name }) => ({
+        name,
+        resource: this.subscriptions.inboxOf(subscriber).deadLetterQueue,
+      })),
     ];
     this.monitoring = new Monitoring(this, 'Monitoring', {
       deadLetterQueues,
@@ -181,8 +195,18 @@ export class ResidenceDataHubStack extends Stack {
     new CfnOutput(this, 'ImportsUrl', { value: `${this.ingestApi.url}/v1/imports` });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBus.eventBusName });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });
-    for (const [department, inbox] of this.subscriptions.queues) {
-      new CfnOutput(this, `QueueUrl-${department}`, { value: inbox.queue.queueUrl });
+    new CfnOutput(this, 'ArchiveName', { value: this.bus.archive.archiveName });
+    // `hub --stack` finds each subscriber's queues here (an output per subscriber keeps each value small).
+    for (const { subscriber, name } of routes) {
+      const inbox = this.subscriptions.inboxOf(subscriber);
+      new CfnOutput(this, `QueueUrl-${name}`, { value: inbox.queue.queueUrl });
+      new CfnOutput(this, `Subscriber-${name}`, {
+        value: this.toJsonString({
+          subscriber,
+          queueUrl: inbox.queue.queueUrl,
+          deadLetterQueueUrl: inbox.deadLetterQueue.queueUrl,
+        }),
+      });
     }
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { maskIdNumber, maskPhone } from '#schemas/errors.ts';
+import { maskPersonalData } from '#domain/mask.ts';
 import { program } from './cli.ts';
 import { runDerivedDemo } from './demo-derived.ts';
 import { LOCAL_CREDENTIALS } from './emulators/clients.ts';
@@ -11,9 +11,6 @@ import { DEMO_SUBMISSIONS } from './sample-data.ts';
 
 // `npm run demo`: posts the sample story to a running local hub (`npm start`) and prints what each
 // department received. Personal data is printed masked, as everywhere in the hub's output.
-
-/** Keys whose `name` is a person's name (an employer's or a school's name is not personal data). */
-const PEOPLE = new Set(['person', 'tenant', 'student', 'owner', 'landlord', 'operator']);
 
 program(
   'npm run demo --',
@@ -70,23 +67,11 @@ for (const [department, queueUrl] of Object.entries(endpoints.queues)) {
       version: number;
       record: unknown;
     };
-    console.log(`  ${type} v${version} ${JSON.stringify(masked(record))}`);
+    console.log(`  ${type} v${version} ${JSON.stringify(maskPersonalData(record))}`);
   }
 }
 await runDerivedDemo(endpoints, sqs);
 sqs.destroy();
-
-/** The record with ID numbers, phones and people's names masked. */
-function masked(value: unknown, key = '', parent = ''): unknown {
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, k, key)]));
-  }
-  if (typeof value !== 'string' || value === '') return value;
-  if (key === 'idNumber') return maskIdNumber(value);
-  if (key === 'phone') return maskPhone(value);
-  if (key === 'name' && PEOPLE.has(parent)) return `${value.slice(0, 1)}${'*'.repeat(value.length - 1)}`;
-  return value;
-}
 
 function fail(message: string): never {
   console.error(message);

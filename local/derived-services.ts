@@ -7,6 +7,7 @@ import { QUERY_ROUTES } from '#api/query-api.ts';
 import { chinaDateOf } from '#domain/dates.ts';
 import { DERIVE_EVENT_PATTERN, DERIVED_SOURCE } from '#events/derived.ts';
 import { AuditStore } from '#functions/adapters/audit-store.ts';
+import { DeliveryLog } from '#functions/adapters/delivery-log.ts';
 import { LateReportCounter, type LateReportDeps } from '#functions/adapters/late-report-counter.ts';
 import { PROFILE_SK, ProfileStore } from '#functions/adapters/profile-store.ts';
 import { StatsStore } from '#functions/adapters/stats-store.ts';
@@ -153,6 +154,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
     profiles,
     audit: new AuditStore(dynamoDb, tableName),
     stats,
+    deliveries: new DeliveryLog(dynamoDb, tableName),
     personKeySecret: options.personKeySecret,
     config,
   });

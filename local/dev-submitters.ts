@@ -1,4 +1,5 @@
 import type { SubmitterRole } from '#domain/permissions.ts';
+import { SMOKE_SUBMITTER_ID } from '#events/smoke.ts';
 import { issueToken, type SigningKey, type SubmitterClaims } from './local-jwt.ts';
 
 /** The sample resident's own ID number (DOMAIN.md's example person), carried in their token's `id_number`. */
@@ -33,6 +34,8 @@ export const SAMPLE_SUBMITTERS: ReadonlyArray<{
     audit: 'all',
   },
   { submitterId: 'resident-self-service', role: 'resident', idNumber: SAMPLE_RESIDENT_ID_NUMBER },
+  // The reserved smoke-test submitter (events/smoke.ts): `npm run hub -- smoke` submits as it.
+  { submitterId: SMOKE_SUBMITTER_ID, role: 'department' },
 ];
 
 /** submitterId → bearer token. */

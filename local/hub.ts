@@ -6,7 +6,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { IMPORT_ROUTES } from '#api/import-api.ts';
-import { compileSubscription, QUEUE_DELIVERY, SUBSCRIPTIONS, type Subscription } from '#events/index.ts';
+import {
+  type CompiledRule,
+  compileSmokeRule,
+  compileSubscription,
+  QUEUE_DELIVERY,
+  SMOKE_SUBSCRIBER,
+  SUBSCRIPTIONS,
+  type Subscription,
+  withSubscribers,
+} from '#events/index.ts';
+import { DeliveryLog, DeliveryTally } from '#functions/adapters/delivery-log.ts';
 import { idempotencyPersistence } from '#functions/adapters/idempotency-store.ts';
 import { ImportStore } from '#functions/adapters/import-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
@@ -44,6 +54,7 @@ import { createLocalOperations } from './operations.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
 import { addCounts, meterDynamoDb, type OperationCounts } from './request-meter.ts';
 import { createRouteThrottle, type ThrottleLimits } from './route-throttle.ts';
+import { replayRoute } from './replay.ts';
 import { streamFailureMessage } from './stream-failures.ts';
 
 export interface HubOptions {
@@ -53,6 +64,8 @@ export interface HubOptions {
   dataDir?: string;
   /** Department subscriptions. @default the catalogue in events/ */
   subscriptions?: readonly Subscription[];
+  /** City and county offices besides the departments, e.g. `public-security@3301` (hub.local.json). */
+  subscribers?: readonly string[];
   /** The handlers' log level. @default POWERTOOLS_LOG_LEVEL, else WARN (the console is the developer's) */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** The stage's API throttling, enforced per route as API Gateway does. @default - none */
@@ -75,6 +88,8 @@ export interface LocalHub {
 const EVENT_BUS_NAME = 'residence-data-hub-local';
 /** Import chunks (of 500 rows) between two waits for the change feed and derivations to catch up. */
 const IMPORT_SETTLE_CHUNKS = 4;
+/** How often the hub adds its delivery counts to the log (one write per subscriber, day and type). */
+const DELIVERY_LOG_FLUSH_MS = 1_000;
 const PUBLISHER_FAILURES = 'publisher-failures';
 
 /**
@@ -99,15 +114,20 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   await ensureTable(dynamoDb, IDEMPOTENCY_TABLE);
   await ensureTable(dynamoDb, IMPORTS_TABLE);
 
-  const subscriptions = options.subscriptions ?? SUBSCRIPTIONS;
-  const departments = [...new Set(subscriptions.map((s) => s.name))];
-  const queues = await createQueues(sqs.endpoint, departments, {
+  const subscriptions = withSubscribers(options.subscriptions ?? SUBSCRIPTIONS, options.subscribers ?? []);
+  // Subscriber id → queue name stem; the smoke subscriber's queue exists as on AWS.
+  const subscribers = new Map([
+    ...subscriptions.map((s) => [s.subscriber, s.name] as const),
+    [SMOKE_SUBSCRIBER, SMOKE_SUBSCRIBER],
+  ]);
+  const queueByName = await createQueues(sqs.endpoint, [...subscribers.values()], {
     maxReceiveCount: QUEUE_DELIVERY.maxReceiveCount,
     attributes: {
       VisibilityTimeout: String(QUEUE_DELIVERY.visibilityTimeoutSeconds),
       MessageRetentionPeriod: String(QUEUE_DELIVERY.retentionSeconds),
     },
   });
+  const queues = Object.fromEntries([...subscribers].map(([id, name]) => [id, queueByName[name]]));
   const { [PUBLISHER_FAILURES]: failures } = await createQueues(sqs.endpoint, [PUBLISHER_FAILURES], {
     dlq: false,
   });
@@ -125,10 +145,16 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
 
   // One message per event and rule, as EventBridge delivers; concurrent ones to a queue share SendMessageBatch calls.
   const targetQueues = createQueueBatcher({ client: sqsClient });
-  const rules = subscriptions.flatMap((subscription) =>
-    compileSubscription(subscription).map((rule) => ({ rule, queue: queues[subscription.name] })),
+  const rules = [...subscriptions.flatMap(compileSubscription), compileSmokeRule()].map(
+    (rule: CompiledRule) => ({ rule, queue: queues[rule.subscriber] }),
   );
   const queueOfRule = new Map(rules.map(({ rule, queue }) => [rule.ruleName, queue]));
+  const subscriberOfRule = new Map(rules.map(({ rule }) => [rule.ruleName, rule.subscriber]));
+  // The delivery log: on AWS the rules' metrics say what was delivered; locally the hub counts it.
+  const deliveries = new DeliveryTally(new DeliveryLog(dynamoDb, RECORDS_TABLE.tableName));
+  const flushDeliveries = setInterval(() => {
+    deliveries.flush().catch((error: unknown) => logger.warn('delivery log not written yet', { error }));
+  }, DELIVERY_LOG_FLUSH_MS);
   // The derived services: an internal bus rule to the derive handler, the statistics consumer, the query
   // routes, the daily timer.
   const derived = await createLocalDerivedServices({
@@ -148,7 +174,8 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     sqs: sqsClient,
     sqsEndpoint: sqs.endpoint,
     tableName: RECORDS_TABLE.tableName,
-    queues,
+    // The departments and their offices; the smoke test's queue is no department's.
+    queues: Object.fromEntries(Object.entries(queues).filter(([id]) => id !== SMOKE_SUBSCRIBER)),
     lateReports: derived.lateReports.counter,
   });
   const bus = createLocalBus({
@@ -164,6 +191,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
             await targetQueues.send(queue?.queueUrl ?? '', { MessageBody: message });
           });
           operations.deliveries.delivered(queue?.queueUrl ?? '');
+          deliveries.count(rule.subscriber, (JSON.parse(message) as { type: string }).type, 'delivered');
         },
       })),
       ...derived.busRules,
@@ -171,6 +199,8 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     // As EventBridge does with a target's dead-letter queue: the original event, the reason as attributes.
     onTargetError: async ({ ruleName, event, error }) => {
       const queue = queueOfRule.get(ruleName);
+      const subscriber = subscriberOfRule.get(ruleName);
+      if (subscriber !== undefined) deliveries.count(subscriber, event['detail-type'], 'deadLettered');
       await send(queue?.deadLetterQueueUrl ?? '', JSON.stringify(event), {
         ERROR_CODE: 'SQS_DELIVERY_FAILED',
         ERROR_MESSAGE: error instanceof Error ? error.message : String(error),
@@ -275,6 +305,20 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
           handler: (event, context) => importsApi(event, context as SubmitterContext),
         }),
       ),
+      // Local only: replay of a time range to one subscriber (archive replay with FilterArns on AWS).
+      replayRoute({
+        store,
+        deliveries,
+        subscribers: new Map(
+          [...subscribers.keys()].map((id) => [
+            id,
+            {
+              rules: rules.filter(({ rule }) => rule.subscriber === id).map(({ rule }) => rule),
+              send: (body: string) => targetQueues.send(queues[id]?.queueUrl ?? '', { MessageBody: body }),
+            },
+          ]),
+        ),
+      }),
       ...derived.routes,
       ...operations.routes,
       consoleRoute(),
@@ -296,13 +340,14 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   const stopDerived = derived.start();
   await runner.recover();
   /**
-   * Every change published and delivered, every person event derived, and the profiles' changes counted:
-   * the feed once more after derivation, which writes profiles (and no records).
+   * Every change published and delivered, every person event derived, the profiles' changes counted (the
+   * feed once more after derivation, which writes profiles and no records), and the delivery counts logged.
    */
   async function settle(): Promise<void> {
     await dynamo.changes.drain();
     await derived.drain();
     await dynamo.changes.drain();
+    await deliveries.flush();
   }
 
   const endpoints: HubEndpoints = {
@@ -313,9 +358,9 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     dynamodbEndpoint: dynamo.endpoint,
     eventBridgeEndpoint: eventBridge.endpoint,
     tableName: RECORDS_TABLE.tableName,
-    queues: Object.fromEntries(departments.map((d) => [d, queues[d]?.queueUrl ?? ''])),
+    queues: Object.fromEntries([...subscribers.keys()].map((id) => [id, queues[id]?.queueUrl ?? ''])),
     deadLetterQueues: {
-      ...Object.fromEntries(departments.map((d) => [d, queues[d]?.deadLetterQueueUrl ?? ''])),
+      ...Object.fromEntries([...subscribers.keys()].map((id) => [id, queues[id]?.deadLetterQueueUrl ?? ''])),
       [PUBLISHER_FAILURES]: failures?.queueUrl ?? '',
       derive: derived.queues.deriveFailures,
       statistics: derived.queues.statisticsFailures,
@@ -339,6 +384,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
       await settle();
       unsubscribe();
       await stopDerived();
+      clearInterval(flushDeliveries);
       busClient.destroy();
       await closeServer(eventBridge.server);
       dynamoDb.destroy();

@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { STAGES, type StageName } from '../infra/config.ts';
 import { integerIn, program } from './cli.ts';
+import { DEFAULT_CONFIG_FILE, readHubConfig } from './hub-config.ts';
 
-// `npm start [-- --data-dir DIR] [--port N]`: the local hub on 127.0.0.1 until Ctrl-C.
+// `npm start [-- --data-dir DIR] [--port N] [--config FILE]`: the local hub on 127.0.0.1 until Ctrl-C.
 
 const options = program('npm start --', 'Runs the local hub on 127.0.0.1 until Ctrl-C.')
   .option(
@@ -23,13 +24,17 @@ const options = program('npm start --', 'Runs the local hub on 127.0.0.1 until C
       .choices(Object.keys(STAGES))
       .default('prod'),
   )
+  .option(
+    '--config <file>',
+    `the local hub's configuration: city and county subscribers (default: ${DEFAULT_CONFIG_FILE} if it exists)`,
+  )
   .addHelpText(
     'after',
     '\nEnvironment: HUB_PORT (default port), HUB_STATE_DIR (where endpoints.json is written; default .local-hub),\n' +
       'POWERTOOLS_LOG_LEVEL (the handlers’ log level; default WARN).',
   )
   .parse()
-  .opts<{ dataDir?: string; port?: number; stage: StageName }>();
+  .opts<{ dataDir?: string; port?: number; stage: StageName; config?: string }>();
 
 const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
 const port = options.port ?? Number(process.env.HUB_PORT ?? 4000);
@@ -39,9 +44,20 @@ const stateDir = resolve(process.env.HUB_STATE_DIR ?? '.local-hub');
 const { startHub } = await import('./hub.ts');
 const { writeEndpoints, writeSigningKey } = await import('./hub-state.ts');
 const { DEFAULT_TOKEN_LIFETIME } = await import('./local-jwt.ts');
+const config = await readHubConfig(options.config ?? DEFAULT_CONFIG_FILE, options.config !== undefined).catch(
+  (error: Error) => {
+    console.error(`npm start: ${error.message}`);
+    process.exit(2);
+  },
+);
 
 const { rateLimit, burstLimit } = STAGES[options.stage].ingest;
-const hub = await startHub({ port, throttle: { rateLimit, burstLimit }, ...(dataDir ? { dataDir } : {}) });
+const hub = await startHub({
+  port,
+  throttle: { rateLimit, burstLimit },
+  subscribers: config.subscribers,
+  ...(dataDir ? { dataDir } : {}),
+});
 const file = await writeEndpoints(stateDir, hub.endpoints);
 await writeSigningKey(stateDir, hub.signingKey);
 const { endpoints } = hub;
@@ -60,8 +76,8 @@ const lines = [
   `  DynamoDB endpoint ${endpoints.dynamodbEndpoint}  (table ${endpoints.tableName})`,
   `  region            ${endpoints.region}`,
   `  data              ${dataDir ?? 'in memory (use --data-dir DIR to keep it)'}`,
-  '  department queues:',
-  ...Object.entries(endpoints.queues).map(([name, url]) => `    ${name.padEnd(16)} ${url}`),
+  '  subscriber queues (departments, city and county offices from hub.local.json, smoke):',
+  ...Object.entries(endpoints.queues).map(([name, url]) => `    ${name.padEnd(22)} ${url}`),
   `  JWKS              ${endpoints.identity.jwksUrl}  (issuer ${endpoints.identity.issuer})`,
   `  sample tokens, valid ${DEFAULT_TOKEN_LIFETIME} (Authorization: Bearer <token>; more: npm run token -- --help):`,
   ...Object.entries(endpoints.tokens).map(([id, token]) => `    ${id.padEnd(28)} ${token}`),

@@ -43,7 +43,8 @@ export function createLocalOperations(options: LocalOperationsOptions): LocalOpe
       : [
           {
             name,
-            department: name as Department,
+            // A subscriber id: the department, or its office `<department>@<division prefix>`.
+            department: name.split('@')[0] as Department,
             queueUrl: urls.queueUrl,
             deadLetterQueueUrl: urls.deadLetterQueueUrl ?? '',
             oldestMessageAlarmSeconds: DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS,

@@ -2,13 +2,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
+  type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, documentClient, putIfVersion } from './document-client.ts';
-import { type HistoryItem, personGsiPk, RECORD_SK, type RecordItem, recordPk } from './store-items.ts';
+import {
+  type HistoryItem,
+  historySk,
+  personGsiPk,
+  RECORD_SK,
+  type RecordItem,
+  recordPk,
+} from './store-items.ts';
 
 /** A write lost the race against another writer: re-read and decide again. */
 export class VersionConflictError extends Error {
@@ -17,6 +26,18 @@ export class VersionConflictError extends Error {
     this.name = 'VersionConflictError';
   }
 }
+
+/** Which current records a scan returns (every condition is a filter: the scan reads the whole segment). */
+export interface CurrentRecordFilter {
+  kinds?: readonly string[];
+  /** Division code prefixes (2, 4 or 6 digits), any of them. */
+  divisionPrefixes?: readonly string[];
+  /** Only records whose current version was stored at or after this ISO time. */
+  changedSince?: string;
+}
+
+/** Where a scan segment stands: its next page starts after this key; `null` when the segment is done. */
+export type ScanPosition = Record<string, unknown> | null | undefined;
 
 /** BatchWriteItem takes at most 25 requests per call. */
 const BATCH_WRITE_LIMIT = 25;
@@ -125,6 +146,107 @@ export class RecordStore {
       }),
     );
     return (out.Items ?? []) as HistoryItem[];
+  }
+
+  /** One version's history entry (who, when, the record as it was). */
+  async getHistoryEntry(recordId: string, version: number): Promise<HistoryItem | undefined> {
+    const { Item } = await this.#doc.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: { pk: recordPk(recordId), sk: historySk(version) },
+        ConsistentRead: true,
+      }),
+    );
+    return Item as HistoryItem | undefined;
+  }
+
+  /**
+   * One page of a parallel scan over the current-record items (DynamoDB's Segment/TotalSegments): a backfill
+   * reads the source of truth page by page and can resume from `next`. Filters cost nothing in reads saved.
+   */
+  async scanCurrentRecords(
+    segment: { index: number; total: number; after?: Record<string, unknown> | undefined },
+    filter: CurrentRecordFilter = {},
+  ): Promise<{ items: RecordItem[]; scanned: number; next: ScanPosition }> {
+    const conditions = ['sk = :record'];
+    const values: Record<string, unknown> = { ':record': RECORD_SK };
+    if (filter.kinds !== undefined && filter.kinds.length > 0) {
+      conditions.push(`kind IN (${filter.kinds.map((_, i) => `:kind${i}`).join(', ')})`);
+      filter.kinds.forEach((kind, i) => {
+        values[`:kind${i}`] = kind;
+      });
+    }
+    if (filter.divisionPrefixes !== undefined && filter.divisionPrefixes.length > 0) {
+      const prefixes = filter.divisionPrefixes.map((_, i) => `begins_with(divisionCode, :division${i})`);
+      conditions.push(`(${prefixes.join(' OR ')})`);
+      filter.divisionPrefixes.forEach((prefix, i) => {
+        values[`:division${i}`] = prefix;
+      });
+    }
+    if (filter.changedSince !== undefined) {
+      conditions.push('updatedAt >= :since');
+      values[':since'] = filter.changedSince;
+    }
+    const out = await this.#doc.send(
+      new ScanCommand({
+        TableName: this.#table,
+        Segment: segment.index,
+        TotalSegments: segment.total,
+        ExclusiveStartKey: segment.after,
+        FilterExpression: conditions.join(' AND '),
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return {
+      items: (out.Items ?? []) as RecordItem[],
+      scanned: out.ScannedCount ?? 0,
+      next: out.LastEvaluatedKey ?? null,
+    };
+  }
+
+  /** One page of the history entries stored between two ISO times (`from` ≤ at < `to`), for a local replay. */
+  async scanHistory(
+    range: { from: string; to: string },
+    after?: Record<string, unknown>,
+  ): Promise<{ items: HistoryItem[]; next: Record<string, unknown> | undefined }> {
+    const out = await this.#doc.send(
+      new ScanCommand({
+        TableName: this.#table,
+        ExclusiveStartKey: after,
+        FilterExpression: 'begins_with(sk, :ver) AND #at >= :from AND #at < :to',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':ver': 'VER#', ':from': range.from, ':to': range.to },
+      }),
+    );
+    return { items: (out.Items ?? []) as HistoryItem[], next: out.LastEvaluatedKey };
+  }
+
+  /**
+   * Deletes a record with its whole history: for the smoke test's own record only (`hub smoke` removes what it
+   * wrote). Records are never deleted otherwise. Returns how many items went.
+   */
+  async deleteRecord(recordId: string): Promise<number> {
+    const { Items = [] } = await this.#doc.send(
+      new QueryCommand({
+        TableName: this.#table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': recordPk(recordId) },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+      }),
+    );
+    for (let start = 0; start < Items.length; start += BATCH_WRITE_LIMIT) {
+      let pending: unknown[] | undefined = Items.slice(start, start + BATCH_WRITE_LIMIT).map((key) => ({
+        DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
+      }));
+      while (pending && pending.length > 0) {
+        const out: BatchWriteCommandOutput = await this.#doc.send(
+          new BatchWriteCommand({ RequestItems: { [this.#table]: pending as never } }),
+        );
+        pending = out.UnprocessedItems?.[this.#table];
+      }
+    }
+    return Items.length;
   }
 
   /** Every current record about one person, found by personKey (never by the clear ID number). */

@@ -3,9 +3,10 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { changedPaths } from '#domain/record-diff.ts';
 import { buildChangeEvent } from '#events/build.ts';
 import type { EventKind } from '#events/kinds.ts';
+import { describeRecord, type RecordKind } from '#schemas/index.ts';
 import { type KeyedEntry, putEventsReliably } from '../adapters/event-bus.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
-import { type HistoryItem, historySk, recordPk } from '../adapters/store-items.ts';
+import { type HistoryItem, historySk, type RecordItem, recordPk } from '../adapters/store-items.ts';
 import { profileEvents, type RecordChange, realChanges } from './stream-changes.ts';
 
 export interface PublishDeps {
@@ -36,7 +37,7 @@ export async function publishChanges(
   const ready: { change: RecordChange; history: HistoryItem; entry: KeyedEntry<string>['entry'] }[] = [];
   for (const change of realChanges(records)) {
     try {
-      const { entry } = changeEvent(change, deps.eventBusName);
+      const { entry } = changeEventOf(change.current, change.previous?.endedOn, deps.eventBusName);
       ready.push({ change, history: historyOf(change), entry });
     } catch {
       failed.add(change.sequenceNumber);
@@ -59,7 +60,15 @@ export async function publishChanges(
   return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-function changeEvent({ current, previous }: RecordChange, eventBusName: string | undefined) {
+/**
+ * The change event of a record's current version: the publisher's for each committed change, and a backfill's
+ * for the current version (same id, version and detail, so consumers de-duplicate it).
+ */
+export function changeEventOf(
+  current: RecordItem,
+  previousEndedOn: string | undefined,
+  eventBusName?: string,
+) {
   return buildChangeEvent({
     kind: current.kind as EventKind,
     recordId: current.recordId,
@@ -70,9 +79,27 @@ function changeEvent({ current, previous }: RecordChange, eventBusName: string |
     submittedBy: current.lastChange.by,
     record: current.record,
     endedOn: current.endedOn,
-    previousEndedOn: previous?.endedOn,
+    previousEndedOn,
     eventBusName,
   });
+}
+
+/**
+ * The end date of the version before `version`, which decides `ended` or `updated`: the publisher has it in
+ * the stream's old image; a backfill or a replay reads the history entry (only records with an end date can
+ * be `ended`, so a caller asks for those alone).
+ */
+export async function endedOnBefore(
+  store: Pick<RecordStore, 'getHistoryEntry'>,
+  kind: string,
+  recordId: string,
+  version: number,
+): Promise<string | undefined> {
+  if (version === 1) return undefined;
+  const previous = await store.getHistoryEntry(recordId, version - 1);
+  return previous === undefined
+    ? undefined
+    : describeRecord(kind as RecordKind, previous.record as never).endedOn;
 }
 
 const historyKey = ({ pk, sk }: HistoryItem): string => `${pk}\n${sk}`;

@@ -5,6 +5,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { QUERY_ROUTES } from '#api/query-api.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import type { AuditStore } from '../adapters/audit-store.ts';
+import type { DeliveryLog } from '../adapters/delivery-log.ts';
 import type { ProfileStore } from '../adapters/profile-store.ts';
 import type { StatsStore } from '../adapters/stats-store.ts';
 import { bodyCharset } from '../http/body-charset.ts';
@@ -17,6 +18,7 @@ import { type SubmitterContext, submitterContext } from '../http/submitter-conte
 import type { DerivedConfig } from '../runtime/derived-config.ts';
 import { logger } from '../runtime/logger.ts';
 import { auditTrail } from './audit.ts';
+import { type DeliveryMetrics, deliveryLog } from './deliveries.ts';
 import { lookupPerson } from './lookup.ts';
 import { divisionStats } from './stats.ts';
 
@@ -24,6 +26,9 @@ export interface QueryDeps {
   profiles: ProfileStore;
   audit: AuditStore;
   stats: Pick<StatsStore, 'readCounters'>;
+  deliveries: Pick<DeliveryLog, 'read'>;
+  /** Counts from outside the table (the bus rules' metrics on AWS); none locally, where the hub logs them. */
+  deliveryMetrics?: DeliveryMetrics;
   personKeySecret: string;
   config: DerivedConfig;
   now?: () => Date;
@@ -45,6 +50,11 @@ export function createQueryHandler(deps: QueryDeps) {
     [QUERY_ROUTES.lookup, (event, caller) => lookupPerson(event, caller, resolved)],
     [QUERY_ROUTES.stats, (event, caller) => divisionStats(event, caller, resolved)],
     [QUERY_ROUTES.audit, (event, caller) => auditTrail(event, caller, resolved)],
+    [
+      QUERY_ROUTES.deliveries,
+      (event, caller) =>
+        deliveryLog(event, caller, { deliveries: deps.deliveries, metrics: deps.deliveryMetrics }),
+    ],
   ]);
   return middy<HubRequestEvent, APIGatewayProxyStructuredResultV2, Error, SubmitterContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -1,4 +1,7 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { AuditStore } from '../adapters/audit-store.ts';
+import { DeliveryLog } from '../adapters/delivery-log.ts';
+import { RuleDeliveryMetrics } from '../adapters/delivery-metrics.ts';
 import { ProfileStore } from '../adapters/profile-store.ts';
 import { loadPersonKeySecret } from '../adapters/secrets.ts';
 import { StatsStore } from '../adapters/stats-store.ts';
@@ -13,6 +16,8 @@ export const handler = createQueryHandler({
   profiles: new ProfileStore(dynamoDb, tableName),
   audit: new AuditStore(dynamoDb, tableName),
   stats: new StatsStore(dynamoDb, tableName),
+  deliveries: new DeliveryLog(dynamoDb, tableName),
+  deliveryMetrics: new RuleDeliveryMetrics(new CloudWatchClient({}), requiredEnv('EVENT_BUS_NAME')),
   personKeySecret: await loadPersonKeySecret(),
   config: derivedConfigFromEnv(),
   iamSubmitters: JSON.parse(process.env.IAM_SUBMITTERS ?? '{}'),

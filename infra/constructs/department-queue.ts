@@ -7,12 +7,12 @@ import { QUEUE_DELIVERY } from '../../events/index.ts';
 import type { ConsumerPrincipal } from '../config.ts';
 
 export interface DepartmentQueueProps {
-  /** Department name, e.g. `housing`; part of the queue names. */
-  readonly department: string;
+  /** Subscriber name, e.g. `housing` or `public-security-3301`; part of the queue names. */
+  readonly name: string;
   /** Prefix of the queue names, e.g. `residence-data-hub-prod`. */
   readonly namePrefix: string;
   /**
-   * The department's consumer: may receive and delete messages, nothing else.
+   * The subscriber's consumer: may receive and delete messages, nothing else.
    * @default - no consumer grant
    */
   readonly consumer?: ConsumerPrincipal;
@@ -28,8 +28,8 @@ export interface DepartmentQueueProps {
 }
 
 /**
- * One department's inbox: a KMS-encrypted, SSL-only queue with a dead-letter queue, readable by the
- * department's consumer alone and writable only by the EventBridge rules named in `allowDeliveryFrom`.
+ * One subscriber's inbox: a KMS-encrypted, SSL-only queue with a dead-letter queue, readable by the
+ * subscriber's consumer alone and writable only by the EventBridge rules named in `allowDeliveryFrom`.
  */
 export class DepartmentQueue extends Construct {
   public readonly queue: sqs.Queue;
@@ -45,7 +45,7 @@ export class DepartmentQueue extends Construct {
     const retentionPeriod = Duration.seconds(QUEUE_DELIVERY.retentionSeconds);
 
     this.encryptionKey = new kms.Key(this, 'Key', {
-      description: `residence-data-hub ${props.department} queues`,
+      description: `residence-data-hub ${props.name} queues`,
       enableKeyRotation: true,
       removalPolicy,
     });
@@ -57,7 +57,7 @@ export class DepartmentQueue extends Construct {
     );
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      queueName: `${props.namePrefix}-${props.department}-dlq`,
+      queueName: `${props.namePrefix}-${props.name}-dlq`,
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.encryptionKey,
       enforceSSL: true,
@@ -65,7 +65,7 @@ export class DepartmentQueue extends Construct {
       removalPolicy,
     });
     this.queue = new sqs.Queue(this, 'Queue', {
-      queueName: `${props.namePrefix}-${props.department}`,
+      queueName: `${props.namePrefix}-${props.name}`,
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.encryptionKey,
       enforceSSL: true,

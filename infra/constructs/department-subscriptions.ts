@@ -6,10 +6,15 @@ import type { ConsumerPrincipal } from '../config.ts';
 import { DepartmentQueue } from './department-queue.ts';
 import { QueueDelivery, VerbatimInputTransformer } from './queue-delivery.ts';
 
-/** Everything one department receives, and how its inbox is set up. */
-export interface DepartmentRoute {
-  readonly department: Department;
-  /** Its rules as events/ compiles them (`compileSubscription`); each delivers to the department's queue. */
+/** Everything one subscriber receives, and how its inbox is set up. */
+export interface SubscriberRoute {
+  /** `public-security`, `public-security@3301`, `smoke`. */
+  readonly subscriber: string;
+  /** Stem of its queue names and construct ids (`public-security-3301`). */
+  readonly name: string;
+  /** The department whose projection it receives; none for the smoke subscriber. */
+  readonly department?: Department;
+  /** Its rules as events/ compiles them (`compileSubscription`); each delivers to the subscriber's queue. */
   readonly rules: readonly CompiledRule[];
   /** @default - no consumer grant */
   readonly consumer?: ConsumerPrincipal;
@@ -20,8 +25,8 @@ export interface DepartmentRoute {
 export interface DepartmentSubscriptionsProps {
   /** The bus the rules listen to. */
   readonly eventBus: events.IEventBus;
-  /** One route per department. */
-  readonly routes: readonly DepartmentRoute[];
+  /** One route per subscriber. */
+  readonly routes: readonly SubscriberRoute[];
   /** Prefix of queue names, e.g. `residence-data-hub-prod`. */
   readonly namePrefix: string;
   /**
@@ -39,12 +44,12 @@ export interface DepartmentSubscriptionsProps {
 }
 
 /**
- * Declarative fan-out (DESIGN.md §1, §3): per department a queue, and per compiled rule an `events.Rule` on
+ * Declarative fan-out (DESIGN.md §1, §3): per subscriber a queue, and per compiled rule an `events.Rule` on
  * the bus whose target applies the compiled input transformer verbatim. No code runs between bus and queue.
  */
 export class DepartmentSubscriptions extends Construct {
-  /** Department → its queue construct. */
-  public readonly queues: ReadonlyMap<Department, DepartmentQueue>;
+  /** Subscriber id → its queue construct. */
+  public readonly queues: ReadonlyMap<string, DepartmentQueue>;
   /** Rule name → rule. */
   public readonly rules: ReadonlyMap<string, events.Rule>;
 
@@ -52,11 +57,11 @@ export class DepartmentSubscriptions extends Construct {
     super(scope, id);
     DepartmentSubscriptions.checkRoutes(props.routes);
 
-    const queues = new Map<Department, DepartmentQueue>();
+    const queues = new Map<string, DepartmentQueue>();
     const rules = new Map<string, events.Rule>();
     for (const route of props.routes) {
-      const inbox = new DepartmentQueue(this, route.department, {
-        department: route.department,
+      const inbox = new DepartmentQueue(this, route.name, {
+        name: route.name,
         namePrefix: props.namePrefix,
         consumer: route.consumer,
         visibilityTimeout: route.visibilityTimeout,
@@ -82,20 +87,28 @@ export class DepartmentSubscriptions extends Construct {
         return rule;
       });
       inbox.allowDeliveryFrom(departmentRules.map((rule) => rule.ruleArn));
-      queues.set(route.department, inbox);
+      queues.set(route.subscriber, inbox);
     }
     this.queues = queues;
     this.rules = rules;
   }
 
-  /** Duplicate departments or rule names would silently overwrite each other; fail at synth instead. */
-  private static checkRoutes(routes: readonly DepartmentRoute[]): void {
-    const departments = new Set<Department>();
+  /** The inbox of a routed subscriber. */
+  public inboxOf(subscriber: string): DepartmentQueue {
+    const inbox = this.queues.get(subscriber);
+    if (inbox === undefined) throw new Error(`Subscriber "${subscriber}" is not routed`);
+    return inbox;
+  }
+
+  /** Duplicate subscribers or rule names would silently overwrite each other; fail at synth instead. */
+  private static checkRoutes(routes: readonly SubscriberRoute[]): void {
+    const subscribers = new Set<string>();
     const ruleNames = new Set<string>();
     for (const route of routes) {
-      if (departments.has(route.department))
-        throw new Error(`Department "${route.department}" is routed twice`);
-      departments.add(route.department);
+      const keys = new Set([route.subscriber, route.name]);
+      for (const key of keys)
+        if (subscribers.has(key)) throw new Error(`Subscriber "${key}" is routed twice`);
+      for (const key of keys) subscribers.add(key);
       for (const { ruleName } of route.rules) {
         if (ruleNames.has(ruleName)) throw new Error(`Rule name "${ruleName}" is used twice`);
         ruleNames.add(ruleName);

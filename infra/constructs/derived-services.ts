@@ -48,7 +48,8 @@ export interface DerivedServicesProps {
  *   input) whose target is a queue read in batches of 100, plus a daily schedule rule at 00:05 China time (cron 16:05 UTC) for the time-driven eligibility
  *   evaluation. EventBridge Scheduler is not confirmed in the China regions, so the schedule is a classic
  *   EventBridge schedule-expression rule (on the default bus, where schedule rules live), which is.
- * - `query` function behind `POST /v1/persons/lookup`, `GET /v1/stats`, `GET /v1/audit`, on the same HTTP API
+ * - `query` function behind `POST /v1/persons/lookup`, `GET /v1/stats`, `GET /v1/audit`, `GET /v1/deliveries`
+ *   (the delivery log, which reads the subscriber rules' CloudWatch metrics), on the same HTTP API
  *   and authorizer as submissions.
  * Failed deliveries, dead-lettered queue messages and failed asynchronous invocations end in one encrypted
  * failure queue.
@@ -155,6 +156,7 @@ export class DerivedServices extends Construct {
       timeout: Duration.seconds(10),
       environment: {
         TABLE_NAME: props.table.tableName,
+        EVENT_BUS_NAME: props.eventBus.eventBusName,
         PERSON_KEY_SECRET_PARAMETER: props.personKeySecretParameterName,
         ...(props.iamSubmitters === undefined ? {} : { IAM_SUBMITTERS: JSON.stringify(props.iamSubmitters) }),
         ...configEnvironment,
@@ -162,6 +164,14 @@ export class DerivedServices extends Construct {
     });
     // Reads profiles and counters, appends audit entries.
     grantRecordTableReadWrite(props.table, this.queryHandler.role);
+    // The delivery log reads the subscriber rules' metrics; GetMetricData has no resource-level permissions.
+    this.queryHandler.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
+    );
+    Validations.of(this.queryHandler.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:GetMetricData supports no resource-level permissions; it reads metrics only.',
+    });
     ssm.StringParameter.fromSecureStringParameterAttributes(this, 'PersonKeySecret', {
       parameterName: props.personKeySecretParameterName,
     }).grantRead(this.queryHandler.function);

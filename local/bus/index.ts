@@ -1,4 +1,11 @@
 export {
+  type CompiledPattern,
+  compilePattern,
+  type EventPattern,
+  matchesPattern,
+  SUPPORTED_OPERATORS,
+} from '#events/pattern.ts';
+export {
   EventPatternError,
   InvalidEventPatternError,
   PutEventsValidationError,
@@ -16,10 +23,3 @@ export {
   type PutEventsResultEntry,
   type TargetFailure,
 } from './local-bus.ts';
-export {
-  type CompiledPattern,
-  compilePattern,
-  type EventPattern,
-  matchesPattern,
-  SUPPORTED_OPERATORS,
-} from './pattern.ts';

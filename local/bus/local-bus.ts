@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { entryBytes, MAX_ENTRY_BYTES } from '#events/build.ts';
 import type { CompiledInputTransformer } from '#events/compile.ts';
 import { compileInputTransformer } from '#events/input-transformer.ts';
+import { type CompiledPattern, compilePattern, type EventPattern } from '#events/pattern.ts';
 import { PutEventsValidationError } from './errors.ts';
-import { type CompiledPattern, compilePattern, type EventPattern } from './pattern.ts';
 
 /*
  * The local hub's EventBridge bus: PutEvents in, the full EventBridge event envelope built, every rule whose

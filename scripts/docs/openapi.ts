@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createDocument, type oas31, type ZodOpenApiResponseObject } from 'zod-openapi';
+import { deliveriesQuery, deliveriesResponse } from '#api/deliveries-api.ts';
 import { GATEWAY_RESPONSES, type GatewayStatus, gatewayMessage } from '#api/gateway-responses.ts';
 import {
   errorCode,
@@ -54,7 +55,13 @@ import { MAX_SUBMISSION_BYTES, recordEntry, submissionEnvelope } from '#schemas/
 import { STAGES } from '../../infra/config.ts';
 import { CONTRACT_VERSION } from './contract-version.ts';
 import { DIVISIONS_PROBLEMS, OPERATIONS_PROBLEMS, operationsPaths } from './operations-paths.ts';
-import { EXAMPLE_LOOKUP_REQUESTS, exampleAuditTrail, exampleLookup, exampleStats } from './query-examples.ts';
+import {
+  EXAMPLE_LOOKUP_REQUESTS,
+  exampleAuditTrail,
+  exampleDeliveries,
+  exampleLookup,
+  exampleStats,
+} from './query-examples.ts';
 
 /*
  * The OpenAPI 3.1 document of the HTTP API, built with zod-openapi from the schemas the handlers use: the
@@ -69,6 +76,7 @@ const RECORDS_PATH = '/v1/records';
 const LOOKUP_PATH = QUERY_ROUTES.lookup.path;
 const STATS_PATH = QUERY_ROUTES.stats.path;
 const AUDIT_PATH = QUERY_ROUTES.audit.path;
+const DELIVERIES_PATH = QUERY_ROUTES.deliveries.path;
 
 /**
  * The whole-request failures of POST /v1/records (the catalogue also holds other routes' codes, and routing's
@@ -117,6 +125,7 @@ export const STATS_PROBLEMS = [
 ] as const satisfies readonly ProblemCode[];
 
 export const AUDIT_PROBLEMS = STATS_PROBLEMS;
+export const DELIVERIES_PROBLEMS = STATS_PROBLEMS;
 
 // The imports function (functions/imports): the file and its header row are checked before anything is stored.
 export const START_IMPORT_PROBLEMS = [
@@ -168,6 +177,7 @@ export const OPERATION_PROBLEMS = {
   startImport: START_IMPORT_PROBLEMS,
   importStatus: IMPORT_STATUS_PROBLEMS,
   importErrors: IMPORT_ERRORS_PROBLEMS,
+  deliveryLog: DELIVERIES_PROBLEMS,
 } as const;
 
 const pascal = (kind: string) =>
@@ -408,6 +418,15 @@ const EXAMPLE_REPORT = [
   '',
 ].join('\n');
 
+const DELIVERIES_EXAMPLES: ProblemExamples = {
+  INVALID_REQUEST: invalidRequest(
+    deliveriesQuery,
+    { subscriber: 'public-security@3301' },
+    'Send ?subscriber=<department>[@<division prefix>]&from=YYYY-MM-DD, optionally &to=YYYY-MM-DD.',
+  ),
+  FORBIDDEN: new ProblemError('FORBIDDEN', 'Reading the delivery log needs an audit right (claim "audit").'),
+};
+
 /** The department read API: bearer JWT or SigV4 like submissions, for the role `department` only. */
 const DEPARTMENT_SECURITY: oas31.SecurityRequirementObject[] = [
   { bearerJwt: ['department'] },
@@ -423,6 +442,9 @@ const FIELD_EXAMPLES = new Map<unknown, unknown[]>([
   [auditQuery.shape.department, ['health']],
   [auditQuery.shape.from, ['2026-08-01']],
   [auditQuery.shape.limit, [100]],
+  [deliveriesQuery.shape.subscriber, ['public-security@3301']],
+  [deliveriesQuery.shape.from, ['2026-11-01']],
+  [deliveriesQuery.shape.to, ['2026-11-30']],
 ]);
 
 // Rendered where used, as input only (a component listed below would be rendered as output too, which its
@@ -723,6 +745,37 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             },
           },
         },
+        [DELIVERIES_PATH]: {
+          get: {
+            operationId: 'deliveryLog',
+            summary: "A subscriber's delivery log",
+            description:
+              'Per day (China time) and event type, how many events the subscriber was delivered, had ' +
+              'dead-lettered, got back by redrive, by backfill and by replay. For role `department` with the ' +
+              "claims `department` and `audit`: `audit: true` reads its own department's subscribers " +
+              '(`health`, `health@330106`), `audit: "all"` every subscriber. At most 62 days per request.',
+            security: DEPARTMENT_SECURITY,
+            requestParams: { query: deliveriesQuery },
+            responses: {
+              '200': {
+                description: 'The log of the range.',
+                headers: NO_STORE,
+                content: {
+                  'application/json': {
+                    schema: deliveriesResponse,
+                    examples: {
+                      hangzhou: {
+                        summary: 'The Hangzhou public-security bureau',
+                        value: exampleDeliveries(),
+                      },
+                    },
+                  },
+                },
+              },
+              ...problemResponses(DELIVERIES_PROBLEMS, DELIVERIES_PATH, DELIVERIES_EXAMPLES),
+            },
+          },
+        },
         ...operationsPaths({ problems: problemResponses, noStore: NO_STORE, security: DEPARTMENT_SECURITY }),
         [IMPORT_ROUTES.start.path]: {
           post: {
@@ -891,6 +944,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           Divisions: divisionsResponse,
           ImportUploadRequest: importUploadRequest,
           ImportStatus: importStatus,
+          Deliveries: deliveriesResponse,
         },
         securitySchemes: {
           bearerJwt: {

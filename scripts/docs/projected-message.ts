@@ -32,6 +32,7 @@ const ENVELOPE_DESCRIPTIONS: Record<string, string> = {
     'HMAC-SHA256 (hex) of the subject’s ID number with the hub’s secret: links records of one person.',
   divisionCode: 'The county-level division the record belongs to (GB/T 2260).',
   occurredAt: 'When the hub stored this version (ISO 8601, UTC).',
+  replay: 'The name of the replay that delivered this event again (`hub replay`); "" for a live delivery.',
   role: "The submitter's role.",
   submitterId: "The submitter's id.",
 };
@@ -61,6 +62,7 @@ export function projectedMessageSchema(rule: CompiledRule, detailType: DetailTyp
     const path = rule.inputTransformer.inputPathsMap[variable];
     if (path === '$.detail-type')
       return z.literal(detailType).meta({ description: ENVELOPE_DESCRIPTIONS.type });
+    if (path === '$.replay-name') return z.string().meta({ description: ENVELOPE_DESCRIPTIONS.replay });
     if (path?.startsWith('$.detail.')) return fieldSchema(detail, path.slice('$.detail.'.length).split('.'));
     throw new ProjectionSchemaError(`rule ${rule.ruleName}: variable ${variable} reads ${path ?? 'nothing'}`);
   });

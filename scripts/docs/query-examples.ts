@@ -1,3 +1,9 @@
+import {
+  DELIVERY_OUTCOMES,
+  type DeliveriesResponse,
+  type DeliveryOutcome,
+  noDeliveries,
+} from '#api/deliveries-api.ts';
 import type {
   AuditTrailResponse,
   DivisionStatsResponse,
@@ -124,4 +130,26 @@ export function exampleAuditTrail(): AuditTrailResponse {
     entries: [first, second],
     nextCursor: cursorOf(`${second.at}#3f2b8c1e-6d4a-4e0b-9a57-1c2d3e4f5a6b`),
   };
+}
+
+/** A delivery log answer: a city bureau that joined by backfill, with one redriven message. */
+export function exampleDeliveries(): DeliveriesResponse {
+  const row = (eventType: string, counts: Partial<Record<DeliveryOutcome, number>>) => ({
+    day: '2026-11-02',
+    eventType,
+    ...noDeliveries(),
+    ...counts,
+  });
+  const days = [
+    row('ResidenceRegistration.Created', {
+      delivered: 1840,
+      deadLettered: 1,
+      redriven: 1,
+      backfilled: 52_300,
+    }),
+    row('Tenancy.Updated', { delivered: 412, backfilled: 8_120 }),
+  ];
+  const totals = noDeliveries();
+  for (const day of days) for (const outcome of DELIVERY_OUTCOMES) totals[outcome] += day[outcome];
+  return { subscriber: 'public-security@3301', from: '2026-11-01', to: '2026-11-30', days, totals };
 }

@@ -29,12 +29,18 @@ describe.each(stages)('stage %s: DerivedServices', (name, config) => {
     expect(stage(name).nagViolations).toEqual([]);
   });
 
-  it('routes every record event with a personKey on the hub bus, whole, to the derive queue', () => {
+  it('routes every record event with a personKey but no smoke test on the hub bus, whole, to the derive queue', () => {
     const { template, stack, resolve } = stage(name);
 
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: resolve(stack.bus.eventBus.eventBusName),
-      EventPattern: { source: ['residence-data-hub'], detail: { personKey: [{ exists: true }] } },
+      EventPattern: {
+        source: ['residence-data-hub'],
+        detail: {
+          personKey: [{ exists: true }],
+          submittedBy: { submitterId: [{ 'anything-but': 'hub-smoke' }] },
+        },
+      },
       Targets: [
         Match.objectLike({
           Arn: resolve(stack.derived.deriveQueue.queueArn),

@@ -26,6 +26,7 @@ const ROOMS = [
   ...FUNCTIONS,
   'infra',
   'local',
+  'cli',
   'console',
   'cli',
   'scripts',
@@ -64,6 +65,8 @@ const ALLOWED: { readonly [R in Room]: readonly Room[] } = {
   infra: [...PURE, 'functions/adapters'],
   // The local hub enforces a stage's API throttling (infra/config.ts).
   local: [...PURE, ...FUNCTIONS, 'infra'],
+  // The operator command runs the functions' own code (stores, the publisher's change event) against a target.
+  cli: [...PURE, ...FUNCTIONS],
   // The operator console runs in the browser: the API's types, and the one pure module the hub serves it
   // (schemas/errors.ts, for masking); beside local/, cli/ and scripts/, importing none of them.
   console: [...PURE],
@@ -74,7 +77,7 @@ const ALLOWED: { readonly [R in Room]: readonly Room[] } = {
   // The benchmarks measure the local hub on the tests' corpus (test/fixtures/corpus.ts).
   bench: [...PURE, ...FUNCTIONS, 'local', 'test'],
   examples: [],
-  test: [...PURE, ...FUNCTIONS, 'infra', 'local', 'console', 'scripts', 'examples'],
+  test: [...PURE, ...FUNCTIONS, 'infra', 'local', 'cli', 'console', 'scripts', 'examples'],
 };
 
 const ALIASES = Object.entries(

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditStore } from '#functions/adapters/audit-store.ts';
+import { DeliveryLog, DeliveryTally } from '#functions/adapters/delivery-log.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
 import { createQueryHandler } from '#functions/query/handler.ts';
 import { DEFAULT_DERIVED_CONFIG } from '#functions/runtime/derived-config.ts';
@@ -33,6 +34,7 @@ let emulator: DynamoDbEmulator;
 let client: DynamoDBClient;
 let bus: FakeBus;
 let query: ReturnType<typeof createQueryHandler>;
+let deliveries: DeliveryLog;
 const clock = { now: new Date('2025-10-01T02:00:00Z') };
 
 beforeAll(async () => {
@@ -43,10 +45,12 @@ beforeAll(async () => {
   for (const event of await world.submit([registration(ID, MOVED_IN), employment(ID, '2025-03-03')]))
     await world.derive(event);
   await world.settle();
+  deliveries = new DeliveryLog(client, world.tableName);
   query = createQueryHandler({
     profiles: world.profiles,
     audit: new AuditStore(client, world.tableName),
     stats: world.stats,
+    deliveries,
     personKeySecret: SECRET,
     config: DEFAULT_DERIVED_CONFIG,
     now: () => clock.now,
@@ -71,6 +75,8 @@ const lookup = (claims: Record<string, string>, body: unknown) =>
   call(httpEvent({ method: 'POST', path: '/v1/persons/lookup', body, claims }));
 const audit = (claims: Record<string, string>, query: Record<string, string>) =>
   call(httpEvent({ method: 'GET', path: '/v1/audit', query, claims }));
+const deliveryLog = (claims: Record<string, string>, query: Record<string, string>) =>
+  call(httpEvent({ method: 'GET', path: '/v1/deliveries', query, claims }));
 const stats = (claims: Record<string, string>, query: Record<string, string>) =>
   call(httpEvent({ method: 'GET', path: '/v1/stats', query, claims }));
 
@@ -245,5 +251,64 @@ describe('GET /v1/stats', () => {
     });
     expect((await stats(HEALTH, {})).status).toBe(400);
     expect((await stats(LANDLORD, { division: '330106' })).status).toBe(403);
+  });
+});
+
+describe('GET /v1/deliveries', () => {
+  it('sums what each path carried to a subscriber, per China day and event type', async () => {
+    // Prepare: two batches of one day (23:30 UTC is the next day in China), another subscriber, another day.
+    const tally = new DeliveryTally(deliveries);
+    const created = 'ResidenceRegistration.Created';
+    tally.count('public-security@3301', created, 'delivered', new Date('2025-09-30T23:30:00Z'), 3);
+    tally.count('public-security@3301', created, 'backfilled', new Date('2025-10-01T08:00:00Z'), 2);
+    tally.count('public-security@3301', 'Tenancy.Updated', 'deadLettered', new Date('2025-10-01T09:00:00Z'));
+    tally.count('public-security', created, 'delivered', new Date('2025-10-01T09:00:00Z'), 7);
+    tally.count('public-security@3301', created, 'delivered', new Date('2025-10-02T09:00:00Z'));
+    await tally.flush();
+    tally.count('public-security@3301', created, 'redriven', new Date('2025-10-01T10:00:00Z'), 1);
+    await tally.flush();
+
+    // Act
+    const { status, body } = await deliveryLog(POLICE, {
+      subscriber: 'public-security@3301',
+      from: '2025-10-01',
+    });
+
+    // Assess
+    expect(status).toBe(200);
+    expect(body.days).toEqual([
+      {
+        day: '2025-10-01',
+        eventType: created,
+        delivered: 3,
+        deadLettered: 0,
+        redriven: 1,
+        backfilled: 2,
+        replayed: 0,
+      },
+      {
+        day: '2025-10-01',
+        eventType: 'Tenancy.Updated',
+        delivered: 0,
+        deadLettered: 1,
+        redriven: 0,
+        backfilled: 0,
+        replayed: 0,
+      },
+    ]);
+    expect(body.totals).toEqual({ delivered: 3, deadLettered: 1, redriven: 1, backfilled: 2, replayed: 0 });
+  });
+
+  it('follows the audit right: own department’s subscribers, or all with "all"', async () => {
+    const range = { from: '2025-10-01', to: '2025-10-02' };
+    expect((await deliveryLog(HEALTH, { subscriber: 'health', ...range })).status).toBe(403);
+    expect((await deliveryLog(HEALTH_AUDITOR, { subscriber: 'health@330106', ...range })).status).toBe(200);
+    expect((await deliveryLog(HEALTH_AUDITOR, { subscriber: 'public-security', ...range })).status).toBe(403);
+    expect((await deliveryLog(SUPERVISOR, { subscriber: 'health', ...range })).status).toBe(200);
+    expect(
+      (await deliveryLog(POLICE, { subscriber: 'public-security', from: '2025-10-02', to: '2025-10-01' }))
+        .status,
+    ).toBe(400);
+    expect((await deliveryLog(POLICE, { subscriber: 'Police!', from: '2025-10-01' })).status).toBe(400);
   });
 });

@@ -52,7 +52,7 @@ async function deliveredMessages(details: readonly Json[]): Promise<Map<string, 
       eventPattern: rule.eventPattern,
       inputTransformer: rule.inputTransformer,
       target: async (message: string) => {
-        delivered.set(rule.department, [...(delivered.get(rule.department) ?? []), JSON.parse(message)]);
+        delivered.set(rule.subscriber, [...(delivered.get(rule.subscriber) ?? []), JSON.parse(message)]);
       },
     })),
     onTargetError: ({ error }) => {
@@ -103,7 +103,9 @@ describe('the AsyncAPI document of each department', () => {
       ][]) {
         const kind = parseDetailType(detailType)?.kind;
         const projected = kind === undefined ? [] : (subscription.fields[kind] ?? []);
-        expect(schemaLeafPaths(message.payload).sort(), detailType).toEqual([...projected, 'type'].sort());
+        expect(schemaLeafPaths(message.payload).sort(), detailType).toEqual(
+          [...projected, 'type', 'replay'].sort(),
+        );
         expect(message.payload.properties.type.const).toBe(detailType);
         expect(JSON.stringify(message.payload)).not.toContain('"additionalProperties":false');
         const validate = ajv.compile(message.payload);

@@ -131,6 +131,7 @@ const DEPARTMENT_OPERATIONS = {
   lookupPerson: { path: '/v1/persons/lookup', method: 'post', response: 'PersonLookup' },
   divisionStats: { path: '/v1/stats', method: 'get', response: 'DivisionStats' },
   auditTrail: { path: '/v1/audit', method: 'get', response: 'AuditTrail' },
+  deliveryLog: { path: '/v1/deliveries', method: 'get', response: 'Deliveries' },
 } as const;
 
 const operationOf = (id: keyof typeof DEPARTMENT_OPERATIONS): Json => {

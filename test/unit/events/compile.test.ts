@@ -5,12 +5,17 @@ import {
   CHANGES,
   type ChangeEventDetail,
   type CompiledRule,
+  compileSmokeRule,
   compileSubscription,
   compileSubscriptions,
   detailTypeOf,
   detailTypesOfKind,
+  EVENT_KINDS,
+  type EventKind,
   MAX_INPUT_PATHS,
   PROJECTED_RECORD_PATHS,
+  SMOKE_KIND,
+  SMOKE_SUBMITTER_ID,
   SOURCE,
   SUBSCRIPTIONS,
   type Subscription,
@@ -46,7 +51,8 @@ function busEvent(detail: ChangeEventDetail) {
 
 /** What a department must receive: the projected paths, nested as in the detail; missing ones as "". */
 function expectedMessage(detail: ChangeEventDetail, paths: readonly string[]): Record<string, unknown> {
-  const message: Record<string, unknown> = { type: detailTypeOf(detail.kind, detail.change) };
+  // A live event has no replay-name: the message says so with `replay: ""`.
+  const message: Record<string, unknown> = { type: detailTypeOf(detail.kind, detail.change), replay: '' };
   for (const path of paths) {
     const segments = path.split('.');
     let source: unknown = detail;
@@ -93,14 +99,20 @@ describe('compiling the default catalogue', () => {
   it.each(RULES.map((rule) => [rule.ruleName, rule] as const))(
     '%s matches its kind on our source',
     (_name, rule) => {
-      expect(rule.eventPattern).toEqual({ source: [SOURCE], 'detail-type': detailTypesOfKind(rule.kind) });
+      expect(rule.eventPattern).toEqual({
+        source: [SOURCE],
+        'detail-type': detailTypesOfKind(rule.kind),
+        detail: { submittedBy: { submitterId: [{ 'anything-but': SMOKE_SUBMITTER_ID }] } },
+      });
     },
   );
 
   it('emits only operators the local bus implements', () => {
     for (const rule of [...RULES, ...compileSubscription(housingOffice(['3301', '3302']))]) {
       expect(() => compilePattern(rule.eventPattern)).not.toThrow();
-      expect(operatorsOf(rule.eventPattern).filter((operator) => operator !== 'prefix')).toEqual([]);
+      expect(
+        operatorsOf(rule.eventPattern).filter((operator) => !['prefix', 'anything-but'].includes(operator)),
+      ).toEqual([]);
     }
   });
 
@@ -112,7 +124,7 @@ describe('compiling the default catalogue', () => {
       expect(variables.length).toBeLessThanOrEqual(MAX_INPUT_PATHS);
       for (const [variable, path] of Object.entries(inputPathsMap)) {
         expect(variable).not.toMatch(/^aws\./i);
-        expect(path === '$.detail-type' || path.startsWith('$.detail.')).toBe(true);
+        expect(['$.detail-type', '$.replay-name'].includes(path) || path.startsWith('$.detail.')).toBe(true);
       }
       const placeholders = [...inputTemplate.matchAll(/<([^<>]*)>/g)].map((match) => match[1]);
       expect(placeholders.sort()).toEqual(variables.sort());
@@ -203,9 +215,7 @@ describe('content filters', () => {
       'housing-3301-330206-rental-property',
       'housing-3301-330206-tenancy',
     ]);
-    expect(rules[1]?.eventPattern.detail).toEqual({
-      divisionCode: [{ prefix: '3301' }, { prefix: '330206' }],
-    });
+    expect(rules[1]?.eventPattern.detail.divisionCode).toEqual([{ prefix: '3301' }, { prefix: '330206' }]);
   });
 
   it('lets through only events of the area', () => {
@@ -216,6 +226,49 @@ describe('content filters', () => {
     expect(matchesPattern(rule.eventPattern, tenancyIn('330106'))).toBe(true);
     expect(matchesPattern(rule.eventPattern, tenancyIn('330212'))).toBe(false);
     expect(matchesPattern(rule.eventPattern, tenancyIn('110105'))).toBe(false);
+  });
+});
+
+describe('the smoke test subscriber', () => {
+  const smoke = compileSmokeRule();
+  const smokeEvent = (kind: EventKind, submitterId: string) =>
+    busEvent({ ...sampleDetail(kind, 'created'), submittedBy: { role: 'department', submitterId } });
+
+  it('receives the smoke submitter’s records, and no department does', () => {
+    for (const kind of EVENT_KINDS) {
+      const event = smokeEvent(kind, SMOKE_SUBMITTER_ID);
+      expect(matchesPattern(smoke.eventPattern, event)).toBe(kind === SMOKE_KIND);
+      for (const rule of RULES) expect(matchesPattern(rule.eventPattern, event)).toBe(false);
+    }
+  });
+
+  it('receives nothing of anyone else, while the departments do', () => {
+    const event = smokeEvent(SMOKE_KIND, 'landlord-wang-fang');
+    expect(matchesPattern(smoke.eventPattern, event)).toBe(false);
+    expect(RULES.filter((rule) => matchesPattern(rule.eventPattern, event)).map((r) => r.ruleName)).toEqual([
+      'public-security-rental-property',
+      'housing-rental-property',
+    ]);
+  });
+
+  it('gets the envelope only', () => {
+    const message = JSON.parse(
+      applyInputTransformer(smoke.inputTransformer, smokeEvent(SMOKE_KIND, SMOKE_SUBMITTER_ID)),
+    );
+    expect(Object.keys(message).sort()).toEqual(
+      [
+        'change',
+        'divisionCode',
+        'id',
+        'kind',
+        'occurredAt',
+        'recordId',
+        'replay',
+        'submittedBy',
+        'type',
+        'version',
+      ].sort(),
+    );
   });
 });
 

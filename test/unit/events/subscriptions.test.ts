@@ -7,8 +7,11 @@ import {
   ENVELOPE_FIELDS,
   type EventKind,
   SUBSCRIPTIONS,
+  SubscriberIdError,
   type Subscription,
+  subscriberSubscription,
   subscriptionFor,
+  withSubscribers,
 } from '../../../events/index.ts';
 import { CANONICAL_LEAF_PATHS } from './canonical-shapes.ts';
 
@@ -157,5 +160,42 @@ describe('configuring the catalogue', () => {
 
   it.each([[['330']], [['33010']], [['33a1']], [[]]])('rejects the division prefix list %o', (prefixes) => {
     expect(() => subscriptionFor('housing', { filter: { divisionCodePrefix: prefixes } })).toThrow(/prefix/i);
+  });
+});
+
+describe('subscribers: a department office per jurisdiction', () => {
+  it('names a city office after its department and division prefix, with the department projection', () => {
+    const office = subscriberSubscription('public-security@3301');
+
+    expect(office).toMatchObject({
+      department: 'public-security',
+      subscriber: 'public-security@3301',
+      name: 'public-security-3301',
+      filter: { divisionCodePrefix: ['3301'] },
+    });
+    expect(office.fields).toEqual(byDepartment('public-security').fields);
+  });
+
+  it('takes a bare department as the province-wide subscriber', () => {
+    expect(subscriberSubscription('health')).toEqual(byDepartment('health'));
+  });
+
+  it.each(['police@3301', 'health@33011', 'health@', 'Health', 'health@3301+x', 'health 3301'])(
+    'refuses %s',
+    (id) => {
+      expect(() => subscriberSubscription(id)).toThrow(SubscriberIdError);
+    },
+  );
+
+  it('adds offices to the departments, each once', () => {
+    const all = withSubscribers(SUBSCRIPTIONS, ['housing@3301', 'health@330106']);
+
+    expect(all.map((subscription) => subscription.subscriber)).toEqual([
+      ...DEPARTMENTS,
+      'housing@3301',
+      'health@330106',
+    ]);
+    expect(() => withSubscribers(SUBSCRIPTIONS, ['housing@3301', 'housing@3301'])).toThrow(SubscriberIdError);
+    expect(() => withSubscribers(SUBSCRIPTIONS, ['housing'])).toThrow(SubscriberIdError);
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidEventPatternError, UnsupportedPatternOperatorError } from './errors.ts';
+import { InvalidEventPatternError, UnsupportedPatternOperatorError } from './eventbridge-errors.ts';
 
 /*
  * EventBridge event-pattern matching for exactly the patterns the hub writes: those compile.ts emits for the
@@ -9,6 +9,9 @@ import { InvalidEventPatternError, UnsupportedPatternOperatorError } from './err
  *   fields the pattern does not name are ignored; nested pattern objects follow the event's nesting;
  * - an exact string matches that string; `{ "prefix": "33" }` a string that starts with it;
  *   `{ "exists": true }` any value of a field that is present (a leaf, not an object);
+ *   `{ "anything-but": "x" }` any present leaf value other than the string "x", null and values of other types
+ *   included, never an absent field (AWS-documented for anything-but; the hub writes it with one string, to
+ *   leave the smoke test's records out of every department rule and the derive rule: smoke.ts);
  * - when the event's value is an array, the field matches if any element does.
  * Every other operator (suffix, wildcard, anything-but, numeric, equals-ignore-case, exists:false, cidr, $or,
  * …) and every non-string value is refused at rule creation, never silently "not matched".
@@ -17,9 +20,9 @@ import { InvalidEventPatternError, UnsupportedPatternOperatorError } from './err
 /** A pattern object; keys whose value is `undefined` are ignored, as JSON.stringify would drop them. */
 export type EventPattern = { readonly [field: string]: EventPattern | readonly unknown[] | undefined };
 
-export const SUPPORTED_OPERATORS = ['prefix', 'exists'] as const;
+export const SUPPORTED_OPERATORS = ['prefix', 'exists', 'anything-but'] as const;
 
-type Condition = { exact: string } | { prefix: string } | { exists: true };
+type Condition = { exact: string } | { prefix: string } | { exists: true } | { anythingBut: string };
 type Node = { fields: ReadonlyArray<readonly [string, Node]> } | { conditions: readonly Condition[] };
 
 export interface CompiledPattern {
@@ -76,6 +79,7 @@ function condition(item: unknown, at: string): Condition {
   const argument = item[operator];
   if (operator === 'prefix' && typeof argument === 'string' && argument !== '') return { prefix: argument };
   if (operator === 'exists' && argument === true) return { exists: true };
+  if (operator === 'anything-but' && typeof argument === 'string') return { anythingBut: argument };
   throw new UnsupportedPatternOperatorError(
     `${operator}: ${JSON.stringify(argument)}`,
     at,
@@ -96,6 +100,7 @@ function matchNode(node: Node, value: unknown): boolean {
 
 function matchLeaf(wanted: Condition, value: unknown): boolean {
   if ('exists' in wanted) return !isObject(value);
+  if ('anythingBut' in wanted) return !isObject(value) && value !== wanted.anythingBut;
   if (typeof value !== 'string') return false;
   return 'exact' in wanted ? value === wanted.exact : value.startsWith(wanted.prefix);
 }

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compileSubscriptions, DERIVE_EVENT_PATTERN, SUBSCRIPTIONS } from '../../../../events/index.ts';
 import {
-  compilePattern,
-  type EventPattern,
   InvalidEventPatternError,
-  matchesPattern,
   UnsupportedPatternOperatorError,
-} from '../../../../local/bus/index.ts';
+} from '../../../events/eventbridge-errors.ts';
+import { compilePattern, type EventPattern, matchesPattern } from '../../../events/pattern.ts';
 
 /*
  * The local bus matches exactly the patterns the hub writes (compile.ts and the derive rule) as EventBridge
