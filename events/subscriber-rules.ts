@@ -1,6 +1,6 @@
 import { SOURCE } from './catalogue.ts';
 import { type CompiledRule, compileSmokeRule, compileSubscription } from './compile.ts';
-import { type CompiledInputTransformer, compileInputTransformer } from './input-transformer.ts';
+import { compileInputTransformer } from './input-transformer.ts';
 import { type CompiledPattern, compilePattern } from './pattern.ts';
 import { SMOKE_SUBSCRIBER } from './smoke.ts';
 import { subscriberSubscription } from './subscriptions.ts';
@@ -39,7 +39,7 @@ export const routedEvent = (detailType: string, detail: unknown, replayName?: st
 
 const compiled = new WeakMap<
   CompiledRule,
-  { pattern: CompiledPattern; transformer: CompiledInputTransformer }
+  { pattern: CompiledPattern; transform: ReturnType<typeof compileInputTransformer> }
 >();
 
 function compiledOf(rule: CompiledRule) {
@@ -47,7 +47,7 @@ function compiledOf(rule: CompiledRule) {
   if (found === undefined) {
     found = {
       pattern: compilePattern(rule.eventPattern),
-      transformer: compileInputTransformer(rule.inputTransformer),
+      transform: compileInputTransformer(rule.inputTransformer),
     };
     compiled.set(rule, found);
   }
@@ -57,9 +57,8 @@ function compiledOf(rule: CompiledRule) {
 /** The message the first matching rule puts on the subscriber's queue, or undefined when none matches. */
 export function projectFor(rules: readonly CompiledRule[], event: RoutedEvent): string | undefined {
   for (const rule of rules) {
-    const { pattern, transformer } = compiledOf(rule);
-    if (pattern.matches(event))
-      return transformer.apply(event, { ruleName: rule.ruleName, ruleArn: rule.ruleName });
+    const { pattern, transform } = compiledOf(rule);
+    if (pattern.matches(event)) return transform(event);
   }
   return undefined;
 }

@@ -426,6 +426,8 @@ export function projectedRecord(kind: EventKind, record: JsonObject): JsonObject
     }
   }
   return copy;
+}
+
 const SUBSCRIBER_ID = /^([a-z-]+)(?:@(\d+(?:\+\d+)*))?$/;
 
 export class SubscriberIdError extends Error {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ProblemError, problemResponse } from '#api/problems.ts';
 import { type CompiledRule, projectFor, routedEvent } from '#events/index.ts';
 import type { DeliveryTally } from '#functions/adapters/delivery-log.ts';
 import type { RecordStore } from '#functions/adapters/record-store.ts';
 import type { HistoryItem, RecordItem } from '#functions/adapters/store-items.ts';
-import { ProblemError, problemResponse } from '#functions/http/problem.ts';
 import { changeEventOf, endedOnBefore } from '#functions/publish/publish-changes.ts';
 import { describeRecord, type RecordKind } from '#schemas/index.ts';
 import type { LocalRoute } from './api-server.ts';

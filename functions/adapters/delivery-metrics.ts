@@ -7,7 +7,6 @@ import { type DeliveryRow, noDeliveries } from '#api/deliveries-api.ts';
 import { chinaDateOf } from '#domain/dates.ts';
 import { pascalKind } from '#events/kinds.ts';
 import { subscriberRules } from '#events/subscriber-rules.ts';
-import type { DeliveryMetrics } from '../query/deliveries.ts';
 
 /*
  * On AWS, nothing of the hub's sees a delivery (EventBridge writes to the queue itself), so the delivery
@@ -16,6 +15,11 @@ import type { DeliveryMetrics } from '../query/deliveries.ts';
  * A rule serves one kind, so these rows are per kind (`ResidenceRegistration.*`), summed from hourly data
  * into China days. Messages a consumer let expire into the DLQ (maxReceiveCount) show in `hub dlq`, not here.
  */
+/** Counts the hub cannot write itself, read from elsewhere (on AWS: the bus rules' metrics). */
+export interface DeliveryMetrics {
+  read(subscriber: string, from: string, to: string): Promise<DeliveryRow[]>;
+}
+
 export class RuleDeliveryMetrics implements DeliveryMetrics {
   readonly #cloudWatch: CloudWatchClient;
   readonly #eventBusName: string;

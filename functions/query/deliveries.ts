@@ -5,16 +5,12 @@ import {
   deliveriesQuery,
   noDeliveries,
 } from '#api/deliveries-api.ts';
+import { ProblemError } from '#api/problems.ts';
 import type { DeliveryLog } from '../adapters/delivery-log.ts';
-import { ProblemError } from '../http/problem.ts';
+import type { DeliveryMetrics } from '../adapters/delivery-metrics.ts';
 import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
 import { requireDepartment } from './department-caller.ts';
 import { queryParameters } from './request-body.ts';
-
-/** Counts the hub cannot write itself, read from elsewhere (on AWS: the bus rules' metrics). */
-export interface DeliveryMetrics {
-  read(subscriber: string, from: string, to: string): Promise<DeliveryRow[]>;
-}
 
 export interface DeliveriesDeps {
   deliveries: Pick<DeliveryLog, 'read'>;

@@ -6,6 +6,7 @@ import { QUERY_ROUTES } from '#api/query-api.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import type { AuditStore } from '../adapters/audit-store.ts';
 import type { DeliveryLog } from '../adapters/delivery-log.ts';
+import type { DeliveryMetrics } from '../adapters/delivery-metrics.ts';
 import type { ProfileStore } from '../adapters/profile-store.ts';
 import type { StatsStore } from '../adapters/stats-store.ts';
 import { bodyCharset } from '../http/body-charset.ts';
@@ -18,7 +19,7 @@ import { type SubmitterContext, submitterContext } from '../http/submitter-conte
 import type { DerivedConfig } from '../runtime/derived-config.ts';
 import { logger } from '../runtime/logger.ts';
 import { auditTrail } from './audit.ts';
-import { type DeliveryMetrics, deliveryLog } from './deliveries.ts';
+import { deliveryLog } from './deliveries.ts';
 import { lookupPerson } from './lookup.ts';
 import { divisionStats } from './stats.ts';
 

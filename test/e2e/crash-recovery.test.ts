@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { changeOf, compileSubscription, detailTypeOf, SOURCE, SUBSCRIPTIONS } from '#events/index.ts';
-import { matchesPattern } from '#local/bus/pattern.ts';
+import { matchesPattern } from '#events/pattern.ts';
 import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
 import { takeAllMessages } from '#local/queue-tools.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { compileSubscriptions, DERIVE_EVENT_PATTERN, SUBSCRIPTIONS } from '../../../../events/index.ts';
 import {
   InvalidEventPatternError,
   UnsupportedPatternOperatorError,
 } from '../../../events/eventbridge-errors.ts';
+import { compileSubscriptions, DERIVE_EVENT_PATTERN, SUBSCRIPTIONS } from '../../../events/index.ts';
 import { compilePattern, type EventPattern, matchesPattern } from '../../../events/pattern.ts';
 
 /*
@@ -16,7 +16,15 @@ import { compilePattern, type EventPattern, matchesPattern } from '../../../even
 const EVENT = {
   source: 'residence-data-hub',
   'detail-type': 'Tenancy.Created',
-  detail: { divisionCode: '330106', personKey: 'abc', tags: ['a', 'b'], nested: { at: '330106' } },
+  detail: {
+    divisionCode: '330106',
+    personKey: 'abc',
+    tags: ['a', 'b'],
+    nested: { at: '330106' },
+    submittedBy: { submitterId: 'landlord-1' },
+    endedOn: null,
+    version: 2,
+  },
 };
 
 describe('matchesPattern', () => {
@@ -34,6 +42,21 @@ describe('matchesPattern', () => {
     ['exists on an absent field', { detail: { missing: [{ exists: true }] } }, false],
     ['exists on an object', { detail: { nested: [{ exists: true }] } }, false],
     ['an absent field', { detail: { missing: ['x'] } }, false],
+    // anything-but (one string, as compile writes it): any present value but that string, never an absent field.
+    [
+      'anything but another string',
+      { detail: { submittedBy: { submitterId: [{ 'anything-but': 'hub-smoke' }] } } },
+      true,
+    ],
+    [
+      'anything but that string',
+      { detail: { submittedBy: { submitterId: [{ 'anything-but': 'landlord-1' }] } } },
+      false,
+    ],
+    ['anything but, on a null value', { detail: { endedOn: [{ 'anything-but': 'x' }] } }, true],
+    ['anything but, on a number', { detail: { version: [{ 'anything-but': '2' }] } }, true],
+    ['anything but, on an absent field', { detail: { missing: [{ 'anything-but': 'x' }] } }, false],
+    ['anything but, on an object', { detail: { nested: [{ 'anything-but': 'x' }] } }, false],
   ])('%s', (_case, pattern, expected) => {
     expect(matchesPattern(pattern, EVENT)).toBe(expected);
   });
@@ -53,7 +76,8 @@ describe('compilePattern refuses what the hub never writes', () => {
   it.each<[string, unknown]>([
     ['suffix', { source: [{ suffix: 'hub' }] }],
     ['wildcard', { source: [{ wildcard: 'residence-*' }] }],
-    ['anything-but', { source: [{ 'anything-but': 'x' }] }],
+    ['anything-but with a list', { source: [{ 'anything-but': ['x', 'y'] }] }],
+    ['anything-but with an operator', { source: [{ 'anything-but': { prefix: 'x' } }] }],
     ['numeric', { detail: { rent: [{ numeric: ['>', 0] }] } }],
     ['equals-ignore-case', { source: [{ 'equals-ignore-case': 'HUB' }] }],
     ['exists: false', { detail: { personKey: [{ exists: false }] } }],
