@@ -80,7 +80,8 @@ function subscribersOf(kind: 'residence-registration', version: number, division
   const event = {
     source: SOURCE,
     'detail-type': detailTypeOf(kind, changeOf({ version })),
-    detail: { divisionCode },
+    // Any submitter but the smoke test's reaches the department rules.
+    detail: { divisionCode, submittedBy: { submitterId: 'crash-test' } },
   };
   return SUBSCRIPTIONS.filter((subscription) =>
     compileSubscription(subscription).some((rule) => matchesPattern(rule.eventPattern, event)),

@@ -77,10 +77,11 @@ async function received(): Promise<Record<Department, Array<Record<string, unkno
   return Object.fromEntries(entries) as Record<Department, Array<Record<string, unknown>>>;
 }
 
-/** The leaf paths of a message that hold "". */
+/** The leaf paths of a message that hold "" (but `replay`, which is "" on every live delivery). */
 function emptyStringPaths(message: unknown): string[] {
   return leafPaths(message).filter(
     (path) =>
+      path !== 'replay' &&
       path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], message) === '',
   );
 }
@@ -97,6 +98,7 @@ const ENVELOPE = [
   'id',
   'type',
   'schemaVersion',
+  'replay',
   'kind',
   'change',
   'recordId',
