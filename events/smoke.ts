@@ -1,5 +1,5 @@
 import type { EventKind } from './kinds.ts';
-import type { DetailPath } from './subscriptions.ts';
+import { type DetailPath, ENVELOPE } from './subscriptions.ts';
 
 /*
  * The post-deployment smoke test (`hub smoke`): a record reported by this reserved submitter travels the whole
@@ -13,16 +13,7 @@ export const SMOKE_SUBSCRIBER = 'smoke';
 /** A rental property: it names no person, so its natural key (an address with a run id) touches nobody. */
 export const SMOKE_KIND = 'rental-property' satisfies EventKind;
 /** What the smoke queue receives: the envelope, enough to recognise the run's record. */
-export const SMOKE_FIELDS: readonly DetailPath[] = [
-  'id',
-  'kind',
-  'change',
-  'recordId',
-  'version',
-  'divisionCode',
-  'occurredAt',
-  'submittedBy.submitterId',
-];
+export const SMOKE_FIELDS: readonly DetailPath[] = [...ENVELOPE, 'submittedBy.submitterId'];
 
 /** The pattern condition that leaves smoke events out (EventBridge `anything-but`, on a field always present). */
 export const NOT_SMOKE = { submittedBy: { submitterId: [{ 'anything-but': SMOKE_SUBMITTER_ID }] } } as const;

@@ -54,7 +54,7 @@ export interface Subscription {
 }
 
 /** Who the event is, when and where: every department needs these to de-duplicate and order. */
-const ENVELOPE: readonly DetailPath[] = [
+export const ENVELOPE: readonly DetailPath[] = [
   'id',
   'schemaVersion',
   'kind',

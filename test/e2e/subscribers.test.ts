@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordStore } from '#functions/adapters/record-store.ts';
-import { LOCAL_CREDENTIALS, localDynamoDbClient } from '#local/emulators/clients.ts';
+import { localDynamoDbClient, localSqsClient } from '#local/emulators/clients.ts';
 import { settleHub, takeAllMessages } from '#local/queue-tools.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';
 import { idNumberFor } from '../helpers/sample-people.ts';
@@ -22,14 +23,10 @@ let hub: HubProcess;
 let sqs: SQSClient;
 
 beforeAll(async () => {
-  const config = join(await import('node:os').then((os) => os.tmpdir()), `hub-config-${process.pid}.json`);
+  const config = join(tmpdir(), `hub-config-${process.pid}.json`);
   await writeFile(config, JSON.stringify({ subscribers: [CITY, COUNTY] }));
   hub = await startHubProcess(['--config', config]);
-  sqs = new SQSClient({
-    endpoint: hub.endpoints.sqsEndpoint,
-    region: hub.endpoints.region,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  sqs = localSqsClient(hub.endpoints.sqsEndpoint);
 });
 
 afterAll(async () => {
