@@ -3,6 +3,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { UsageError } from './errors.ts';
 import type { Target } from './target.ts';
 
 /** Where a backfill writes a subscriber's snapshot as NDJSON: a local file, or `s3://bucket/key` on AWS. */
@@ -18,8 +19,10 @@ export interface SnapshotFile {
 export function openSnapshot(target: Target, where: string, append: boolean): SnapshotFile {
   const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(where);
   if (s3 === null) return fromStream(createWriteStream(where, { flags: append ? 'a' : 'w', mode: 0o600 }));
+  if (target.kind === 'local')
+    throw new UsageError('--to-file s3://… needs --stack; locally give a file path');
   const body = new PassThrough();
-  const client = new S3Client(target.kind === 'aws' ? target.clientConfig('sqs') : {});
+  const client = new S3Client(target.clientConfig('sqs'));
   const upload = new Upload({
     client,
     params: {
