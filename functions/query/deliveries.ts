@@ -8,9 +8,9 @@ import {
 import { ProblemError } from '#api/problems.ts';
 import type { DeliveryLog } from '../adapters/delivery-log.ts';
 import type { DeliveryMetrics } from '../adapters/delivery-metrics.ts';
+import { requireDepartment } from '../http/department-caller.ts';
+import { queryParameters } from '../http/request-body.ts';
 import type { HubRequestEvent, Submitter } from '../http/submitter.ts';
-import { requireDepartment } from './department-caller.ts';
-import { queryParameters } from './request-body.ts';
 
 export interface DeliveriesDeps {
   deliveries: Pick<DeliveryLog, 'read'>;
