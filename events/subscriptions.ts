@@ -373,10 +373,7 @@ export const SUBSCRIPTIONS: readonly Subscription[] = buildSubscriptions();
  * A department office restricted to one area, named after the area (e.g. `housing-3301` for the
  * Hangzhou city housing office, subscriber `housing@3301`): a city or county bureau with its own system.
  */
-function areaOfficeSubscription(
-  department: Department,
-  divisionCodePrefix: readonly string[],
-): Subscription {
+function areaOfficeSubscription(department: Department, divisionCodePrefix: readonly string[]): Subscription {
   return subscriptionFor(department, {
     subscriber: `${department}@${divisionCodePrefix.join('+')}`,
     name: `${department}-${divisionCodePrefix.join('-')}`,

@@ -3,4 +3,4 @@
  * describe, as CHANGELOG.md lists it (semantic versioning, docs/versioning.md). A breaking change raises the
  * major and, for the part it breaks, the path version (/v2) or the events' schemaVersion.
  */
-export const CONTRACT_VERSION = '1.1.0';
+export const CONTRACT_VERSION = '1.2.0';

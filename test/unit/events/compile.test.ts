@@ -264,6 +264,7 @@ describe('the smoke test subscriber', () => {
         'occurredAt',
         'recordId',
         'replay',
+        'schemaVersion',
         'submittedBy',
         'type',
         'version',
