@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT, UsageError } from './errors.ts';
 import { closeTarget, resolveTarget, type Target, type TargetOptions, withTargetOptions } from './target.ts';
 
 /** A command's work once its target is resolved; returns the exit code (0 unless it says otherwise). */
@@ -19,12 +20,18 @@ export function targetCommand<O>(
   return command.action(async (...received: unknown[]) => {
     const options = command.opts<O & TargetOptions>();
     const args = received.slice(0, command.registeredArguments.length) as string[];
-    const target = await resolveTarget(options);
     try {
-      const code = await action(target, options, ...args);
-      if (code !== undefined && code !== 0) process.exitCode = code;
-    } finally {
-      closeTarget(target);
+      const target = await resolveTarget(options);
+      try {
+        const code = await action(target, options, ...args);
+        if (code !== undefined && code !== 0) process.exitCode = code;
+      } finally {
+        closeTarget(target);
+      }
+    } catch (error) {
+      // A bad argument found once the target is known: one `error:` line and the usage, as commander's own.
+      if (error instanceof UsageError) command.error(`error: ${error.message}`, { exitCode: EXIT.usage });
+      throw error;
     }
   });
 }

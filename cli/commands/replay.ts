@@ -20,6 +20,8 @@ interface ReplayOptions {
   name?: string;
 }
 
+type GivenOptions = Partial<Pick<ReplayOptions, 'from' | 'to'>> & Pick<ReplayOptions, 'name'>;
+
 const POLL_MS = 5_000;
 
 /**
@@ -36,12 +38,15 @@ export function registerReplay(program: Command): void {
     (command) =>
       command
         .argument('<subscriber>', 'subscriber id, e.g. public-security@3301')
-        .requiredOption('--from <time>', 'start of the range (YYYY-MM-DD or ISO time, included)', time)
-        .requiredOption('--to <time>', 'end of the range (YYYY-MM-DD or ISO time, excluded)', time)
+        .option('--from <time>', 'start of the range, required (YYYY-MM-DD or ISO time, included)', time)
+        .option('--to <time>', 'end of the range, required (YYYY-MM-DD or ISO time, excluded)', time)
         .option('--name <name>', 'name of the replay (default: the subscriber and a timestamp)'),
-    async (target, options: ReplayOptions, subscriber = '') => {
+    async (target, given: GivenOptions, subscriber = '') => {
       queuesOf(target, subscriber);
-      if (options.to <= options.from) throw new UsageError('--to must be after --from');
+      const { from, to } = given;
+      if (from === undefined || to === undefined) throw new UsageError('--from and --to are required');
+      if (to <= from) throw new UsageError('--to must be after --from');
+      const options: ReplayOptions = { ...given, from, to };
       const name =
         options.name ??
         `${subscriber.replace(/[@+]/g, '-')}-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;

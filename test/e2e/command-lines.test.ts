@@ -27,7 +27,7 @@ const BAD_VALUES: Record<string, string[]> = {
   bench: ['many'],
   consumer: ['--department', 'health', '--wait-seconds', '30'],
   capacity: ['--stage', 'qa'],
-  hub: ['import', 'register.csv', '--kind', 'permit'],
+  hub: ['tail', 'health', '--max', 'x'],
 };
 
 const stateDir = await mkdtemp(join(tmpdir(), 'command-lines-'));

@@ -148,10 +148,11 @@ describe('the hub command', () => {
     const help = await hubCommand('tail', '--help');
 
     expect(unknownSubscriber.code).toBe(2);
-    expect(unknownSubscriber.stderr).toMatch(/^hub tail: no subscriber "police@3301"/);
+    expect(unknownSubscriber.stderr).toMatch(/^error: no subscriber "police@3301"/);
+    expect(unknownSubscriber.stderr).toContain('Usage: npm run hub -- tail');
     expect(badOption.code).toBe(2);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('Usage: hub tail');
+    expect(help.stdout).toContain('Usage: npm run hub -- tail');
   });
 
   it('tails a queue masked and leaves the messages in place', async () => {
