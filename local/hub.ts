@@ -52,8 +52,8 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, publicJwks, type SigningKe
 import { openApiRoute } from './openapi-route.ts';
 import { createLocalOperations } from './operations.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
-import { addCounts, meterDynamoDb, type OperationCounts } from './request-meter.ts';
 import { replayRoute } from './replay.ts';
+import { addCounts, meterDynamoDb, type OperationCounts } from './request-meter.ts';
 import { createRouteThrottle, type ThrottleLimits } from './route-throttle.ts';
 import { streamFailureMessage } from './stream-failures.ts';
 

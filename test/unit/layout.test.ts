@@ -70,8 +70,6 @@ const ALLOWED: { readonly [R in Room]: readonly Room[] } = {
   // The operator console runs in the browser: the API's types, and the one pure module the hub serves it
   // (schemas/errors.ts, for masking); beside local/, cli/ and scripts/, importing none of them.
   console: [...PURE],
-  // The operator command talks to a hub over its API and reads only the contracts.
-  cli: [...PURE],
   // The capacity plan reads the stage config (infra/config.ts).
   scripts: [...PURE, 'infra'],
   // The benchmarks measure the local hub on the tests' corpus (test/fixtures/corpus.ts).
