@@ -14,6 +14,9 @@ export const EVENT_KINDS = [
   'social-insurance',
   'schooling',
   'business-license',
+  'permit-application',
+  'residence-permit',
+  'card-link',
 ] as const satisfies readonly RecordKind[];
 
 export type EventKind = (typeof EVENT_KINDS)[number];

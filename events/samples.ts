@@ -18,6 +18,7 @@ const CHEN_MING = { idNumber: '511322199307180015', name: '陈明', phone: '1360
 const ZHANG_XIAOYU = { idNumber: '330106201509010043', name: '张小雨' };
 const EMPLOYER = { creditCode: '91330106MA2711111A', name: '杭州示例科技有限公司' };
 const HOME = { divisionCode: '330106', detail: '文三路90号3幢2单元301室' };
+const PERMIT_NUMBER = 'ZJ3301062026000123';
 
 /** A sample canonical record per kind, without its end date. */
 export const SAMPLE_RECORDS: { [K in EventKind]: Record<string, unknown> } = {
@@ -85,6 +86,31 @@ export const SAMPLE_RECORDS: { [K in EventKind]: Record<string, unknown> } = {
     address: HOME,
     registeredOn: '2025-11-20',
   },
+  'permit-application': {
+    applicant: ZHANG_WEI,
+    cityDivisionCode: '330100',
+    address: HOME,
+    claims: ['employment', 'housing'],
+    channel: 'self-service',
+    submittedOn: '2026-02-02',
+  },
+  'residence-permit': {
+    permitNumber: PERMIT_NUMBER,
+    holder: ZHANG_WEI,
+    issuingDivisionCode: '330106',
+    applicationId: 'permit-application:UGVybWl0QXBwbGljYXRpb2',
+    issuedOn: '2026-02-10',
+    endorsedUntil: '2027-02-09',
+    status: 'valid',
+  },
+  'card-link': {
+    permitNumber: PERMIT_NUMBER,
+    holder: ZHANG_WEI,
+    cardType: 'citizen-card',
+    cardNumber: 'HZ0012345678',
+    divisionCode: '330100',
+    linkedOn: '2026-02-20',
+  },
 };
 
 /** The field that carries each kind's end date (RecordFacts.endedOn), where the kind has one. */
@@ -95,6 +121,7 @@ export const SAMPLE_END_FIELDS: { [K in EventKind]?: string } = {
   'social-insurance': 'stoppedOn',
   schooling: 'leftOn',
   'business-license': 'revokedOn',
+  'card-link': 'unlinkedOn',
 };
 
 const PERSON_KEYS: { [K in EventKind]?: string } = {
@@ -105,6 +132,9 @@ const PERSON_KEYS: { [K in EventKind]?: string } = {
   'social-insurance': 'b4e2d3c5f6a70819304b5c6d7e8f9a01b2c3d4e5f6a70819304b5c6d7e8f9a01',
   schooling: 'c5f3e4d6a7b8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192',
   'business-license': 'd6a4f5e7b8c90a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293',
+  'permit-application': 'a3f1c2d4e5b60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
+  'residence-permit': 'a3f1c2d4e5b60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
+  'card-link': 'a3f1c2d4e5b60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
 };
 
 const SUBMITTERS: { [K in EventKind]: { role: string; submitterId: string } } = {
@@ -116,6 +146,9 @@ const SUBMITTERS: { [K in EventKind]: { role: string; submitterId: string } } = 
   'social-insurance': { role: 'employer', submitterId: 'employer-0042' },
   schooling: { role: 'school', submitterId: 'school-0003' },
   'business-license': { role: 'department', submitterId: 'amr-xihu' },
+  'permit-application': { role: 'resident', submitterId: 'resident-zhang-wei' },
+  'residence-permit': { role: 'department', submitterId: 'psb-xihu' },
+  'card-link': { role: 'department', submitterId: 'hrss-hangzhou-citizen-card' },
 };
 
 const VERSION_OF: Record<Change, number> = { created: 1, updated: 2, ended: 3 };

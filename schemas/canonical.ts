@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import type { CanonicalRecords, RecordKind } from './index.ts';
 import { ADDRESS_DETAIL_MAX_LENGTH } from './values/address.ts';
+import { DOCUMENT_NUMBER_MAX_LENGTH, DOCUMENT_NUMBER_MIN_LENGTH } from './values/document-number.ts';
 import {
+  APPLICATION_CHANNELS,
+  CARD_TYPES,
   CONTRACT_TYPES,
   EDUCATION_LEVELS,
   GENDERS,
   INSURANCE_TYPES,
+  PERMIT_CLAIMS,
+  PERMIT_STATUSES,
   RESIDENCE_REASONS,
   RESIDENCE_TYPES,
   SCHOOL_STAGES,
@@ -58,6 +63,11 @@ export const canonicalEthnicity = z
   .string()
   .regex(/^(?:0[1-9]|[1-4]\d|5[0-6])$/)
   .meta({ description: 'Ethnic group, GB 3304 code 01–56.' });
+
+export const canonicalDocumentNumber = z
+  .string()
+  .regex(new RegExp(`^[0-9A-Z]{${DOCUMENT_NUMBER_MIN_LENGTH},${DOCUMENT_NUMBER_MAX_LENGTH}}$`))
+  .meta({ description: 'A residence permit or card number: digits and capitals. Identifies a person.' });
 
 /** Free text the kinds normalise with NFKC and single spaces (organisation names, occupations). */
 const canonicalText = (maxLength: number) => z.string().min(1).max(maxLength);
@@ -166,6 +176,38 @@ export const CANONICAL_RECORD_SCHEMAS = {
     registeredOn: canonicalDate,
     revokedOn: canonicalDate.optional(),
   }),
+  'permit-application': z.strictObject({
+    applicant: personRef,
+    cityDivisionCode: canonicalDivisionCode,
+    address,
+    claims: z.array(z.enum(PERMIT_CLAIMS)).min(1),
+    channel: z.enum(APPLICATION_CHANNELS),
+    submittedOn: canonicalDate,
+  }),
+  'residence-permit': z.strictObject({
+    permitNumber: canonicalDocumentNumber,
+    holder: personRef,
+    issuingDivisionCode: canonicalDivisionCode,
+    applicationId: z
+      .string()
+      .regex(/^permit-application:[A-Za-z0-9_-]{22}$/)
+      .optional(),
+    issuedOn: canonicalDate,
+    endorsedUntil: canonicalDate,
+    status: z.enum(PERMIT_STATUSES),
+    endorsements: z
+      .array(z.strictObject({ endorsedOn: canonicalDate, endorsedUntil: canonicalDate }))
+      .optional(),
+  }),
+  'card-link': z.strictObject({
+    permitNumber: canonicalDocumentNumber,
+    holder: personRef,
+    cardType: z.enum(CARD_TYPES),
+    cardNumber: canonicalDocumentNumber,
+    divisionCode: canonicalDivisionCode,
+    linkedOn: canonicalDate,
+    unlinkedOn: canonicalDate.optional(),
+  }),
 } as const satisfies Record<RecordKind, z.ZodObject>;
 
 // Both directions: a field added to, dropped from or retyped in a kind without this file following breaks the build.
@@ -181,5 +223,8 @@ const outputsMatchKinds: {
   'social-insurance': true,
   schooling: true,
   'business-license': true,
+  'permit-application': true,
+  'residence-permit': true,
+  'card-link': true,
 };
 void outputsMatchKinds;

@@ -19,8 +19,8 @@ export const ERROR_CATALOGUE = {
     zh: '该字段不属于此记录类型，请删除。',
   },
   KIND_UNKNOWN: {
-    en: 'Unknown record kind; accepted: residence-registration, residence-departure, rental-property, tenancy, employment, social-insurance, schooling, business-license.',
-    zh: '未知的记录类型；可接受：residence-registration、residence-departure、rental-property、tenancy、employment、social-insurance、schooling、business-license。',
+    en: 'Unknown record kind; accepted: residence-registration, residence-departure, rental-property, tenancy, employment, social-insurance, schooling, business-license, permit-application, residence-permit, card-link.',
+    zh: '未知的记录类型；可接受：residence-registration、residence-departure、rental-property、tenancy、employment、social-insurance、schooling、business-license、permit-application、residence-permit、card-link。',
   },
   VALUE_INVALID: {
     en: 'The value is not valid for this field.',
@@ -110,6 +110,18 @@ export const ERROR_CATALOGUE = {
     en: 'The value is not one of the accepted codes or labels.',
     zh: '字段值不在可接受的代码或名称之内。',
   },
+  DOCUMENT_NUMBER_FORMAT: {
+    en: 'Permit or card number has the wrong format: expected 6–32 digits and Latin letters (spaces and hyphens are ignored).',
+    zh: '证件或卡号格式错误：应为6至32位数字和拉丁字母（空格和连字符忽略）。',
+  },
+  DIVISION_LEVEL: {
+    en: 'Expected a city-level division code (or a county code within the city), not a province code (e.g. 330100 for Hangzhou).',
+    zh: '应为地级（市）行政区划代码或其所辖县级代码，而非省级代码（如杭州市为330100）。',
+  },
+  DIVISION_MISMATCH: {
+    en: 'The division does not lie within the city of the record (e.g. an address in 330106 belongs to the city 330100).',
+    zh: '该行政区划不在记录所属城市之内（如330106的地址属于330100市）。',
+  },
   ADDRESS_FORMAT: {
     en: 'Address detail has the wrong format: expected 1–200 characters of text after the division (street, number, building, unit, room).',
     zh: '详细地址格式错误：应为1至200个字符的区划以下地址（街路巷、门牌号、幢、单元、室）。',
@@ -129,6 +141,18 @@ export const ERROR_CATALOGUE = {
   WRITE_FAILED: {
     en: 'The store failed while this record was written, so whether it was stored is not known. Submit it again: a repeat is harmless (it comes back unchanged if it was stored).',
     zh: '写入此记录时存储出错，无法确定是否已保存。请重新提交：重复提交无害（若已保存，将返回unchanged）。',
+  },
+  NOT_IN_DIVISIONS: {
+    en: "A coordinator may submit only for people living in the divisions it serves (the token's divisions claim).",
+    zh: '协管员只能为其负责辖区（令牌中的divisions声明）内居住的人员提交记录。',
+  },
+  FORBIDDEN_DEPARTMENT: {
+    en: "This record may be submitted only by the department responsible for it (the token's department claim): residence permits and applications by public-security, card links by the card's issuer.",
+    zh: '此记录只能由其主管部门提交（令牌中的department声明）：居住证及其申领由公安部门提交，卡证对接由发卡部门提交。',
+  },
+  PERMIT_NUMBER_TAKEN: {
+    en: 'This permit number is already held by another person; a permit number belongs to one holder only.',
+    zh: '该居住证编号已属于他人；一个居住证编号只能属于一名持证人。',
   },
   WRITE_CONFLICT: {
     en: 'The record kept changing under other submissions while this one was written; nothing of it was stored. Submit it again.',

@@ -1,10 +1,13 @@
 // The canonical model's single entry point: the record kinds, normaliseRecord and describeRecord.
 import { errorMessage, type FieldError, toFieldErrors } from './errors.ts';
 import { type BusinessLicense, businessLicense } from './kinds/business-license.ts';
+import { type CardLink, cardLink } from './kinds/card-link.ts';
 import type { RecordFacts } from './kinds/common/kind.ts';
 import { type Employment, employment } from './kinds/employment.ts';
+import { type PermitApplication, permitApplication } from './kinds/permit-application.ts';
 import { type RentalProperty, rentalProperty } from './kinds/rental-property.ts';
 import { type ResidenceDeparture, residenceDeparture } from './kinds/residence-departure.ts';
+import { type ResidencePermit, residencePermit } from './kinds/residence-permit.ts';
 import { type ResidenceRegistration, residenceRegistration } from './kinds/residence-registration.ts';
 import { type Schooling, schooling } from './kinds/schooling.ts';
 import { type SocialInsurance, socialInsurance } from './kinds/social-insurance.ts';
@@ -12,10 +15,13 @@ import { type Tenancy, tenancy } from './kinds/tenancy.ts';
 
 export type { ErrorCode, FieldError } from './errors.ts';
 export type { BusinessLicense } from './kinds/business-license.ts';
+export type { CardLink } from './kinds/card-link.ts';
 export type { RecordFacts } from './kinds/common/kind.ts';
 export type { Employment } from './kinds/employment.ts';
+export type { PermitApplication } from './kinds/permit-application.ts';
 export type { RentalProperty } from './kinds/rental-property.ts';
 export type { ResidenceDeparture } from './kinds/residence-departure.ts';
+export type { ResidencePermit } from './kinds/residence-permit.ts';
 export type { ResidenceRegistration } from './kinds/residence-registration.ts';
 export type { Schooling } from './kinds/schooling.ts';
 export type { SocialInsurance } from './kinds/social-insurance.ts';
@@ -30,6 +36,9 @@ export const RECORD_KINDS = [
   'social-insurance',
   'schooling',
   'business-license',
+  'permit-application',
+  'residence-permit',
+  'card-link',
 ] as const;
 
 export type RecordKind = (typeof RECORD_KINDS)[number];
@@ -44,6 +53,9 @@ export interface CanonicalRecords {
   'social-insurance': SocialInsurance;
   schooling: Schooling;
   'business-license': BusinessLicense;
+  'permit-application': PermitApplication;
+  'residence-permit': ResidencePermit;
+  'card-link': CardLink;
 }
 
 export type CanonicalRecord<K extends RecordKind = RecordKind> = CanonicalRecords[K];
@@ -66,6 +78,9 @@ export const RECORD_KIND_DEFINITIONS = {
   'social-insurance': socialInsurance,
   schooling,
   'business-license': businessLicense,
+  'permit-application': permitApplication,
+  'residence-permit': residencePermit,
+  'card-link': cardLink,
 } as const satisfies Record<RecordKind, { kind: RecordKind }>;
 
 // A Map, so that 'constructor' or '__proto__' are unknown kinds rather than Object.prototype members.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RECORD_KIND_DEFINITIONS, RECORD_KINDS, type RecordKind } from './index.ts';
+import { LISTS_ACCEPTING_TEXT } from './kinds/common/parts.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -40,12 +41,16 @@ class InputSchema {
     this.defs = root.$defs as Record<string, JsonSchema>;
   }
 
-  /** The object a schema describes: itself (an object, or a string or object) or its `$ref`'s target. */
+  /**
+   * The object a schema describes: itself (an object, or a string or object), its `$ref`'s target, or the
+   * object each item of a list is (a permit's endorsements).
+   */
   objectOf(schema: unknown): JsonSchema | undefined {
     if (typeof schema !== 'object' || schema === null) return undefined;
     const candidate = schema as JsonSchema;
     if (typeof candidate.$ref === 'string')
       return this.objectOf(this.defs[candidate.$ref.split('/').at(-1) ?? '']);
+    if (candidate.type === 'array') return this.objectOf(candidate.items);
     return [candidate.type].flat().includes('object') ? candidate : undefined;
   }
 
@@ -74,13 +79,21 @@ class InputSchema {
     return schema as JsonSchema;
   }
 
-  /** Moves a nested object's schema into `$defs` as `name`, leaving a `$ref` with the field's description. */
+  /**
+   * Moves a nested object's schema into `$defs` as `name`, leaving a `$ref` with the field's description (for
+   * a list, the items' object moves and the list keeps its `$ref`).
+   */
   hoist(level: string, name: string): void {
     const [field] = level.split('.') as [string];
     const properties = this.root.properties as Record<string, JsonSchema>;
     const { description, ...schema } = properties[field] as JsonSchema;
-    this.defs[name] = schema;
-    properties[field] = { $ref: `#/$defs/${name}`, ...(description === undefined ? {} : { description }) };
+    const list = schema.type === 'array';
+    this.defs[name] = list ? (schema.items as JsonSchema) : schema;
+    const reference = { $ref: `#/$defs/${name}` };
+    properties[field] = {
+      ...(list ? { ...schema, items: reference } : reference),
+      ...(description === undefined ? {} : { description }),
+    };
   }
 }
 
@@ -166,6 +179,8 @@ export function inputJsonSchema(kind: RecordKind): JsonSchema {
       override: ({ zodSchema, jsonSchema }) => {
         // A string or the object: object keywords (properties, required) do not apply to a string.
         if (textAccepting.has(zodSchema)) jsonSchema.type = ['string', 'object'];
+        // A list, or one text of its items separated by 、 , ; / or spaces.
+        if (LISTS_ACCEPTING_TEXT.has(zodSchema)) jsonSchema.type = ['string', 'array'];
       },
     }) as JsonSchema,
   );

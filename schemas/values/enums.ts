@@ -308,3 +308,45 @@ export const contractType = codedEnum<ContractType>('ContractType', [
   },
   { code: 'none', label: '未签订', aliases: ['无', '无合同', '未签订劳动合同'] },
 ]).schema;
+
+// ---- residence permits (居住证) ----------------------------------------------------------------------------
+
+/** The conditions an applicant claims (居住证暂行条例 art. 2): stable employment, residence, or schooling. */
+export const PERMIT_CLAIMS = ['employment', 'housing', 'schooling'] as const;
+export type PermitClaim = (typeof PERMIT_CLAIMS)[number];
+export const permitClaim = codedEnum<PermitClaim>('PermitClaim', [
+  { code: 'employment', label: '合法稳定就业', aliases: ['就业', '稳定就业', '务工', '经商'] },
+  { code: 'housing', label: '合法稳定住所', aliases: ['住所', '稳定住所', '居住'] },
+  { code: 'schooling', label: '连续就读', aliases: ['就读', '就学', '上学'] },
+]).schema;
+
+/** How an application reached public security: the resident online, a coordinator at the door, a counter. */
+export const APPLICATION_CHANNELS = ['self-service', 'coordinator', 'counter'] as const;
+export type ApplicationChannel = (typeof APPLICATION_CHANNELS)[number];
+export const applicationChannel = codedEnum<ApplicationChannel>('ApplicationChannel', [
+  {
+    code: 'self-service',
+    label: '自助申领',
+    aliases: ['网上申领', '手机申领', '网上办理', '自助', 'app', 'web', '手机客户端', '互联网'],
+  },
+  { code: 'coordinator', label: '协管员代办', aliases: ['协管员', '上门采集', '上门办理', '代办'] },
+  { code: 'counter', label: '窗口受理', aliases: ['窗口', '窗口办理', '派出所窗口', '现场办理'] },
+]).schema;
+
+/** A permit's state as public security records it; a lapsed endorsement is derived, not recorded here. */
+export const PERMIT_STATUSES = ['valid', 'suspended', 'lost', 'revoked'] as const;
+export type PermitStatus = (typeof PERMIT_STATUSES)[number];
+export const permitStatus = codedEnum<PermitStatus>('PermitStatus', [
+  { code: 'valid', label: '有效', aliases: ['正常'] },
+  { code: 'suspended', label: '中止', aliases: ['暂停', '中止使用', '暂停使用'] },
+  { code: 'lost', label: '挂失', aliases: ['遗失', '丢失'] },
+  { code: 'revoked', label: '注销', aliases: ['吊销', '作废', '收缴'] },
+]).schema;
+
+/** The cards a permit's IC card is linked to (卡证对接). */
+export const CARD_TYPES = ['citizen-card', 'social-security-card'] as const;
+export type CardType = (typeof CARD_TYPES)[number];
+export const cardType = codedEnum<CardType>('CardType', [
+  { code: 'citizen-card', label: '市民卡', aliases: ['城市一卡通'] },
+  { code: 'social-security-card', label: '社会保障卡', aliases: ['社保卡'] },
+]).schema;

@@ -4,6 +4,7 @@ export * from './address.ts';
 export * from './credit-code.ts';
 export * from './date.ts';
 export * from './division-code.ts';
+export * from './document-number.ts';
 export * from './enums.ts';
 export * from './id-number.ts';
 export * from './identifier.ts';

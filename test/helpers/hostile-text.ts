@@ -152,10 +152,12 @@ export function stringLeaves(value: Json, at: string[] = []): string[][] {
   return Object.entries(value).flatMap(([key, inner]) => stringLeaves(inner, [...at, key]));
 }
 
-/** A copy of `value` with the leaf at `path` replaced. */
+/** A copy of `value` with the leaf at `path` replaced (a list stays a list). */
 export function setAt(value: Json, path: readonly string[], leaf: Json): Json {
   const [head, ...rest] = path;
   if (head === undefined) return leaf;
+  if (Array.isArray(value))
+    return value.map((item, index) => (String(index) === head ? setAt(item, rest, leaf) : item));
   const object = value as Record<string, Json>;
   return { ...object, [head]: setAt(object[head] as Json, rest, leaf) };
 }

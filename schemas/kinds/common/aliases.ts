@@ -7,8 +7,8 @@ import { canonicalText, isBlankText } from '../../values/text.ts';
  * A table maps each canonical field of an object to its labels. The entry of a nested object also gives
  * the table of its own fields (accepted inside the object) and, optionally, prefixes under which those
  * fields may appear flattened beside the record's own fields, as one-row forms do (`姓名`, `身份证号`
- * next to `入住日期`; `出租人姓名` for the landlord). A dotted key (`'school.name'`) gives extra
- * top-level labels for a nested field.
+ * next to `入住日期`; `出租人姓名` for the landlord); a list of such objects has each item renamed. A
+ * dotted key (`'school.name'`) gives extra top-level labels for a nested field.
  */
 export type AliasTable = { readonly [field: string]: readonly string[] | NestedAliases };
 
@@ -208,6 +208,11 @@ class Renamer {
     field: string,
   ): unknown {
     if (typeof value === 'string' && child.textField !== undefined) return { [child.textField]: value };
+    // A list of such objects (a permit's endorsements): each item renamed with the same table.
+    if (Array.isArray(value))
+      return value.map((item, index) =>
+        isPlainObject(item) ? this.rename(item, child.level, [...at, field, String(index)]) : item,
+      );
     return isPlainObject(value) ? this.rename(value, child.level, [...at, field]) : value;
   }
 

@@ -11,6 +11,7 @@ import {
   divisionCode,
   educationLevel,
   ethnicity,
+  findDivision,
   freeText,
   gender,
   idNumber,
@@ -66,20 +67,50 @@ export function amount(range: NumberRange) {
   });
 }
 
+// ---- lists ------------------------------------------------------------------------------------------------
+
+/** The lists that also accept one text of separated items (the JSON Schema says "string or array"). */
+export const LISTS_ACCEPTING_TEXT = new WeakSet<z.core.$ZodType>();
+
+/** Registers a list schema that accepts one separated text too (see LISTS_ACCEPTING_TEXT). */
+export function acceptingText<S extends z.core.$ZodType>(schema: S): S {
+  LISTS_ACCEPTING_TEXT.add(schema);
+  return schema;
+}
+
 // ---- divisions and addresses ---------------------------------------------------------------------------
 
 const HAS_HAN = /[\u4e00-\u9fff]/;
 
 /** A division code, also given by its name (户籍地: 浙江省温州市瑞安市) when the name resolves completely. */
-export const divisionCodeField = z.preprocess((value) => {
+function divisionCodeOfName(value: unknown): unknown {
   // Too long a text is left for the code's own check (TOO_LONG), never searched for names.
   if (typeof value !== 'string' || value.length > CODE_MAX_RAW_LENGTH || !HAS_HAN.test(value)) return value;
   const resolved = resolveDivisionPrefix(value.trim());
   return resolved !== undefined && resolved.rest.trim() === '' ? resolved.divisionCode : value;
-}, divisionCode);
+}
+
+export const divisionCodeField = z.preprocess(divisionCodeOfName, divisionCode);
+
+/**
+ * A city's division code, also given as a county of it (`330106` → `330100`) or, for the four municipalities,
+ * as the province (`110000` → `110100`). Any other province code: DIVISION_LEVEL.
+ */
+export const cityDivisionCode = z.preprocess(
+  divisionCodeOfName,
+  divisionCode.transform((code, ctx) => {
+    const division = findDivision(code);
+    if (division?.level === 'city') return code;
+    if (division?.level === 'county' && division.cityCode !== undefined) return division.cityCode;
+    const municipality = findDivision(`${code.slice(0, 2)}0100`);
+    if (municipality?.grouping && municipality.name === '市辖区') return municipality.code;
+    addValueIssue(ctx, 'DIVISION_LEVEL', { received: code });
+    return z.NEVER;
+  }),
+);
 
 /** `330100` is an ancestor of `330106`; a code is its own ancestor. */
-function isSameOrAncestor(ancestor: string, code: string): boolean {
+export function isSameOrAncestor(ancestor: string, code: string): boolean {
   const significant = ancestor.replace(/(00)+$/, '');
   return code.startsWith(significant);
 }

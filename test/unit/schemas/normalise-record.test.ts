@@ -30,14 +30,24 @@ const REQUIRED_FIELDS: Record<RecordKind, string[]> = {
   'social-insurance': ['divisionCode', 'insuranceType', 'person', 'startedOn'],
   schooling: ['enrolledOn', 'school', 'stage', 'student'],
   'business-license': ['address', 'creditCode', 'name', 'operator', 'registeredOn'],
+  'permit-application': ['address', 'applicant', 'channel', 'cityDivisionCode', 'claims', 'submittedOn'],
+  'residence-permit': [
+    'endorsedUntil',
+    'holder',
+    'issuedOn',
+    'issuingDivisionCode',
+    'permitNumber',
+    'status',
+  ],
+  'card-link': ['cardNumber', 'cardType', 'divisionCode', 'holder', 'linkedOn', 'permitNumber'],
 };
 
 describe('normaliseRecord', () => {
   useFixedClock('2026-01-01T12:00:00+08:00');
 
-  it('knows the eight record kinds of the contract, each with a definition', () => {
+  it('knows the eleven record kinds of the contract, each with a definition', () => {
     expect(RECORD_KINDS).toStrictEqual(Object.keys(RECORD_KIND_DEFINITIONS));
-    expect(RECORD_KINDS).toHaveLength(8);
+    expect(RECORD_KINDS).toHaveLength(11);
     for (const kind of RECORD_KINDS) expect(RECORD_KIND_DEFINITIONS[kind].kind).toBe(kind);
   });
 

@@ -37,6 +37,21 @@ describe('compileAliases', () => {
     expect(conflicts).toStrictEqual([]);
   });
 
+  it('renames every object of a list with the nested table, and names a conflict by its index', () => {
+    const list = compileAliases({ endorsements: { labels: ['签注'], fields: { endorsedOn: ['签注日期'] } } });
+
+    const { value, conflicts } = list({
+      签注: [{ 签注日期: '2018-03-01' }, { endorsedOn: '2019-03-01', 签注日期: '2019-03-02' }, 'text'],
+    });
+
+    expect(value).toStrictEqual({
+      endorsements: [{ endorsedOn: '2018-03-01' }, { endorsedOn: '2019-03-01' }, 'text'],
+    });
+    expect(conflicts).toStrictEqual([
+      { path: ['endorsements', '1', 'endorsedOn'], keys: ['endorsedOn', '签注日期'] },
+    ]);
+  });
+
   it('accepts labels with full-width characters, spaces, a required mark or a trailing colon', () => {
     const { value } = rename({ '＊姓名：': '张三', ' 身份证号 ': 'x', '入住 日期:': 'y' });
 
