@@ -1,5 +1,7 @@
 import { errorMessage, type FieldError } from '#schemas/errors.ts';
 import { type CanonicalRecord, isRecordKind, type RecordFacts, type RecordKind } from '#schemas/index.ts';
+import { isSameOrAncestor } from '#schemas/values/division-code.ts';
+import type { CardType } from '#schemas/values/enums.ts';
 import { recordIdOf } from './record-id.ts';
 
 /** Who made a request, as the store and the events record it. */
@@ -8,6 +10,8 @@ export interface SubmitterRef {
   role: string;
   /** A department caller's department (department-claims.ts); never stored with a record. */
   department?: string;
+  /** A coordinator's divisions (submitter.ts); never stored with a record. */
+  divisions?: readonly string[];
 }
 
 /**
@@ -32,6 +36,7 @@ export const SUBMITTER_ROLES = [
   'school',
   'department',
   'resident',
+  'coordinator',
 ] as const;
 
 export type SubmitterRole = (typeof SUBMITTER_ROLES)[number];
@@ -44,9 +49,32 @@ export const isSubmitterRole = (role: unknown): role is SubmitterRole =>
  * - `any`: every record of the kind;
  * - `own-property`: every record, except at a rental property another landlord registered (PROPERTY_NOT_OWNED);
  * - `collective-dormitory`: residence registrations in a unit's collective dormitory (单位集体宿舍) only;
- * - `own-records`: only records whose subject is the caller (the ID number in the token; SUBJECT_MISMATCH).
+ * - `own-records`: only records whose subject is the caller (the ID number in the token; SUBJECT_MISMATCH);
+ * - `in-divisions`: only records in a division the caller serves (the token's divisions; NOT_IN_DIVISIONS);
+ * - `public-security`: only a department caller acting for public security (FORBIDDEN_DEPARTMENT);
+ * - `card-issuer`: only the department that issues the record's card type (CARD_ISSUERS; FORBIDDEN_DEPARTMENT).
  */
-export type Grant = 'any' | 'own-property' | 'collective-dormitory' | 'own-records';
+export type Grant =
+  | 'any'
+  | 'own-property'
+  | 'collective-dormitory'
+  | 'own-records'
+  | 'in-divisions'
+  | 'public-security'
+  | 'card-issuer';
+
+/**
+ * Which department issues each card a residence permit is linked to (卡证对接). In Zhejiang's cities the citizen
+ * card (市民卡) carries the social security card's functions and is issued under human resources and social
+ * security; a city whose citizen card comes from another body adds that department here.
+ */
+export const CARD_ISSUERS: { readonly [C in CardType]: readonly string[] } = {
+  'social-security-card': ['hrss'],
+  'citizen-card': ['hrss'],
+};
+
+/** Public security issues residence permits (居住证暂行条例 art. 8) and accepts applications at its counters. */
+const PERMIT_AUTHORITY = 'public-security';
 
 /** Who may submit what: the only place that says so. A role absent from a kind's column may not submit it. */
 export const PERMISSIONS: { readonly [R in SubmitterRole]: { readonly [K in RecordKind]?: Grant } } = {
@@ -88,10 +116,21 @@ export const PERMISSIONS: { readonly [R in SubmitterRole]: { readonly [K in Reco
     'social-insurance': 'any',
     schooling: 'any',
     'business-license': 'any',
+    'permit-application': 'public-security',
+    'residence-permit': 'public-security',
+    'card-link': 'card-issuer',
   },
+  // Self-service (自助申领): a resident applies for their own permit only.
   resident: {
     'residence-registration': 'own-records',
     'residence-departure': 'own-records',
+    'permit-application': 'own-records',
+  },
+  // 协管员: collect registrations door to door and file applications for people living in their divisions.
+  coordinator: {
+    'residence-registration': 'in-divisions',
+    'residence-departure': 'in-divisions',
+    'permit-application': 'in-divisions',
   },
 };
 
@@ -100,13 +139,30 @@ export interface Caller {
   role: SubmitterRole;
   /** A resident's own normalised ID number (from the verified token); absent for every other role. */
   idNumber?: string;
+  /** A department caller's department (its token's `department` claim). */
+  department?: string;
+  /** A coordinator's divisions (its token's `divisions` claim): 6-digit codes, a city code covers its counties. */
+  divisions?: readonly string[];
 }
 
-const forbidden = (path: string, code: 'FORBIDDEN_KIND' | 'SUBJECT_MISMATCH'): FieldError => ({
+type PermissionCode = 'FORBIDDEN_KIND' | 'SUBJECT_MISMATCH' | 'NOT_IN_DIVISIONS' | 'FORBIDDEN_DEPARTMENT';
+
+const forbidden = (path: string, code: PermissionCode): FieldError => ({
   path,
   code,
   message: errorMessage(code),
 });
+
+/** Where each kind a coordinator may submit names the division it is checked against (RecordFacts.divisionCode). */
+const DIVISION_PATHS: { readonly [K in RecordKind]?: string } = {
+  'residence-registration': 'data.address.divisionCode',
+  'residence-departure': 'data.divisionCode',
+  'permit-application': 'data.address.divisionCode',
+};
+
+/** True when a division lies in one of the divisions a coordinator serves. */
+const servesDivision = (divisions: readonly string[] | undefined, divisionCode: string): boolean =>
+  (divisions ?? []).some((served) => isSameOrAncestor(served, divisionCode));
 
 /** Refuses a kind the role may not submit at all; checked before normalising, so it costs nothing. */
 export function kindPermissionError(caller: Caller, kind: string): FieldError | undefined {
@@ -131,11 +187,30 @@ export function recordPermissionError(
     case 'own-records':
       return caller.idNumber !== undefined && facts.personIdNumber === caller.idNumber
         ? undefined
-        : forbidden('data.person.idNumber', 'SUBJECT_MISMATCH');
+        : forbidden(SUBJECT_PATHS[kind] ?? 'data', 'SUBJECT_MISMATCH');
+    case 'in-divisions':
+      return servesDivision(caller.divisions, facts.divisionCode)
+        ? undefined
+        : forbidden(DIVISION_PATHS[kind] ?? 'data', 'NOT_IN_DIVISIONS');
+    case 'public-security':
+      return caller.department === PERMIT_AUTHORITY ? undefined : forbidden('kind', 'FORBIDDEN_DEPARTMENT');
+    case 'card-issuer': {
+      const card = (record as { cardType: CardType }).cardType;
+      return caller.department !== undefined && CARD_ISSUERS[card].includes(caller.department)
+        ? undefined
+        : forbidden('data.cardType', 'FORBIDDEN_DEPARTMENT');
+    }
     default:
       return undefined;
   }
 }
+
+/** Where each kind a resident may submit names its subject's ID number. */
+const SUBJECT_PATHS: { readonly [K in RecordKind]?: string } = {
+  'residence-registration': 'data.person.idNumber',
+  'residence-departure': 'data.person.idNumber',
+  'permit-application': 'data.applicant.idNumber',
+};
 
 interface PropertyAddress {
   divisionCode: string;

@@ -9,7 +9,15 @@ import type { EventKind } from './kinds.ts';
  * both compile these objects (compile.ts), so what is tested locally is what is deployed.
  */
 
-export const DEPARTMENTS = ['public-security', 'housing', 'hrss', 'education', 'health'] as const;
+export const DEPARTMENTS = [
+  'public-security',
+  'housing',
+  'hrss',
+  'education',
+  'health',
+  'justice',
+  'culture-sports',
+] as const;
 export type Department = (typeof DEPARTMENTS)[number];
 
 /** Fields of the detail envelope a projection may name (`type` is always delivered, from the detail-type). */
@@ -51,6 +59,8 @@ export interface Subscription {
   filter?: SubscriptionFilter;
   /** The projection, per kind: the detail paths the department receives (kinds differ in shape). */
   fields: { readonly [K in EventKind]?: readonly DetailPath[] };
+  /** Why the department needs a kind, where the catalogue says so (the permit's kinds, PIPL's necessity). */
+  reasons: { readonly [K in EventKind]?: string };
 }
 
 /** Who the event is, when and where: every department needs these to de-duplicate and order. */
@@ -80,7 +90,18 @@ type Projection = { [K in EventKind]?: readonly DetailPath[] };
 interface DepartmentDefinition {
   description: string;
   fields: Projection;
+  reasons?: { [K in EventKind]?: string };
 }
+
+/**
+ * What a service that is granted by residence permit (凭证服务) needs to know of a permit: whether it is in
+ * force (status, how long its endorsement lasts) and in which city (the issuing bureau's county), linked to the
+ * person by personKey; never the holder's identity or the permit's number.
+ */
+const PERMIT_VALIDITY: readonly DetailPath[] = [
+  ...ENVELOPE_WITH_PERSON,
+  ...record('issuingDivisionCode', 'issuedOn', 'endorsedUntil', 'status'),
+];
 
 const DEPARTMENT_DEFINITIONS: { readonly [D in Department]: DepartmentDefinition } = {
   'public-security': {
@@ -163,6 +184,57 @@ const DEPARTMENT_DEFINITIONS: { readonly [D in Department]: DepartmentDefinition
           'revokedOn',
         ),
       ],
+      'permit-application': [
+        ...ENVELOPE_WITH_REPORTER,
+        ...record(
+          'applicant.idNumber',
+          'applicant.name',
+          'applicant.phone',
+          'cityDivisionCode',
+          'address.divisionCode',
+          'address.detail',
+          'claims',
+          'channel',
+          'submittedOn',
+        ),
+      ],
+      'residence-permit': [
+        ...ENVELOPE_WITH_REPORTER,
+        ...record(
+          'permitNumber',
+          'holder.idNumber',
+          'holder.name',
+          'holder.phone',
+          'issuingDivisionCode',
+          'applicationId',
+          'issuedOn',
+          'endorsedUntil',
+          'status',
+          'endorsements',
+        ),
+      ],
+      'card-link': [
+        ...ENVELOPE_WITH_REPORTER,
+        ...record(
+          'permitNumber',
+          'holder.idNumber',
+          'holder.name',
+          'cardType',
+          'cardNumber',
+          'divisionCode',
+          'linkedOn',
+          'unlinkedOn',
+        ),
+      ],
+    },
+    reasons: {
+      'permit-application':
+        'It decides every application and issues the permit within the deadline (居住证暂行条例 art. 11).',
+      'residence-permit':
+        'It issues, endorses, suspends and revokes permits; its exit-entry, ID-card and vehicle and ' +
+        'driving-licence bureaus serve by permit.',
+      'card-link':
+        'The permit is its IC card: it must know which citizen or social security card is linked to it.',
     },
   },
   housing: {
@@ -254,6 +326,27 @@ const DEPARTMENT_DEFINITIONS: { readonly [D in Department]: DepartmentDefinition
         ...ENVELOPE_WITH_PERSON,
         ...record('address.divisionCode', 'movedInOn', 'movedOutOn'),
       ],
+      'residence-permit': [...PERMIT_VALIDITY, ...record('holder.idNumber', 'holder.name')],
+      'card-link': [
+        ...ENVELOPE_WITH_PERSON,
+        ...record(
+          'holder.idNumber',
+          'holder.name',
+          'cardType',
+          'cardNumber',
+          'divisionCode',
+          'linkedOn',
+          'unlinkedOn',
+        ),
+      ],
+    },
+    reasons: {
+      'residence-permit':
+        'Vocational qualification exams and qualifications are open to permit holders; candidates register ' +
+        'by ID number, so it receives the holder and the validity, not the permit number.',
+      'card-link':
+        'It issues the social security card (and, in Zhejiang, the citizen card) and keeps the link on its ' +
+        'own card; the permit number stays with public security.',
     },
   },
   education: {
@@ -303,6 +396,28 @@ const DEPARTMENT_DEFINITIONS: { readonly [D in Department]: DepartmentDefinition
         ...ENVELOPE_WITH_PERSON,
         ...record('person.name', 'divisionCode', 'movedOutOn', 'destinationDivisionCode'),
       ],
+      'residence-permit': PERMIT_VALIDITY,
+    },
+    reasons: {
+      'residence-permit':
+        'Birth-service registration (生育服务登记) is granted by permit: validity and city, linked by personKey ' +
+        'to the residents it already serves.',
+    },
+  },
+  justice: {
+    description:
+      'Justice: legal aid (法律援助) for permit holders. Whether a person holds a permit in force, and in which ' +
+      'city; nothing else. A legal-aid office checks a person in front of it with POST /v1/permits/verify.',
+    fields: { 'residence-permit': PERMIT_VALIDITY },
+    reasons: { 'residence-permit': 'Legal aid is granted by a permit in force in the city.' },
+  },
+  'culture-sports': {
+    description:
+      'Culture and sports: public cultural and sports services for permit holders. Whether a person holds a ' +
+      'permit in force, and in which city; nothing else.',
+    fields: { 'residence-permit': PERMIT_VALIDITY },
+    reasons: {
+      'residence-permit': 'Culture and sports services are granted by a permit in force in the city.',
     },
   },
 };
@@ -347,6 +462,7 @@ export function subscriptionFor(department: Department, options: SubscriptionOpt
     eventTypes: kindsOf(definition.fields).flatMap((kind) => detailTypesOfKind(kind)),
     ...(filter?.divisionCodePrefix === undefined ? {} : { filter }),
     fields: definition.fields,
+    reasons: definition.reasons ?? {},
   };
 }
 

@@ -13,6 +13,8 @@ export const SAMPLE_SUBMITTERS: ReadonlyArray<{
   /** Department callers name their department (look-ups are cut to its fields) and may hold an audit right. */
   department?: string;
   audit?: boolean | 'all';
+  /** A coordinator's divisions. */
+  divisions?: readonly string[];
 }> = [
   { submitterId: 'landlord-wang-fang', role: 'landlord' },
   { submitterId: 'property-manager-lvcheng', role: 'property-manager' },
@@ -33,7 +35,10 @@ export const SAMPLE_SUBMITTERS: ReadonlyArray<{
     department: 'public-security',
     audit: 'all',
   },
+  { submitterId: 'dept-hrss-hangzhou', role: 'department', department: 'hrss' },
+  { submitterId: 'dept-legal-aid-xihu', role: 'department', department: 'justice' },
   { submitterId: 'resident-self-service', role: 'resident', idNumber: SAMPLE_RESIDENT_ID_NUMBER },
+  { submitterId: 'coordinator-xihu-wenxin', role: 'coordinator', divisions: ['330106'] },
   // The reserved smoke-test submitter (events/smoke.ts): `npm run hub -- smoke` submits as it.
   { submitterId: SMOKE_SUBMITTER_ID, role: 'department' },
 ];
@@ -48,11 +53,13 @@ export function claimsOf(submitter: {
   idNumber?: string;
   department?: string;
   audit?: boolean | 'all';
+  divisions?: readonly string[];
 }): SubmitterClaims {
   return {
     sub: submitter.submitterId,
     role: submitter.role,
     ...(submitter.idNumber === undefined ? {} : { id_number: submitter.idNumber }),
+    ...(submitter.divisions === undefined ? {} : { divisions: [...submitter.divisions] }),
     ...(submitter.department === undefined ? {} : { department: submitter.department }),
     ...(submitter.audit === undefined ? {} : { audit: submitter.audit }),
   };

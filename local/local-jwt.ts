@@ -33,6 +33,8 @@ export interface SubmitterClaims {
   department?: string;
   /** A department caller's audit right: true (own department) or 'all'. */
   audit?: boolean | 'all';
+  /** A coordinator's divisions (6-digit codes). */
+  divisions?: string[];
 }
 
 export async function generateSigningKey(): Promise<SigningKey> {

@@ -16,6 +16,7 @@ interface TokenOptions {
   personIdNumber?: string;
   department?: string;
   audit?: 'own' | 'all';
+  divisions?: string[];
   expiresIn: string;
   dataDir?: string;
 }
@@ -38,6 +39,11 @@ const command = program(
       'all',
     ]),
   )
+  .option(
+    '--divisions <codes>',
+    'a coordinator’s divisions ("divisions"), comma-separated 6-digit codes; required for --role coordinator',
+    (value: string) => value.split(',').map((code) => code.trim()),
+  )
   .option('--expires-in <span>', 'lifetime, e.g. 30m, 1h, 7d', DEFAULT_TOKEN_LIFETIME)
   .option(
     '--data-dir <dir>',
@@ -45,7 +51,7 @@ const command = program(
   );
 
 const options = command.parse().opts<TokenOptions>();
-const { submitter, role, department, audit } = options;
+const { submitter, role, department, audit, divisions } = options;
 if ((role === 'resident') !== (options.personIdNumber !== undefined))
   command.error('error: --person-id-number is required for a resident, and only for a resident.');
 // Checked here, not in an option parser, whose message would echo the ID number.
@@ -53,6 +59,10 @@ const ownId = options.personIdNumber === undefined ? undefined : idNumber.safePa
 if (ownId?.success === false) command.error('error: --person-id-number is not a valid resident ID number.');
 if ((department !== undefined || audit !== undefined) && role !== 'department')
   command.error('error: --department and --audit are for --role department only.');
+if ((role === 'coordinator') !== (divisions !== undefined))
+  command.error('error: --divisions is required for a coordinator, and only for a coordinator.');
+if (divisions?.some((code) => !/^\d{6}$/.test(code)))
+  command.error('error: --divisions must be 6-digit division codes, separated by commas.');
 
 const key = await readSigningKey({
   stateDir: resolve(process.env.HUB_STATE_DIR ?? '.local-hub'),
@@ -67,6 +77,7 @@ const claims = claimsOf({
   ...(ownId?.success ? { idNumber: ownId.data } : {}),
   ...(department === undefined ? {} : { department }),
   ...(audit === undefined ? {} : { audit: audit === 'all' ? 'all' : true }),
+  ...(divisions === undefined ? {} : { divisions }),
 });
 const token = await issueToken(key, claims, options.expiresIn).catch(() =>
   command.error(`error: --expires-in "${options.expiresIn}" is not a time span like 30m, 1h or 7d.`),

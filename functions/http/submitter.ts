@@ -23,6 +23,7 @@ export type HubRequestEvent = APIGatewayProxyEventV2WithRequestContext<HubReques
 export interface Submitter extends Caller, DepartmentIdentity {
   submitterId: string;
   role: SubmitterRole;
+  department?: DepartmentIdentity['department'];
 }
 
 /** The token claims the hub reads (API Gateway's JWT authorizer has verified signature, iss, aud and exp). */
@@ -35,6 +36,8 @@ export const SUBMITTER_CLAIMS = {
   submitterId: 'submitter_id',
   /** The resident's own resident ID number, as the province's real-name IdP issues it. Required for residents. */
   idNumber: 'id_number',
+  /** A coordinator's divisions: 6-digit division codes (a city's covers its counties). Required for coordinators. */
+  divisions: 'divisions',
 } as const;
 
 const unauthorized = (detail: string) => new ProblemError('UNAUTHORIZED', detail);
@@ -57,18 +60,38 @@ export function submitterOf(
   const mapped = userArn === undefined ? undefined : iamSubmitters[userArn];
   if (mapped)
     return withDepartment(
-      checkedSubmitter(mapped.submitterId, mapped.role, undefined, 'the IAM mapping'),
+      checkedSubmitter(mapped.submitterId, mapped.role, { divisions: mapped.divisions }, 'the IAM mapping'),
       mapped,
     );
   throw unauthorized('The caller is not a known submitter: send a bearer token or sign the request.');
 }
 
 function submitterOfClaims(claims: Record<string, unknown>): Submitter {
-  const { subject, role, submitterId, idNumber: idClaim } = SUBMITTER_CLAIMS;
+  const { subject, role, submitterId, idNumber: idClaim, divisions } = SUBMITTER_CLAIMS;
   const id = claims[submitterId] ?? claims[subject];
   if (typeof id !== 'string' || id === '')
     throw unauthorized(`The token has no "${subject}" (or "${submitterId}") claim.`);
-  return withDepartment(checkedSubmitter(id, claims[role], claims[idClaim], 'the token'), claims);
+  const personal = { idNumber: claims[idClaim], divisions: claims[divisions] };
+  return withDepartment(checkedSubmitter(id, claims[role], personal, 'the token'), claims);
+}
+
+const SIX_DIGITS = /^\d{6}$/;
+
+/**
+ * A coordinator's divisions: a list of 6-digit codes. API Gateway's JWT authorizer hands a list claim over as
+ * one string, `[330105 330106]`; identity platforms that flatten lists write `330105,330106`. Undefined when
+ * any entry is not a 6-digit code, or there is none.
+ */
+function divisionsOf(claim: unknown): string[] | undefined {
+  const list =
+    typeof claim === 'string'
+      ? claim
+          .replace(/^\[|\]$/g, '')
+          .split(/[\s,]+/)
+          .filter(Boolean)
+      : claim;
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  return list.every((code) => typeof code === 'string' && SIX_DIGITS.test(code)) ? list : undefined;
 }
 
 /** A department caller's `department` and `audit` claims (department-claims.ts). */
@@ -79,7 +102,7 @@ function withDepartment(submitter: Submitter, source: object): Submitter {
 function checkedSubmitter(
   submitterId: string,
   role: unknown,
-  idNumberClaim: unknown,
+  claims: { idNumber?: unknown; divisions?: unknown },
   source: string,
 ): Submitter {
   if (!isSubmitterRole(role))
@@ -93,8 +116,16 @@ function checkedSubmitter(
     throw unauthorized(
       `The submitter id in ${source} must be an opaque id that holds no resident ID or mobile number.`,
     );
+  if (role === 'coordinator') {
+    const divisions = divisionsOf(claims.divisions);
+    if (divisions === undefined)
+      throw unauthorized(
+        `A coordinator's ${source} must carry "${SUBMITTER_CLAIMS.divisions}": the 6-digit division codes it serves.`,
+      );
+    return { submitterId, role, divisions };
+  }
   if (role !== 'resident') return { submitterId, role };
-  const ownId = idNumber.safeParse(idNumberClaim);
+  const ownId = idNumber.safeParse(claims.idNumber);
   if (!ownId.success)
     throw unauthorized(`A resident's ${source} must carry a valid "${SUBMITTER_CLAIMS.idNumber}" claim.`);
   return { submitterId, role, idNumber: ownId.data };

@@ -3,6 +3,7 @@ import {
   acceptsRaw,
   applicationChannel,
   CODE_MAX_RAW_LENGTH,
+  isSameOrAncestor,
   PERMIT_CLAIMS,
   type PermitClaim,
   pastOrTodayDate,
@@ -15,7 +16,6 @@ import {
   acceptingText,
   address,
   cityDivisionCode,
-  isSameOrAncestor,
   PERSON_REF_LABELS,
   personRef,
 } from './common/parts.ts';

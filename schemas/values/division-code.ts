@@ -16,6 +16,12 @@ export const DIVISION_LIST_SOURCE = {
   asOf: '2023-06-30',
 } as const;
 
+/** `330100` is an ancestor of `330106`; a code is its own ancestor. */
+export function isSameOrAncestor(ancestor: DivisionCode, code: DivisionCode): boolean {
+  const significant = ancestor.replace(/(00)+$/, '');
+  return code.startsWith(significant);
+}
+
 /** Six-digit code: province `330000`, city `330100` or county `330106`. */
 export type DivisionCode = string;
 export type DivisionLevel = 'province' | 'city' | 'county';

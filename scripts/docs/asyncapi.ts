@@ -167,7 +167,12 @@ export function buildAsyncApiDocument(subscription: Subscription): JsonObject {
       },
     },
     components: {
-      messages: Object.fromEntries(messages.map((message) => [message.detailType, messageObject(message)])),
+      messages: Object.fromEntries(
+        messages.map((message) => [
+          message.detailType,
+          messageObject(message, subscription.reasons[message.rule.kind]),
+        ]),
+      ),
     },
   };
 }
@@ -199,12 +204,14 @@ function sqsChannelBinding(channel: string): JsonObject {
   };
 }
 
-function messageObject({ detailType, rule, schema, sample }: DepartmentMessage): JsonObject {
+/** A message of the document; `reason`: why the department receives the kind, where the catalogue says. */
+function messageObject({ detailType, rule, schema, sample }: DepartmentMessage, reason?: string): JsonObject {
   const change = parseDetailType(detailType)?.change;
   return {
     name: detailType,
     title: detailType,
     summary: `A ${rule.kind} record was ${change}; the fields ${rule.department} receives.`,
+    ...(reason === undefined ? {} : { description: `Why ${rule.department} receives it: ${reason}` }),
     contentType: 'application/json',
     payload: payloadJsonSchema(schema),
     examples: [

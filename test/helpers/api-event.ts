@@ -3,7 +3,7 @@ import type { HubRequestEvent } from '#functions/http/submitter.ts';
 export interface ApiEventOptions {
   body?: string;
   contentType?: string;
-  claims?: Record<string, string>;
+  claims?: Record<string, unknown>;
   isBase64Encoded?: boolean;
 }
 
@@ -42,7 +42,7 @@ export function recordsPostEvent(options: ApiEventOptions = {}): HubRequestEvent
 }
 
 /** JSON body with the JSON content type. */
-export function jsonPost(body: unknown, claims?: Record<string, string>): HubRequestEvent {
+export function jsonPost(body: unknown, claims?: Record<string, unknown>): HubRequestEvent {
   return recordsPostEvent({
     body: JSON.stringify(body),
     contentType: 'application/json',

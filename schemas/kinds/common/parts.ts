@@ -16,6 +16,7 @@ import {
   gender,
   idNumber,
   idNumberFacts,
+  isSameOrAncestor,
   mobilePhone,
   personName,
   resolveDivisionPrefix,
@@ -108,12 +109,6 @@ export const cityDivisionCode = z.preprocess(
     return z.NEVER;
   }),
 );
-
-/** `330100` is an ancestor of `330106`; a code is its own ancestor. */
-export function isSameOrAncestor(ancestor: string, code: string): boolean {
-  const significant = ancestor.replace(/(00)+$/, '');
-  return code.startsWith(significant);
-}
 
 /**
  * An address given as one text (`浙江省杭州市西湖区文三路90号3-2-301`) or as an object whose detail still

@@ -30,8 +30,9 @@ describe('the permissions table', () => {
       agency: ['residence-registration', 'rental-property', 'tenancy'],
       employer: ['residence-registration', 'employment', 'social-insurance'],
       school: ['residence-registration', 'schooling'],
-      department: RECORD_KINDS.slice(0, 8),
-      resident: ['residence-registration', 'residence-departure'],
+      department: [...RECORD_KINDS],
+      resident: ['residence-registration', 'residence-departure', 'permit-application'],
+      coordinator: ['residence-registration', 'residence-departure', 'permit-application'],
     });
   });
 
@@ -71,6 +72,96 @@ describe('the permissions table', () => {
       const error = recordPermissionError(caller, 'residence-registration', registration, facts);
       expect(error).toMatchObject({ path: 'data.person.idNumber', code: 'SUBJECT_MISMATCH' });
       expect(error?.message).not.toContain(facts.personIdNumber);
+    }
+  });
+});
+
+describe('the permit: who may apply, issue and link', () => {
+  const application = record('permit-application');
+  const applicationFacts = describeRecord('permit-application', application);
+  const permit = record('residence-permit');
+  const permitFacts = describeRecord('residence-permit', permit);
+  const check = (caller: Caller, kind: RecordKind, r: CanonicalRecord) =>
+    recordPermissionError(caller, kind, r, describeRecord(kind, r));
+
+  it('lets a resident apply for their own permit only', () => {
+    const own: Caller = { role: 'resident', idNumber: applicationFacts.personIdNumber ?? '' };
+    const other: Caller = { role: 'resident', idNumber: '330106199003071236' };
+
+    expect(recordPermissionError(own, 'permit-application', application, applicationFacts)).toBeUndefined();
+    expect(recordPermissionError(other, 'permit-application', application, applicationFacts)).toMatchObject({
+      path: 'data.applicant.idNumber',
+      code: 'SUBJECT_MISMATCH',
+    });
+  });
+
+  it('lets a coordinator apply for people living in its divisions only, a city covering its counties', () => {
+    const inXihu = application; // address in 330106
+    const inYinzhou = record('permit-application', {
+      cityDivisionCode: '330200',
+      address: { divisionCode: '330212', detail: '天童南路1号' },
+    });
+    const xihu: Caller = { role: 'coordinator', divisions: ['330106'] };
+    const hangzhou: Caller = { role: 'coordinator', divisions: ['330100'] };
+    const twoCounties: Caller = { role: 'coordinator', divisions: ['330105', '330212'] };
+
+    expect(check(xihu, 'permit-application', inXihu)).toBeUndefined();
+    expect(check(hangzhou, 'permit-application', inXihu)).toBeUndefined();
+    expect(check(twoCounties, 'permit-application', inYinzhou)).toBeUndefined();
+    for (const [caller, r] of [
+      [xihu, inYinzhou],
+      [twoCounties, inXihu],
+      [{ role: 'coordinator' } as Caller, inXihu],
+    ] as const) {
+      expect(check(caller, 'permit-application', r)).toMatchObject({
+        path: 'data.address.divisionCode',
+        code: 'NOT_IN_DIVISIONS',
+      });
+    }
+  });
+
+  it('lets a coordinator register and deregister residents of its divisions, nothing else', () => {
+    const xihu: Caller = { role: 'coordinator', divisions: ['330106'] };
+    const elsewhere: Caller = { role: 'coordinator', divisions: ['330212'] };
+
+    expect(check(xihu, 'residence-registration', record('residence-registration'))).toBeUndefined();
+    expect(check(elsewhere, 'residence-departure', record('residence-departure'))).toMatchObject({
+      path: 'data.divisionCode',
+      code: 'NOT_IN_DIVISIONS',
+    });
+    expect(kindPermissionError(xihu, 'residence-permit')).toMatchObject({ code: 'FORBIDDEN_KIND' });
+  });
+
+  it('takes permits, and applications at the counter, from public security alone', () => {
+    const police: Caller = { role: 'department', department: 'public-security' };
+    for (const department of ['hrss', 'justice', undefined]) {
+      const caller: Caller = { role: 'department', ...(department ? { department } : {}) };
+      expect(recordPermissionError(caller, 'residence-permit', permit, permitFacts)).toMatchObject({
+        path: 'kind',
+        code: 'FORBIDDEN_DEPARTMENT',
+      });
+      expect(check(caller, 'permit-application', application)).toMatchObject({
+        code: 'FORBIDDEN_DEPARTMENT',
+      });
+    }
+    expect(recordPermissionError(police, 'residence-permit', permit, permitFacts)).toBeUndefined();
+    expect(check(police, 'permit-application', application)).toBeUndefined();
+    for (const role of ['resident', 'coordinator', 'landlord', 'employer'] as const) {
+      expect(kindPermissionError({ role }, 'residence-permit')).toMatchObject({ code: 'FORBIDDEN_KIND' });
+    }
+  });
+
+  it("takes a card link from the card's issuer alone", () => {
+    const hrss: Caller = { role: 'department', department: 'hrss' };
+    const police: Caller = { role: 'department', department: 'public-security' };
+
+    for (const cardType of ['citizen-card', 'social-security-card']) {
+      const link = record('card-link', { cardType });
+      expect(check(hrss, 'card-link', link)).toBeUndefined();
+      expect(check(police, 'card-link', link)).toMatchObject({
+        path: 'data.cardType',
+        code: 'FORBIDDEN_DEPARTMENT',
+      });
     }
   });
 });

@@ -39,12 +39,33 @@ describe('the default subscription catalogue', () => {
   it.each([
     [
       'public-security',
-      ['residence-registration', 'residence-departure', 'rental-property', 'tenancy', 'business-license'],
+      [
+        'residence-registration',
+        'residence-departure',
+        'rental-property',
+        'tenancy',
+        'business-license',
+        'permit-application',
+        'residence-permit',
+        'card-link',
+      ],
     ],
     ['housing', ['rental-property', 'tenancy']],
-    ['hrss', ['employment', 'social-insurance', 'business-license', 'residence-registration']],
+    [
+      'hrss',
+      [
+        'employment',
+        'social-insurance',
+        'business-license',
+        'residence-registration',
+        'residence-permit',
+        'card-link',
+      ],
+    ],
     ['education', ['schooling', 'residence-registration']],
-    ['health', ['residence-registration', 'residence-departure']],
+    ['health', ['residence-registration', 'residence-departure', 'residence-permit']],
+    ['justice', ['residence-permit']],
+    ['culture-sports', ['residence-permit']],
   ] as const)('%s receives every change of exactly its kinds', (department, kinds) => {
     const subscription = byDepartment(department);
     expect(Object.keys(subscription.fields).sort()).toEqual([...kinds].sort());
@@ -87,6 +108,8 @@ describe('minimum necessary (PIPL)', () => {
     hrss: [/ethnicity/, /educationLevel/, /hukouDivisionCode/, /submittedBy/],
     education: [/ethnicity/, /employer/, /person\.idNumber/, /person\.phone/, /submittedBy/],
     health: [/employer/, /ethnicity/, /idNumber/, /submittedBy/],
+    justice: [/idNumber/, /name/, /phone/, /permitNumber/, /submittedBy/, /applicationId/],
+    'culture-sports': [/idNumber/, /name/, /phone/, /permitNumber/, /submittedBy/, /applicationId/],
   };
 
   it.each(DEPARTMENTS)('%s receives none of its forbidden fields', (department) => {
@@ -140,6 +163,37 @@ describe('minimum necessary (PIPL)', () => {
       'movedInOn',
       'movedOutOn',
     ]);
+  });
+});
+
+describe('the permit (凭证服务): who learns what', () => {
+  const VALIDITY = ['issuingDivisionCode', 'issuedOn', 'endorsedUntil', 'status'];
+
+  it.each(['justice', 'culture-sports', 'health'] as const)(
+    '%s learns only whether a permit is in force and in which city, by personKey',
+    (department) => {
+      const subscription = byDepartment(department);
+      expect(recordFields(subscription, 'residence-permit')).toEqual(VALIDITY);
+      expect(subscription.fields['residence-permit']).toContain('personKey');
+    },
+  );
+
+  it('gives the permit number and the card numbers to public security, and card numbers to hrss only', () => {
+    const holders = (pattern: RegExp) =>
+      SUBSCRIPTIONS.filter((s) => allPaths(s).some((path) => pattern.test(path))).map((s) => s.department);
+
+    expect(holders(/permitNumber/)).toEqual(['public-security']);
+    expect(holders(/cardNumber/)).toEqual(['public-security', 'hrss']);
+    expect(holders(/record\.applicant\./)).toEqual(['public-security']);
+  });
+
+  it('writes down why each department receives each permit kind', () => {
+    for (const subscription of SUBSCRIPTIONS) {
+      for (const kind of ['permit-application', 'residence-permit', 'card-link'] as const) {
+        if (subscription.fields[kind] === undefined) continue;
+        expect(subscription.reasons[kind]?.length ?? 0, `${subscription.name} / ${kind}`).toBeGreaterThan(20);
+      }
+    }
   });
 });
 

@@ -42,6 +42,34 @@ describe('the submitter behind a request', () => {
     expect(submitterOf(event)).toEqual({ submitterId: 'r-1', role: 'resident', idNumber: RESIDENT_ID });
   });
 
+  it("keeps a coordinator's divisions, given as a list or as one string, and refuses a coordinator without", () => {
+    const listed = recordsPostEvent({ claims: { sub: 'c-1', role: 'coordinator', divisions: ['330106'] } });
+    const flattened = recordsPostEvent({
+      claims: { sub: 'c-2', role: 'coordinator', divisions: '330105, 330106' },
+    });
+    // What API Gateway's JWT authorizer makes of a list claim.
+    const byApiGateway = recordsPostEvent({
+      claims: { sub: 'c-4', role: 'coordinator', divisions: '[330105 330106]' },
+    });
+
+    expect(submitterOf(listed)).toEqual({ submitterId: 'c-1', role: 'coordinator', divisions: ['330106'] });
+    expect(submitterOf(flattened).divisions).toEqual(['330105', '330106']);
+    expect(submitterOf(byApiGateway).divisions).toEqual(['330105', '330106']);
+    for (const divisions of [undefined, [], ['3301'], [330106], 'Xihu']) {
+      const event = recordsPostEvent({
+        claims: { sub: 'c-3', role: 'coordinator', ...(divisions === undefined ? {} : { divisions }) },
+      });
+      expect(refusal(() => submitterOf(event))).toMatch(/"divisions"/);
+    }
+    const arn = 'arn:aws-cn:iam::123456789012:role/coordinator';
+    const map = { [arn]: { submitterId: 'c-iam', role: 'coordinator', divisions: ['330100'] } };
+    expect(submitterOf(withIam(arn), map)).toEqual({
+      submitterId: 'c-iam',
+      role: 'coordinator',
+      divisions: ['330100'],
+    });
+  });
+
   it('maps a signed IAM principal to its configured submitter, the same shape as a token', () => {
     const arn = 'arn:aws-cn:iam::123456789012:role/housing-bureau';
     const map = { [arn]: { submitterId: 'dept-housing', role: 'department' } };
