@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ELIGIBILITY_CONDITIONS } from '#events/derived.ts';
+import { canonicalDate } from '../schemas/canonical.ts';
 import { ERROR_CODES, type ErrorCode } from '../schemas/errors.ts';
 import type { RecordStatus } from '../schemas/submission.ts';
 
@@ -51,7 +53,7 @@ export const fieldError = z
   })
   .meta({ description: 'One error of a rejected record.' });
 
-export const recordFlag = z
+const lateReportFlag = z
   .strictObject({
     code: z.literal('LATE_REPORT'),
     daysLate: z.int().min(1).meta({ description: 'Days after the deadline the fact was reported.' }),
@@ -64,6 +66,42 @@ export const recordFlag = z
       'LATE_REPORT: the record states a move-in, move-out, lease or job start or end reported after the ' +
       'deadline. It is stored all the same and counted against the submitter.',
   });
+
+const eligibilityNotMetFlag = z
+  .strictObject({
+    code: z.literal('ELIGIBILITY_NOT_MET'),
+    missing: z.array(z.enum(ELIGIBILITY_CONDITIONS)).min(1).meta({
+      description:
+        'The conditions not met on the day of the application (one of employment, housing, schooling suffices).',
+    }),
+  })
+  .meta({
+    description:
+      'ELIGIBILITY_NOT_MET (permit-application): on the day of the application the hub’s records do not show ' +
+      'the applicant eligible (居住证暂行条例 art. 2), and they show no later day on which they will be. ' +
+      'The application is stored all the same: the decision is public security’s.',
+  });
+
+const eligibleFromFlag = z
+  .strictObject({
+    code: z.literal('ELIGIBLE_FROM'),
+    eligibleFrom: canonicalDate.meta({
+      description: 'The first day the known records make the applicant eligible.',
+    }),
+  })
+  .meta({
+    description:
+      'ELIGIBLE_FROM (permit-application): the applicant is not yet eligible on the day of the application, ' +
+      'and will be from this day if nothing changes (six months of residence not yet reached). Stored all the same.',
+  });
+
+export const recordFlag = z
+  .discriminatedUnion('code', [lateReportFlag, eligibilityNotMetFlag, eligibleFromFlag])
+  .meta({
+    description: 'Accepted, but worth a look: a late report, or an applicant the rules do not (yet) support.',
+  });
+
+export type RecordFlag = z.output<typeof recordFlag>;
 
 export const recordResult = z
   .strictObject({
@@ -80,10 +118,10 @@ export const recordResult = z
       .meta({ description: "The hub's id of the record (stable for the fact)." }),
     version: z.int().min(1).optional().meta({ description: 'The version now stored.' }),
     errors: z.array(fieldError).meta({ description: 'Every error of a rejected record; empty otherwise.' }),
-    flags: z
-      .array(recordFlag)
-      .optional()
-      .meta({ description: 'Present only on an accepted record that is worth a look (a late report).' }),
+    flags: z.array(recordFlag).optional().meta({
+      description:
+        'Present only on an accepted record that is worth a look: a late report, an applicant not (yet) eligible.',
+    }),
   })
   .meta({ description: 'The outcome of one record.' });
 

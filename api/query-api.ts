@@ -14,10 +14,14 @@ import {
 import { calendarDate } from '../schemas/values/date.ts';
 import { divisionCode } from '../schemas/values/division-code.ts';
 import {
+  APPLICATION_CHANNELS,
+  CARD_TYPES,
   CONTRACT_TYPES,
   EDUCATION_LEVELS,
   GENDERS,
   INSURANCE_TYPES,
+  PERMIT_CLAIMS,
+  PERMIT_STATUSES,
   RESIDENCE_REASONS,
   RESIDENCE_TYPES,
   type ResidenceType,
@@ -174,6 +178,40 @@ export const profileView = z
       },
       'Departures filed (residence-departure records).',
     ),
+    applications: listItem(
+      {
+        recordId,
+        cityDivisionCode: canonicalDivisionCode,
+        divisionCode: canonicalDivisionCode,
+        claims: z.array(z.enum(PERMIT_CLAIMS)),
+        channel: z.enum(APPLICATION_CHANNELS),
+        submittedOn: canonicalDate,
+      },
+      'Applications for a residence permit (permit-application records); divisionCode: the county of residence.',
+    ),
+    permits: listItem(
+      {
+        recordId,
+        issuingDivisionCode: canonicalDivisionCode,
+        applicationId: recordId,
+        issuedOn: canonicalDate,
+        endorsedUntil: canonicalDate,
+        status: z.enum(PERMIT_STATUSES),
+        endorsements: z.array(z.strictObject({ endorsedOn: canonicalDate, endorsedUntil: canonicalDate })),
+      },
+      'Residence permits (residence-permit records), without their numbers; status as public security ' +
+        'recorded it (a lapsed endorsement shows in `permit`).',
+    ),
+    cardLinks: listItem(
+      {
+        recordId,
+        cardType: z.enum(CARD_TYPES),
+        divisionCode: canonicalDivisionCode,
+        linkedOn: canonicalDate,
+        unlinkedOn: canonicalDate,
+      },
+      'Cards linked to the permit (card-link records), without the card numbers.',
+    ),
   })
   .meta({
     description:
@@ -233,7 +271,34 @@ export const POINTS_INDICATORS = [
   'insuranceMonths',
   'educationLevel',
   'homeOwnership',
+  'permitHeld',
+  'permitYears',
 ] as const;
+
+/** Why a permit does not serve (domain/permit.ts VerificationReason). */
+export const VERIFICATION_REASONS = ['suspended', 'revoked', 'lost', 'none'] as const;
+
+export const permitVerificationResponse = z
+  .strictObject({
+    valid: z
+      .boolean()
+      .meta({ description: 'True: a permit in force (issued, valid, endorsement not lapsed).' }),
+    endorsedUntil: canonicalDate.optional().meta({ description: 'The last day its endorsement covers.' }),
+    city: canonicalDivisionCode
+      .optional()
+      .meta({ description: 'The city (division code) of the public-security bureau that issued it.' }),
+    reason: z
+      .enum(VERIFICATION_REASONS)
+      .optional()
+      .meta({
+        description:
+          'Why not valid: suspended (by public security, or its endorsement lapsed: 居住证暂行条例 art. 15), ' +
+          'revoked, lost, or none (no permit issued by that day).',
+      }),
+  })
+  .meta({ description: "A permit's validity for a service (凭证服务): these four fields and nothing else." });
+
+export type PermitVerificationResponse = z.output<typeof permitVerificationResponse>;
 
 export const pointsView = z
   .strictObject({
@@ -264,6 +329,10 @@ export const personLookupResponse = z
     profile: profileView,
     eligibility: eligibilityView,
     points: pointsView.nullable().meta({ description: "null: no points table for the person's city." }),
+    permit: permitVerificationResponse.meta({
+      description:
+        'Whether the person holds a permit in force on the day: what POST /v1/permits/verify answers.',
+    }),
   })
   .meta({ description: 'One person as the calling department may see them.' });
 
@@ -308,6 +377,22 @@ export const divisionStatsResponse = z
     coordinatorsRequired: count.meta({
       description: "Coordinators (协管员): the previous calendar year's registrations / 800, rounded up.",
     }),
+    permitIssuance: z
+      .strictObject({
+        pending: count.meta({ description: 'Applications no permit answers yet, filed by the day.' }),
+        overdue: count.meta({ description: 'Of them, past the issuance deadline on the day.' }),
+        issued: count.meta({ description: 'Applications answered by a permit.' }),
+        issuedLate: count.meta({ description: 'Of them, answered after the deadline.' }),
+        deadlineDays: z
+          .int()
+          .min(1)
+          .meta({ description: 'The issuance deadline, days after the application.' }),
+      })
+      .meta({
+        description:
+          'Permit issuance for the performance assessment (绩效考核), by the county of the applicant’s residence ' +
+          '(whose public-security bureau issues): applications and how soon permits answered them.',
+      }),
   })
   .meta({ description: 'The survey statistics (调查摸底) of a province, city or county.' });
 

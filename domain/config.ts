@@ -7,22 +7,26 @@ import {
   type LateReportConfig,
   type LateReportKind,
 } from './late-report.ts';
+import { DEFAULT_PERMIT_CONFIG, type PermitConfig } from './permit.ts';
 import { POINTS_TABLES, type PointsTable } from './points-config.ts';
 import { DEFAULT_STATS_CONFIG, type StatsConfig } from './stats.ts';
 
 /**
  * The configuration of the derived services, one object for the Lambda functions and the local hub. Each part
- * defaults to the domain's default (DOMAIN.md §2: six months, three days; §1: 800∶1); a deployment overrides
+ * defaults to the domain's default (DOMAIN.md §2: six months, three days, a permit within 15 days; §1: 800∶1;
+ * the endorsement notice 30 days before it lapses); a deployment overrides
  * parts in its stage (infra/config.ts `derived`), which reach the functions as these environment variables:
  * - ELIGIBILITY_CONFIG          JSON, any fields of EligibilityConfig, e.g. {"residenceArea":"county"}
  * - LATE_REPORT_DEADLINE_DAYS   JSON, days per kind, e.g. {"tenancy":5}
  * - MIGRANTS_PER_COORDINATOR    a positive integer
+ * - PERMIT_CONFIG               JSON, any fields of PermitConfig, e.g. {"issuanceDeadlineDays":10}
  * Points tables are typed data in points-config.ts (the shipped Hangzhou table is an EXAMPLE).
  */
 export interface DerivedConfig {
   eligibility: EligibilityConfig;
   lateReport: LateReportConfig;
   stats: StatsConfig;
+  permits: PermitConfig;
   pointsTables: Readonly<Record<string, PointsTable>>;
 }
 
@@ -30,6 +34,7 @@ export const DEFAULT_DERIVED_CONFIG: DerivedConfig = {
   eligibility: DEFAULT_ELIGIBILITY_CONFIG,
   lateReport: DEFAULT_LATE_REPORT_CONFIG,
   stats: DEFAULT_STATS_CONFIG,
+  permits: DEFAULT_PERMIT_CONFIG,
   pointsTables: POINTS_TABLES,
 };
 
@@ -49,13 +54,20 @@ const eligibilityOverrides = z.strictObject({
 
 const lateReportDeadlineOverrides = z.partialRecord(z.enum(LATE_KINDS), z.int().min(0).max(365));
 
+export const permitOverrides = z.strictObject({
+  issuanceDeadlineDays: z.int().min(1).max(365).optional(),
+  endorsementNoticeDays: z.int().min(0).max(365).optional(),
+});
+
 export type EligibilityOverrides = z.infer<typeof eligibilityOverrides>;
+export type PermitOverrides = z.infer<typeof permitOverrides>;
 export type LateReportDeadlineOverrides = z.infer<typeof lateReportDeadlineOverrides>;
 
 export interface DerivedOverrides {
   eligibility?: EligibilityOverrides;
   lateReportDeadlineDays?: LateReportDeadlineOverrides;
   migrantsPerCoordinator?: number;
+  permits?: PermitOverrides;
 }
 
 /** The defaults with the given overrides applied (checked: a bad value throws, naming it). */
@@ -66,10 +78,12 @@ export function derivedConfig(overrides: DerivedOverrides = {}): DerivedConfig {
     .int()
     .min(1)
     .parse(overrides.migrantsPerCoordinator ?? DEFAULT_STATS_CONFIG.migrantsPerCoordinator);
+  const permits = permitOverrides.parse(overrides.permits ?? {});
   return {
     eligibility: { ...DEFAULT_ELIGIBILITY_CONFIG, ...eligibility },
     lateReport: { deadlineDays: { ...DEFAULT_LATE_REPORT_CONFIG.deadlineDays, ...deadlines } },
     stats: { migrantsPerCoordinator: perCoordinator },
+    permits: { ...DEFAULT_PERMIT_CONFIG, ...permits },
     pointsTables: POINTS_TABLES,
   };
 }
@@ -79,6 +93,7 @@ export const DERIVED_CONFIG_ENV = {
   eligibility: 'ELIGIBILITY_CONFIG',
   lateReportDeadlineDays: 'LATE_REPORT_DEADLINE_DAYS',
   migrantsPerCoordinator: 'MIGRANTS_PER_COORDINATOR',
+  permits: 'PERMIT_CONFIG',
 } as const;
 
 /** The environment for the given overrides (checked first, so a bad stage fails at synth, not at cold start). */
@@ -94,5 +109,8 @@ export function derivedConfigEnvironment(overrides: DerivedOverrides = {}): Reco
     ...(overrides.migrantsPerCoordinator === undefined
       ? {}
       : { [DERIVED_CONFIG_ENV.migrantsPerCoordinator]: String(overrides.migrantsPerCoordinator) }),
+    ...(overrides.permits === undefined
+      ? {}
+      : { [DERIVED_CONFIG_ENV.permits]: JSON.stringify(overrides.permits) }),
   };
 }

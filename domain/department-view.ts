@@ -3,6 +3,7 @@
 import type { EventKind } from '../events/kinds.ts';
 import { type Department, subscriptionFor } from '../events/subscriptions.ts';
 import type { ConditionName, EligibilityResult } from './eligibility.ts';
+import type { PermitVerification } from './permit.ts';
 import type { PointsScore } from './points.ts';
 import type { PointsIndicator } from './points-config.ts';
 import {
@@ -89,6 +90,8 @@ export interface DepartmentLookupView {
   eligibility: ProjectedEligibility;
   /** null when no points table is configured for the person's city. */
   points: ProjectedPoints | null;
+  /** Whether a permit is in force on the day: what any department may ask (POST /v1/permits/verify). */
+  permit: PermitVerification;
 }
 
 export interface LookupSubject {
@@ -97,6 +100,7 @@ export interface LookupSubject {
   profile: PersonProfile;
   eligibility: EligibilityResult;
   points: PointsScore | undefined;
+  permit: PermitVerification;
 }
 
 const pick = (value: object, keys: ReadonlySet<string>): Record<string, unknown> =>
@@ -182,6 +186,10 @@ function seesInputOf(indicator: PointsIndicator, fields: ProfileFieldSet): boole
       return fields.person.has('educationLevel');
     case 'homeOwnership':
       return fields.lists.residences?.has('residenceType') ?? false;
+    case 'permitHeld':
+      return fields.lists.permits?.has('status') ?? false;
+    case 'permitYears':
+      return fields.lists.permits?.has('issuedOn') ?? false;
   }
 }
 
@@ -201,7 +209,10 @@ function projectPoints(points: PointsScore | undefined, fields: ProfileFieldSet)
   };
 }
 
-/** The look-up answer for one department: profile, eligibility and points, each cut to what it may see. */
+/**
+ * The look-up answer for one department: profile, eligibility and points, each cut to what it may see, and the
+ * permit's validity, which every department may know.
+ */
 export function departmentLookupView(subject: LookupSubject, department: Department): DepartmentLookupView {
   const fields = profileFieldsFor(department);
   return {
@@ -209,6 +220,7 @@ export function departmentLookupView(subject: LookupSubject, department: Departm
     profile: projectProfile(subject, fields),
     eligibility: projectEligibility(subject, fields),
     points: projectPoints(subject.points, fields),
+    permit: subject.permit,
   };
 }
 

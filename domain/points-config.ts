@@ -2,7 +2,13 @@
 import type { EducationLevel, InsuranceType, ResidenceType } from '../schemas/values/enums.ts';
 import type { ResidenceArea } from './eligibility.ts';
 
-export type PointsIndicator = 'residenceYears' | 'insuranceMonths' | 'educationLevel' | 'homeOwnership';
+export type PointsIndicator =
+  | 'residenceYears'
+  | 'insuranceMonths'
+  | 'educationLevel'
+  | 'homeOwnership'
+  | 'permitHeld'
+  | 'permitYears';
 
 export interface PointsTable {
   /** The division prefix the table applies to (4 digits for a city, e.g. '3301'). */
@@ -43,6 +49,16 @@ export interface PointsTable {
       readonly cap: number;
       readonly residenceTypes: readonly ResidenceType[];
     };
+    /** A residence permit of the city in force on the day (issued, valid, endorsement not lapsed). */
+    readonly permitHeld: {
+      readonly points: number;
+      readonly cap: number;
+    };
+    /** Full years the permit in force has been held without a break (domain/permit.ts permitHolding). */
+    readonly permitYears: {
+      readonly pointsPerYear: number;
+      readonly cap: number;
+    };
   };
 }
 
@@ -79,6 +95,8 @@ export const HANGZHOU_EXAMPLE_POINTS_TABLE: PointsTable = {
       cap: 50,
     },
     homeOwnership: { points: 20, cap: 20, residenceTypes: ['owned'] },
+    permitHeld: { points: 10, cap: 10 },
+    permitYears: { pointsPerYear: 3, cap: 15 },
   },
 };
 

@@ -9,6 +9,7 @@ import {
   type Period,
 } from './dates.ts';
 import { areaOf, residenceStints } from './eligibility.ts';
+import { permitHolding } from './permit.ts';
 import type { PointsIndicator, PointsTable } from './points-config.ts';
 import type { PersonProfile } from './profile.ts';
 
@@ -125,6 +126,39 @@ function homeOwnership(profile: PersonProfile, asOf: CalendarDate, table: Points
   };
 }
 
+/** The permits issued in the table's area: a permit of another city earns nothing here. */
+const permitsOfCity = (profile: PersonProfile, table: PointsTable) =>
+  profile.permits.filter((p) => areaOf(p.issuingDivisionCode, table.residenceArea) === table.city);
+
+function permitHeld(profile: PersonProfile, asOf: CalendarDate, table: PointsTable): PointsLine {
+  const rule = table.indicators.permitHeld;
+  const { held } = permitHolding(permitsOfCity(profile, table), asOf);
+  return {
+    indicator: 'permitHeld',
+    value: held,
+    points: held ? capped(rule.points, rule.cap) : 0,
+    cap: rule.cap,
+    explanation: held
+      ? `a residence permit of ${table.city} in force = ${rule.points}, cap ${rule.cap}`
+      : `no residence permit of ${table.city} in force: 0`,
+  };
+}
+
+function permitYears(profile: PersonProfile, asOf: CalendarDate, table: PointsTable): PointsLine {
+  const rule = table.indicators.permitYears;
+  const { years, since } = permitHolding(permitsOfCity(profile, table), asOf);
+  return {
+    indicator: 'permitYears',
+    value: years,
+    points: capped(years * rule.pointsPerYear, rule.cap),
+    cap: rule.cap,
+    explanation:
+      since === undefined
+        ? 'no permit in force: 0 years held'
+        : `${years} full year(s) holding the permit without a break since ${since} × ${rule.pointsPerYear} = ${round(years * rule.pointsPerYear)}, cap ${rule.cap}`,
+  };
+}
+
 /** Scores the profile on `asOf` under `table`: each indicator capped, then the total (capped if configured). */
 export function scorePoints(profile: PersonProfile, asOf: CalendarDate, table: PointsTable): PointsScore {
   const breakdown = [
@@ -132,6 +166,8 @@ export function scorePoints(profile: PersonProfile, asOf: CalendarDate, table: P
     insuranceMonths(profile, asOf, table),
     educationLevel(profile, table),
     homeOwnership(profile, asOf, table),
+    permitHeld(profile, asOf, table),
+    permitYears(profile, asOf, table),
   ];
   const sum = round(breakdown.reduce((total, line) => total + line.points, 0));
   return {

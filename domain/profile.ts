@@ -88,6 +88,36 @@ export interface ProfileDeparture {
   destinationDivisionCode?: string;
 }
 
+/** An application for a residence permit (居住证申领); `divisionCode` is the county of the residence. */
+export interface ProfileApplication {
+  recordId: string;
+  cityDivisionCode: string;
+  divisionCode: string;
+  claims: string[];
+  channel: string;
+  submittedOn: string;
+}
+
+/** A residence permit (居住证), without its number: the number identifies the holder like an ID number. */
+export interface ProfilePermit {
+  recordId: string;
+  issuingDivisionCode: string;
+  applicationId?: string;
+  issuedOn: string;
+  endorsedUntil: string;
+  status: string;
+  endorsements?: { endorsedOn: string; endorsedUntil: string }[];
+}
+
+/** A permit's IC card linked to a citizen or social security card (卡证对接), without either number. */
+export interface ProfileCardLink {
+  recordId: string;
+  cardType: string;
+  divisionCode: string;
+  linkedOn: string;
+  unlinkedOn?: string;
+}
+
 /**
  * A person's merged view. Every list is in chronological order of its start date (ties by recordId), so
  * the same records always give the same profile, whatever order they arrive in.
@@ -102,6 +132,9 @@ export interface PersonProfile {
   schooling: ProfileSchooling[];
   businessLicenses: ProfileBusinessLicense[];
   departures: ProfileDeparture[];
+  applications: ProfileApplication[];
+  permits: ProfilePermit[];
+  cardLinks: ProfileCardLink[];
   /** recordId -> version the view was built from */
   sources: Record<string, number>;
 }
@@ -109,9 +142,12 @@ export interface PersonProfile {
 /** The lists of a profile (each fed by one record kind). */
 export type ProfileList = Exclude<keyof PersonProfile, 'personKey' | 'person' | 'sources'>;
 
-/** A record's string leaves as dotted paths (`address.divisionCode`), so the table below names real fields. */
+/**
+ * A record's leaves as dotted paths (`address.divisionCode`), so the table below names real fields: strings,
+ * and lists taken whole (an application's claims, a permit's endorsements).
+ */
 type LeafPath<T> = {
-  [K in keyof T & string]-?: NonNullable<T[K]> extends string
+  [K in keyof T & string]-?: NonNullable<T[K]> extends string | readonly unknown[]
     ? K
     : NonNullable<T[K]> extends object
       ? `${K}.${LeafPath<NonNullable<T[K]>>}`
@@ -222,6 +258,42 @@ export const PROFILE_LISTS = {
       divisionCode: 'divisionCode',
       movedOutOn: 'movedOutOn',
       destinationDivisionCode: 'destinationDivisionCode',
+    },
+  },
+  applications: {
+    kind: 'permit-application',
+    subject: 'applicant',
+    orderBy: 'submittedOn',
+    fields: {
+      cityDivisionCode: 'cityDivisionCode',
+      divisionCode: 'address.divisionCode',
+      claims: 'claims',
+      channel: 'channel',
+      submittedOn: 'submittedOn',
+    },
+  },
+  permits: {
+    kind: 'residence-permit',
+    subject: 'holder',
+    orderBy: 'issuedOn',
+    fields: {
+      issuingDivisionCode: 'issuingDivisionCode',
+      applicationId: 'applicationId',
+      issuedOn: 'issuedOn',
+      endorsedUntil: 'endorsedUntil',
+      status: 'status',
+      endorsements: 'endorsements',
+    },
+  },
+  cardLinks: {
+    kind: 'card-link',
+    subject: 'holder',
+    orderBy: 'linkedOn',
+    fields: {
+      cardType: 'cardType',
+      divisionCode: 'divisionCode',
+      linkedOn: 'linkedOn',
+      unlinkedOn: 'unlinkedOn',
     },
   },
 } as const satisfies { readonly [L in ProfileList]: ListSource<PersonProfile[L][number]> };

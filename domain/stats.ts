@@ -1,12 +1,21 @@
 // Survey statistics (调查摸底): what one person adds to the per-division counters, and the view built from
 // those counters. Pure: no I/O, and no clock unless the caller passes a date.
 import { RESIDENCE_TYPES } from '../schemas/values/enums.ts';
+import { addDays, daysBetween } from './dates.ts';
+import { answeringPermit, DEFAULT_PERMIT_CONFIG, type PermitConfig } from './permit.ts';
 import type { PersonProfile, ProfileResidence } from './profile.ts';
 
 /** The parts of a profile the statistics read. A full PersonProfile fits. */
 export type StatsFacts = Pick<
   PersonProfile,
-  'residences' | 'departures' | 'employments' | 'businessLicenses' | 'insurances' | 'schooling'
+  | 'residences'
+  | 'departures'
+  | 'employments'
+  | 'businessLicenses'
+  | 'insurances'
+  | 'schooling'
+  | 'applications'
+  | 'permits'
 >;
 
 /**
@@ -25,6 +34,9 @@ export interface StatsConfig {
 
 export const DEFAULT_STATS_CONFIG: StatsConfig = { migrantsPerCoordinator: 800 };
 
+const PENDING_PREFIX = 'applicationPending:';
+const ISSUED_PREFIX = 'issuedAfterDays:';
+
 export const COUNTER = {
   registered: 'registered',
   employed: 'employed',
@@ -35,6 +47,10 @@ export const COUNTER = {
   residenceType: (type: string) => `residenceType:${type}`,
   movedIn: (yearMonth: string) => `movedIn:${yearMonth}`,
   registeredInYear: (year: string) => `registeredInYear:${year}`,
+  /** A permit application no permit answers yet, by the day it was submitted. */
+  applicationPending: (submittedOn: string) => `${PENDING_PREFIX}${submittedOn}`,
+  /** An application answered by a permit, by the days from the application to the issue. */
+  issuedAfterDays: (days: number) => `${ISSUED_PREFIX}${days}`,
 } as const;
 
 const SEPARATOR = '#';
@@ -140,6 +156,18 @@ export function statsContribution(profile: StatsFacts | undefined, asOf?: string
     : COUNTER.uninsured;
   const enrolled = profile.schooling.some((school) => active(school.enrolledOn, school.leftOn, asOf));
 
+  // Applications count in the county of residence, whose public-security bureau issues the permit. The keys
+  // hold facts only (the day applied, the days it took), so the deadline is applied when they are read.
+  for (const application of profile.applications) {
+    if (asOf !== undefined && application.submittedOn > asOf) continue;
+    const permit = answeringPermit(application, profile.permits);
+    const answered = permit !== undefined && (asOf === undefined || permit.issuedOn <= asOf);
+    const counterKey = answered
+      ? COUNTER.issuedAfterDays(Math.max(0, daysBetween(application.submittedOn, permit.issuedOn)))
+      : COUNTER.applicationPending(application.submittedOn);
+    for (const division of divisionLevels(application.divisionCode)) add(division, counterKey);
+  }
+
   const described = new Set<string>();
   for (const residence of currentResidences(profile, asOf).sort(laterMoveInFirst)) {
     for (const division of divisionLevels(residence.divisionCode)) {
@@ -194,6 +222,20 @@ export interface LengthOfResidence {
   over5Years: number;
 }
 
+/** The performance of permit issuance (绩效考核): applications and how soon they were answered. */
+export interface IssuanceView {
+  /** Applications no permit answers yet (filed on or before the day). */
+  pending: number;
+  /** Of them, those past the issuance deadline on the day (submitted + deadline days < the day). */
+  overdue: number;
+  /** Applications answered by a permit. */
+  issued: number;
+  /** Of them, those answered after the deadline. */
+  issuedLate: number;
+  /** The issuance deadline applied, in days after the application. */
+  deadlineDays: number;
+}
+
 export interface StatsView {
   division: string;
   registered: number;
@@ -204,6 +246,7 @@ export interface StatsView {
   lengthOfResidence: LengthOfResidence;
   /** ceil(registrations in the previous calendar year / migrantsPerCoordinator). */
   coordinatorsRequired: number;
+  permitIssuance: IssuanceView;
 }
 
 const YEAR_MONTH = /^(\d{4})-(\d{2})/;
@@ -226,12 +269,29 @@ function lengthBucket(monthsResident: number): keyof LengthOfResidence {
   return 'over5Years';
 }
 
+/** The issuance figures as of a day: a pending application is overdue the day after its deadline. */
+function issuanceView(counters: DivisionCounters, asOf: string, permits: PermitConfig): IssuanceView {
+  const deadlineDays = permits.issuanceDeadlineDays;
+  const view: IssuanceView = { pending: 0, overdue: 0, issued: 0, issuedLate: 0, deadlineDays };
+  for (const [counterKey, value] of counters) {
+    if (counterKey.startsWith(PENDING_PREFIX)) {
+      view.pending += value;
+      if (addDays(counterKey.slice(PENDING_PREFIX.length), deadlineDays) < asOf) view.overdue += value;
+    } else if (counterKey.startsWith(ISSUED_PREFIX)) {
+      view.issued += value;
+      if (Number(counterKey.slice(ISSUED_PREFIX.length)) > deadlineDays) view.issuedLate += value;
+    }
+  }
+  return view;
+}
+
 /** The statistics of one division as of a day, from that division's counters. */
 export function statsView(
   counters: DivisionCounters,
   division: string,
   asOf: string,
   config: StatsConfig = DEFAULT_STATS_CONFIG,
+  permits: PermitConfig = DEFAULT_PERMIT_CONFIG,
 ): StatsView {
   if (!(config.migrantsPerCoordinator > 0)) throw new Error('migrantsPerCoordinator must be positive');
   const count = (counterKey: string) => counters.get(counterKey) ?? 0;
@@ -270,5 +330,6 @@ export function statsView(
     coordinatorsRequired: Math.ceil(
       count(COUNTER.registeredInYear(previousYear)) / config.migrantsPerCoordinator,
     ),
+    permitIssuance: issuanceView(counters, asOf, permits),
   };
 }

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { SOURCE } from './catalogue.ts';
-import { divisionCodeSchema, personKeySchema } from './payload.ts';
+import { divisionCodeSchema, personKeySchema, recordIdSchema } from './payload.ts';
 import { SMOKE_SUBMITTER_ID } from './smoke.ts';
 
 /*
- * Events of the derived services (functions/derive): a person's merged profile changed, or their residence
- * permit eligibility changed. They go on the same bus as the change events but with their own source, so the
- * derive rule (source `residence-data-hub`) never matches its own output and no department subscription
- * (which names record detail-types) receives them unless it asks for them. They carry no personal data beyond
- * the pseudonymous personKey: a consumer that needs the view asks the look-up API.
+ * Events of the derived services (functions/derive): a person's merged profile changed, their residence
+ * permit eligibility changed, or a permit's endorsement fell due or lapsed. They go on the same bus as the
+ * change events but with their own source, so the derive rule (source `residence-data-hub`) never matches its
+ * own output and no department subscription (which names record detail-types) receives them unless it asks
+ * for them. They carry no personal data beyond the pseudonymous personKey: a consumer that needs the view
+ * asks the look-up API.
  */
 
 /** The EventBridge `source` of derived events. */
@@ -36,6 +37,8 @@ export const DERIVE_EVENT_PATTERN: {
 export const DERIVED_DETAIL_TYPES = {
   profileUpdated: 'PersonProfile.Updated',
   eligibilityChanged: 'PermitEligibility.Changed',
+  endorsementDue: 'ResidencePermit.EndorsementDue',
+  permitSuspended: 'ResidencePermit.Suspended',
 } as const;
 
 export type DerivedDetailType = (typeof DERIVED_DETAIL_TYPES)[keyof typeof DERIVED_DETAIL_TYPES];
@@ -59,6 +62,9 @@ export const PROFILE_SECTIONS = [
   'schooling',
   'businessLicenses',
   'departures',
+  'applications',
+  'permits',
+  'cardLinks',
 ] as const;
 
 /** The derived events' contract major version, as `schemaVersion` of the change events (docs/versioning.md). */
@@ -132,9 +138,42 @@ export const eligibilityChangedDetailSchema = z
 
 export type EligibilityChangedDetail = z.infer<typeof eligibilityChangedDetailSchema>;
 
+/**
+ * `ResidencePermit.EndorsementDue` (the endorsement lapses within the notice days, 30 by default) and
+ * `ResidencePermit.Suspended` (the day after `endorsedUntil` passed unendorsed: its functions are suspended
+ * until it is endorsed, 居住证暂行条例 art. 15). `id` is `<recordId>:<version>`: the permit's record and the
+ * profile version that noticed it, stable across redeliveries. No permit number: it identifies the holder.
+ */
+export const permitNoticeDetailSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    schemaVersion: z.literal(DERIVED_EVENT_SCHEMA_VERSION),
+    personKey: personKeySchema,
+    version: z.int().min(1),
+    recordId: recordIdSchema,
+    asOf: calendarDate,
+    endorsedUntil: calendarDate,
+    /** The issuing bureau's county, for content filters. */
+    divisionCode: divisionCodeSchema,
+    cause: z.enum(['records', 'time']),
+    occurredAt: z.iso.datetime({ offset: true }),
+  })
+  .superRefine((detail, ctx) => {
+    if (!detail.recordId.startsWith('residence-permit:')) {
+      ctx.addIssue({ code: 'custom', path: ['recordId'], message: 'recordId must be a residence permit' });
+    }
+    if (detail.id !== `${detail.recordId}:${detail.version}`) {
+      ctx.addIssue({ code: 'custom', path: ['id'], message: 'id must be "<recordId>:<version>"' });
+    }
+  });
+
+export type PermitNoticeDetail = z.infer<typeof permitNoticeDetailSchema>;
+
 export const DERIVED_DETAIL_SCHEMAS = {
   [DERIVED_DETAIL_TYPES.profileUpdated]: profileUpdatedDetailSchema,
   [DERIVED_DETAIL_TYPES.eligibilityChanged]: eligibilityChangedDetailSchema,
+  [DERIVED_DETAIL_TYPES.endorsementDue]: permitNoticeDetailSchema,
+  [DERIVED_DETAIL_TYPES.permitSuspended]: permitNoticeDetailSchema,
 } as const;
 
 /** Ready for `PutEventsCommand({ Entries: [entry] })`. */
@@ -147,7 +186,9 @@ export interface DerivedEventEntry {
 
 type DetailOf<T extends DerivedDetailType> = T extends typeof DERIVED_DETAIL_TYPES.profileUpdated
   ? ProfileUpdatedDetail
-  : EligibilityChangedDetail;
+  : T extends typeof DERIVED_DETAIL_TYPES.eligibilityChanged
+    ? EligibilityChangedDetail
+    : PermitNoticeDetail;
 
 /**
  * One derived event, its detail (stamped with the schema version) validated against the contract (a ZodError

@@ -43,8 +43,10 @@ export {
   ELIGIBILITY_CONDITIONS,
   type EligibilityChangedDetail,
   eligibilityChangedDetailSchema,
+  type PermitNoticeDetail,
   PROFILE_SECTIONS,
   type ProfileUpdatedDetail,
+  permitNoticeDetailSchema,
   profileUpdatedDetailSchema,
 } from './derived.ts';
 export {

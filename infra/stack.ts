@@ -106,7 +106,7 @@ export class ResidenceDataHubStack extends Stack {
       ...(config.ingestAuth.type === 'iam' ? { iamSubmitters: config.iamSubmitters ?? {} } : {}),
     });
     this.statistics = new Statistics(this, 'Statistics', { table: this.store.table, functionSettings });
-    // Ingest flags late reports by the same deadlines.
+    // Ingest flags late reports and applications by the same deadlines and eligibility rules.
     for (const [name, value] of Object.entries(derivedConfigEnvironment(config.derived))) {
       this.ingestApi.handler.function.addEnvironment(name, value);
     }

@@ -12,6 +12,7 @@ import { LateReportCounter, type LateReportDeps } from '#functions/adapters/late
 import { PROFILE_SK, ProfileStore } from '#functions/adapters/profile-store.ts';
 import { StatsStore } from '#functions/adapters/stats-store.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
+import type { ApplicationFlagDeps } from '#functions/ingest/application-flags.ts';
 import { createQueryHandler } from '#functions/query/handler.ts';
 import { DEFAULT_DERIVED_CONFIG, type DerivedConfig } from '#functions/runtime/derived-config.ts';
 import { logger } from '#functions/runtime/logger.ts';
@@ -97,6 +98,8 @@ export interface LocalDerived {
   drain(): Promise<void>;
   /** For the ingest handler: the reporting deadlines and the per-submitter late-report counter. */
   lateReports: Required<LateReportDeps>;
+  /** For the ingest handler: the profiles and rules behind an application's eligibility flags. */
+  applications: ApplicationFlagDeps;
   /**
    * Starts the derivations and the daily timer, once the bus is up; returns the function that stops them, the
    * statistics consumer and the derive thread.
@@ -283,6 +286,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
     drain,
     dynamoDbRequests: () => derive.dynamoDbRequests(),
     lateReports: { config: config.lateReport, counter: new LateReportCounter(dynamoDb, tableName) },
+    applications: { profiles, config: config.eligibility },
     start() {
       const stopDerivations = invocations.start();
       const stopDailyEvaluation = startDailyEvaluation();

@@ -223,6 +223,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     idempotencyStore: idempotencyPersistence(dynamoDb, IDEMPOTENCY_TABLE.tableName),
     lateReports: derived.lateReports,
     flow: [operations.flow],
+    applications: derived.applications,
   });
   const publish = createPublishHandler({ store, eventBridge: busClient, eventBusName: EVENT_BUS_NAME });
 

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RecordFlag } from '#api/http-api.ts';
 import { type LateReportConfig, lateReportFlag } from '#domain/late-report.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import type { CanonicalRecord, RecordKind } from '#schemas/index.ts';
@@ -17,12 +18,8 @@ import type { LateReportNote, RecordItem } from './store-items.ts';
  * The rule itself is domain/late-report.ts; this module only applies it to writes and keeps the counters.
  */
 
-/** The flag in a record's result (api/http-api.ts `recordFlag`). */
-export interface RecordFlag {
-  code: 'LATE_REPORT';
-  daysLate: number;
-  deadlineDays: number;
-}
+/** A late report's flag in a record's result (api/http-api.ts `recordFlag`). */
+export type LateReportFlag = Extract<RecordFlag, { code: 'LATE_REPORT' }>;
 
 export const lateCounterPk = (submitterId: string): string => `SUBMITTER#${submitterId}`;
 export const lateCounterSk = (kind: string): string => `LATE#${kind}`;
@@ -69,7 +66,7 @@ export function lateReportNoteOf(
 }
 
 /** The result flags of a version just written: its own late note only, never an earlier version's. */
-export function flagsOf(stored: RecordItem | undefined): RecordFlag[] {
+export function flagsOf(stored: RecordItem | undefined): LateReportFlag[] {
   const note = stored?.lateReport;
   if (note === undefined || note.version !== stored?.version) return [];
   return [{ code: 'LATE_REPORT', daysLate: note.daysLate, deadlineDays: note.deadlineDays }];

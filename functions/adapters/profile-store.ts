@@ -1,16 +1,18 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EligibilityResult } from '#domain/eligibility.ts';
+import type { PermitPhase } from '#domain/permit.ts';
 import type { PointsScore } from '#domain/points.ts';
-import type { PersonProfile } from '#domain/profile.ts';
+import { buildPersonProfile, type PersonProfile } from '#domain/profile.ts';
 import type { DerivedEventEntry } from '#events/derived.ts';
 import { batchGetAll, documentClient, putIfVersion } from './document-client.ts';
 
 /*
  * Derived views in the shared table (README "The shared store"):
  * - profile item     pk PERSON#<personKey>  sk PROFILE
- *     version, profileHash, profile, eligibility (as of its `asOf`), points, reviewOn, outbox, timestamps;
- *     while time alone can still change the eligibility: gsi1pk ELIGIBILITY-DUE#<reviewOn>, gsi1sk <personKey>
+ *     version, profileHash, profile, eligibility (as of its `asOf`), permitPhases, points, reviewOn, outbox,
+ *     timestamps; while time alone can still change the eligibility or a permit's phase:
+ *     gsi1pk ELIGIBILITY-DUE#<reviewOn>, gsi1sk <personKey>
  * - evaluation mark  pk DERIVE#ELIGIBILITY  sk LAST-RUN   evaluatedThrough: the last day the daily run covered
  * The profile item's pk never collides with a record's (REC#…); a record's gsi1pk is PERSON#<personKey>, the
  * profile's gsi1pk (when set) is the due date, so the person index and the due index share gsi1.
@@ -31,9 +33,11 @@ export interface ProfileItem {
   profile: PersonProfile;
   /** The outcome on `eligibility.asOf` (the day of the last derivation or daily evaluation). */
   eligibility: EligibilityResult;
+  /** Each permit's phase on the same day, by recordId (absent without permits): a change is an event. */
+  permitPhases?: Record<string, PermitPhase>;
   /** The score on the same day; absent when no points table covers the person's city. */
   points?: PointsScore;
-  /** The next day on which time alone changes the eligibility (absent: no such day). */
+  /** The next day on which time alone changes the eligibility or a permit's phase (absent: no such day). */
   reviewOn?: string;
   gsi1pk?: string;
   gsi1sk?: string;
@@ -54,6 +58,12 @@ export class ProfileConflictError extends Error {
   }
 }
 
+/** A profile written before a list was added to the view (the permit's lists) reads with that list empty. */
+const withEveryList = (item: ProfileItem): ProfileItem => ({
+  ...item,
+  profile: { ...buildPersonProfile(item.personKey, []), ...item.profile },
+});
+
 export class ProfileStore {
   readonly #doc: DynamoDBDocumentClient;
   readonly #table: string;
@@ -71,14 +81,14 @@ export class ProfileStore {
         ConsistentRead: true,
       }),
     );
-    return Item as ProfileItem | undefined;
+    return Item === undefined ? undefined : withEveryList(Item as ProfileItem);
   }
 
   /** Many people's profiles at once (people without one are absent from the map). */
   async getMany(personKeys: readonly string[]): Promise<Map<string, ProfileItem>> {
     const keys = [...new Set(personKeys)].map((personKey) => ({ pk: profilePk(personKey), sk: PROFILE_SK }));
     const items = (await batchGetAll(this.#doc, this.#table, keys)) as unknown as ProfileItem[];
-    return new Map(items.map((item) => [item.personKey, item]));
+    return new Map(items.map((item) => [item.personKey, withEveryList(item)]));
   }
 
   /** Writes the item only if the stored version is still `expectedVersion` (0: no item yet). */

@@ -1,6 +1,7 @@
 import { stringify } from 'safe-stable-stringify';
 import { type EligibilityResult, eligibilityChanged, evaluateEligibility } from '#domain/eligibility.ts';
 import { nextEligibilityReview } from '#domain/eligibility-due.ts';
+import { nextPermitReview, type PermitNotice, permitNotices, permitPhases } from '#domain/permit.ts';
 import { type PointsScore, scorePoints } from '#domain/points.ts';
 import { pointsTableFor } from '#domain/points-config.ts';
 import { type PersonProfile, profileHash } from '#domain/profile.ts';
@@ -47,16 +48,52 @@ function changedSections(before: PersonProfile | undefined, after: PersonProfile
   return PROFILE_SECTIONS.filter((section) => stringify(before?.[section]) !== stringify(after[section]));
 }
 
+/** The earlier of two review days (either may be absent). */
+const earlier = (a: string | undefined, b: string | undefined): string | undefined =>
+  a === undefined ? b : b === undefined || a <= b ? a : b;
+
+const samePhases = (a: Record<string, string> | undefined, b: Record<string, string>): boolean =>
+  stringify(a ?? {}) === stringify(b);
+
+/** ResidencePermit.EndorsementDue or .Suspended for a permit that entered that phase. */
+function permitNoticeEvent(
+  notice: PermitNotice,
+  personKey: string,
+  version: number,
+  context: PlanContext,
+): DerivedEventEntry {
+  const detailType =
+    notice.phase === 'endorsement-due'
+      ? DERIVED_DETAIL_TYPES.endorsementDue
+      : DERIVED_DETAIL_TYPES.permitSuspended;
+  return buildDerivedEvent(
+    detailType,
+    {
+      id: `${notice.permit.recordId}:${version}`,
+      personKey,
+      version,
+      recordId: notice.permit.recordId,
+      asOf: context.asOf,
+      endorsedUntil: notice.permit.endorsedUntil,
+      divisionCode: notice.permit.issuingDivisionCode,
+      cause: context.cause,
+      occurredAt: context.at,
+    },
+    context.eventBusName,
+  );
+}
+
 /** The most recent residence's division: a content filter key for consumers of derived events. */
 const currentDivision = (profile: PersonProfile): string | undefined =>
   profile.residences.at(-1)?.divisionCode;
 
 /**
  * Decides what a derivation writes: a new item version when the view's content, its sources, the eligibility
- * outcome (eligibilityChanged) or the next review day changed; never for points drifting with time alone
- * (they are recomputed on read). The events go into the new version's outbox; functions/publish puts them on
- * the bus from the table's stream once the write is committed:
- * PersonProfile.Updated when the profile hash changed, PermitEligibility.Changed when the outcome did.
+ * outcome (eligibilityChanged), a permit's phase or the next review day changed; never for points drifting
+ * with time alone (they are recomputed on read). The events go into the new version's outbox;
+ * functions/publish puts them on the bus from the table's stream once the write is committed:
+ * PersonProfile.Updated when the profile hash changed, PermitEligibility.Changed when the outcome did,
+ * ResidencePermit.EndorsementDue / .Suspended when a permit entered that phase (permit.ts).
  * Deterministic in its inputs, so replaying the same records on the same day plans nothing.
  */
 export function planProfile(
@@ -67,12 +104,18 @@ export function planProfile(
   const { config, asOf, at } = context;
   const hash = profileHash(profile);
   const eligibility = evaluateEligibility(profile, asOf, config.eligibility);
-  const reviewOn = nextEligibilityReview(profile, asOf, config.eligibility, eligibility);
+  const phases = permitPhases(profile.permits, asOf, config.permits);
+  const reviewOn = earlier(
+    nextEligibilityReview(profile, asOf, config.eligibility, eligibility),
+    nextPermitReview(profile.permits, asOf, config.permits),
+  );
   const profileChanged = before?.profileHash !== hash;
   const outcomeChanged = eligibilityChanged(before?.eligibility, eligibility);
+  const notices = permitNotices(profile.permits, before?.permitPhases, phases);
   const changed =
     profileChanged ||
     outcomeChanged ||
+    !samePhases(before?.permitPhases, phases) ||
     !sameSources(before?.profile.sources, profile.sources) ||
     before?.reviewOn !== reviewOn;
   if (!changed) return { events: [] };
@@ -131,6 +174,7 @@ export function planProfile(
       ),
     );
   }
+  for (const notice of notices) events.push(permitNoticeEvent(notice, personKey, version, context));
   const points: PointsScore | undefined = pointsOf(profile, eligibility, context);
   const outbox = events;
   const item: ProfileItem = {
@@ -141,6 +185,7 @@ export function planProfile(
     profileHash: hash,
     profile,
     eligibility,
+    ...(profile.permits.length === 0 ? {} : { permitPhases: phases }),
     ...(points === undefined ? {} : { points }),
     ...(reviewOn === undefined ? {} : { reviewOn, gsi1pk: dueGsiPk(reviewOn), gsi1sk: personKey }),
     ...(outbox.length === 0 ? {} : { outbox }),

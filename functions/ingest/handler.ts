@@ -20,6 +20,7 @@ import type { HubRequestEvent } from '../http/submitter.ts';
 import { type SubmitterContext, submitterContext } from '../http/submitter-context.ts';
 import { logger } from '../runtime/logger.ts';
 import { answerBody, hasWriteFailures } from './answer.ts';
+import type { ApplicationFlagDeps } from './application-flags.ts';
 import type { FlowRecorder } from './flow.ts';
 import { submitRecords } from './submit.ts';
 
@@ -40,6 +41,8 @@ export interface IngestDeps {
   lateReports?: LateReportDeps;
   /** Where each batch's answer is counted: the per-minute flow counters, the CloudWatch metrics (flow.ts). */
   flow?: readonly FlowRecorder[];
+  /** The person profiles and eligibility rules behind an application's flags (application-flags.ts). */
+  applications?: ApplicationFlagDeps;
 }
 
 /** POST /v1/records (DESIGN.md §5): one result per record, problem+json for whole-request failures. */

@@ -3,6 +3,7 @@ import { FlowCounter } from '../adapters/flow-counter.ts';
 import { FlowMetrics } from '../adapters/hub-metrics.ts';
 import { idempotencyPersistence } from '../adapters/idempotency-store.ts';
 import { LateReportCounter } from '../adapters/late-report-counter.ts';
+import { ProfileStore } from '../adapters/profile-store.ts';
 import { RecordStore } from '../adapters/record-store.ts';
 import { loadPersonKeySecret } from '../adapters/secrets.ts';
 import { dynamoDb } from '../runtime/clients.ts';
@@ -12,15 +13,14 @@ import { createIngestHandler } from './handler.ts';
 
 // Lambda entry point: configuration from the environment, read once at cold start.
 const tableName = requiredEnv('TABLE_NAME');
+const config = derivedConfigFromEnv();
 export const handler = createIngestHandler({
   store: new RecordStore(dynamoDb, tableName),
   personKeySecret: await loadPersonKeySecret(),
   iamSubmitters: JSON.parse(process.env.IAM_SUBMITTERS ?? '{}'),
   idempotencyStore: idempotencyPersistence(dynamoDb, requiredEnv('IDEMPOTENCY_TABLE_NAME')),
-  lateReports: {
-    config: derivedConfigFromEnv().lateReport,
-    counter: new LateReportCounter(dynamoDb, tableName),
-  },
+  lateReports: { config: config.lateReport, counter: new LateReportCounter(dynamoDb, tableName) },
+  applications: { profiles: new ProfileStore(dynamoDb, tableName), config: config.eligibility },
   // The namespace is POWERTOOLS_METRICS_NAMESPACE (infra sets it, and reads the same on the dashboard).
   flow: [new FlowCounter(dynamoDb, tableName), new FlowMetrics(new Metrics())],
 });

@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import type { RecordFlag } from '#api/http-api.ts';
 import { chinaDateOf } from '#domain/dates.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import {
@@ -14,11 +15,12 @@ import { errorMessage, toFieldErrors } from '#schemas/errors.ts';
 import { describeRecord, type FieldError, normaliseRecord } from '#schemas/index.ts';
 import { MAX_SOURCE_ID_LENGTH, type RecordStatus, recordEntry } from '#schemas/submission.ts';
 import { identifierProblem } from '#schemas/values/identifier.ts';
-import { flagsOf, type LateReportDeps, type RecordFlag } from '../adapters/late-report-counter.ts';
+import { flagsOf, type LateReportDeps } from '../adapters/late-report-counter.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
 import type { RecordItem } from '../adapters/store-items.ts';
 import type { Submitter } from '../http/submitter.ts';
 import { logger } from '../runtime/logger.ts';
+import { type ApplicationFlagDeps, flagApplications } from './application-flags.ts';
 import { type FlowRecorder, recordFlow } from './flow.ts';
 import { type Candidate, type WriteOptions, type WriteOutcome, writeReport } from './record-writer.ts';
 
@@ -29,7 +31,10 @@ export interface RecordResult {
   recordId?: string;
   version?: number;
   errors: FieldError[];
-  /** Accepted but worth a look: `LATE_REPORT` when the report came after its deadline (late-reports.ts). */
+  /**
+   * Accepted but worth a look: `LATE_REPORT` when the report came after its deadline (late-report-counter.ts),
+   * `ELIGIBLE_FROM` / `ELIGIBILITY_NOT_MET` on an application the rules do not (yet) support.
+   */
   flags?: RecordFlag[];
 }
 
@@ -50,6 +55,8 @@ export interface SubmitDeps {
   flow?: readonly FlowRecorder[];
   /** For source ids applied in order: which reports a record has seen already (record-writer.ts). */
   reportedBefore?: WriteOptions['reportedBefore'];
+  /** The profiles and eligibility rules behind an application's flags; without them none is flagged. */
+  applications?: ApplicationFlagDeps;
 }
 
 interface IndexedCandidate extends Candidate {
@@ -145,6 +152,11 @@ export async function submitRecords(
     // The flags are in the answer and on the records; only the per-submitter statistic misses them.
     logger.error('late reports not counted', { error: error as Error }),
   );
+  if (deps.applications)
+    await addApplicationFlags(results, candidates, deps.applications).catch((error) =>
+      // The applications are stored; only their advice is missing (the flags are not a decision).
+      logger.error('applications not flagged', { error: error as Error }),
+    );
   await recordFlow(deps.flow ?? [], answeredAt, results);
   const summary = { accepted: 0, unchanged: 0, rejected: 0 };
   for (const result of results) summary[result.status] += 1;
@@ -228,6 +240,26 @@ function resultOf(candidate: IndexedCandidate, outcome: WriteOutcome): RecordRes
 function lateFlags(outcome: WriteOutcome): Pick<RecordResult, 'flags'> {
   const flags = outcome.status === 'accepted' && !outcome.applied ? flagsOf(outcome.stored) : [];
   return flags.length === 0 ? {} : { flags };
+}
+
+/** The eligibility flags of the accepted applications, added to their results (application-flags.ts). */
+async function addApplicationFlags(
+  results: RecordResult[],
+  candidates: readonly IndexedCandidate[],
+  deps: ApplicationFlagDeps,
+): Promise<void> {
+  const accepted = candidates.filter(
+    (c) => c.kind === 'permit-application' && results[c.index]?.status === 'accepted' && c.personKey,
+  );
+  const flags = await flagApplications(
+    accepted.map((c) => ({ personKey: c.personKey ?? '', submittedOn: String(c.record.submittedOn) })),
+    deps,
+  );
+  accepted.forEach((c, i) => {
+    const result = results[c.index];
+    const added = flags[i] ?? [];
+    if (result !== undefined && added.length > 0) result.flags = [...(result.flags ?? []), ...added];
+  });
 }
 
 /** The late reports of this submission, counted by kind on the day they were reported. */

@@ -3,6 +3,7 @@ import { personLookupRequest } from '#api/query-api.ts';
 import { chinaDateOf } from '#domain/dates.ts';
 import { departmentLookupView, returnedFields } from '#domain/department-view.ts';
 import { evaluateEligibility } from '#domain/eligibility.ts';
+import { verifyPermits } from '#domain/permit.ts';
 import { personKeyOf } from '#domain/person-key.ts';
 import { scorePoints } from '#domain/points.ts';
 import { pointsTableFor } from '#domain/points-config.ts';
@@ -22,7 +23,8 @@ export interface LookupDeps {
 }
 
 /**
- * A department's look-up of one person: the profile, the permit eligibility and the points as of today (or
+ * A department's look-up of one person: the profile, the permit eligibility, the points and whether a permit
+ * is in force as of today (or
  * the requested day), evaluated on read so that months passing since the last derivation count, cut to the
  * fields the caller's department may see (domain/department-view.ts). Every look-up, found or not, leaves an
  * audit entry naming the caller, the personKey and the fields returned; the entry is written before the
@@ -56,6 +58,7 @@ export async function lookupPerson(event: HubRequestEvent, caller: Submitter, de
       profile: item.profile,
       eligibility,
       points: table === undefined ? undefined : scorePoints(item.profile, asOf, table),
+      permit: verifyPermits(item.profile.permits, asOf, deps.config.permits),
     },
     department,
   );

@@ -15,7 +15,8 @@ export interface StatsDeps {
 
 /**
  * `GET /v1/stats?division=330106`: the survey statistics (调查摸底) of one division from its counters (one
- * Query, never a scan), including the coordinators required at 800∶1 of the previous year's registrations.
+ * Query, never a scan), including the coordinators required at 800∶1 of the previous year's registrations and
+ * the applications not answered by a permit within the issuance deadline.
  * Aggregates only, so any department caller may read them.
  */
 export async function divisionStats(
@@ -31,5 +32,5 @@ export async function divisionStats(
   );
   const asOf = query.asOf ?? chinaDateOf(deps.now().toISOString());
   const counters = await deps.stats.readCounters(query.division);
-  return { ...statsView(counters, query.division, asOf, deps.config.stats), asOf };
+  return { ...statsView(counters, query.division, asOf, deps.config.stats, deps.config.permits), asOf };
 }

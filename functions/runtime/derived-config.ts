@@ -4,6 +4,7 @@ import {
   derivedConfig,
   type EligibilityOverrides,
   type LateReportDeadlineOverrides,
+  type PermitOverrides,
 } from '#domain/config.ts';
 
 export { DEFAULT_DERIVED_CONFIG, type DerivedConfig, derivedConfig } from '#domain/config.ts';
@@ -24,8 +25,10 @@ export function derivedConfigFromEnv(env: NodeJS.ProcessEnv = process.env) {
   const overrides: DerivedOverrides = {};
   const eligibility = json(env, DERIVED_CONFIG_ENV.eligibility);
   const deadlines = json(env, DERIVED_CONFIG_ENV.lateReportDeadlineDays);
+  const permits = json(env, DERIVED_CONFIG_ENV.permits);
   if (eligibility !== undefined) overrides.eligibility = eligibility as EligibilityOverrides;
   if (deadlines !== undefined) overrides.lateReportDeadlineDays = deadlines as LateReportDeadlineOverrides;
   if (perCoordinator) overrides.migrantsPerCoordinator = Number(perCoordinator);
+  if (permits !== undefined) overrides.permits = permits as PermitOverrides;
   return derivedConfig(overrides);
 }

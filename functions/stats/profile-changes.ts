@@ -38,6 +38,13 @@ const statsFacts = z.looseObject({
   businessLicenses: z.array(z.looseObject({ registeredOn: dated, revokedOn: dated.optional() })),
   insurances: z.array(z.looseObject({ startedOn: dated, stoppedOn: dated.optional() })),
   schooling: z.array(z.looseObject({ enrolledOn: dated, leftOn: dated.optional() })),
+  // A profile written before the permit's lists existed has none.
+  applications: z
+    .array(z.looseObject({ recordId: z.string(), divisionCode: z.string().regex(/^\d{6}$/), submittedOn: dated }))
+    .default([]),
+  permits: z
+    .array(z.looseObject({ applicationId: z.string().optional(), issuedOn: dated }))
+    .default([]),
 });
 
 /** The facts in one image of a profile item; undefined for no image, an error for an unreadable one. */

@@ -14,7 +14,7 @@ import { CONTRACT_VERSION } from './contract-version.ts';
 
 /*
  * The AsyncAPI 3 document of the derived events (events/derived.ts): a person's profile changed, their permit
- * eligibility changed. They travel on the hub's bus with source `residence-data-hub.derived`; a subscriber puts
+ * eligibility changed, a permit's endorsement fell due or lapsed. They travel on the hub's bus with source `residence-data-hub.derived`; a subscriber puts
  * a rule on the bus for them, and its target receives the whole EventBridge event (no projection: the events
  * carry no personal data beyond the pseudonymous personKey). The local hub delivers them to its
  * `derived-events` queue.
@@ -24,6 +24,7 @@ export const DERIVED_EVENTS_CHANNEL = 'derived-events';
 
 const PERSON_KEY = SAMPLE_DETAILS['ResidenceRegistration.Created'].personKey ?? '';
 const AT = '2026-09-01T16:05:00.000Z';
+const PERMIT_RECORD_ID = SAMPLE_DETAILS['ResidencePermit.Created'].recordId;
 
 /** One sample of each derived detail-type, built (and so validated) by the publisher's own builder. */
 const SAMPLE_ENTRIES: Record<DerivedDetailType, DerivedEventEntry> = {
@@ -48,6 +49,28 @@ const SAMPLE_ENTRIES: Record<DerivedDetailType, DerivedEventEntry> = {
     met: ['residence6Months', 'awayFromHukou', 'employment'],
     missing: ['housing', 'schooling'],
     previous: { eligible: false, eligibleFrom: '2026-09-02', met: ['awayFromHukou', 'employment'] },
+    cause: 'time',
+    occurredAt: AT,
+  }),
+  [DERIVED_DETAIL_TYPES.endorsementDue]: buildDerivedEvent(DERIVED_DETAIL_TYPES.endorsementDue, {
+    id: `${PERMIT_RECORD_ID}:4`,
+    personKey: PERSON_KEY,
+    version: 4,
+    recordId: PERMIT_RECORD_ID,
+    asOf: '2027-01-10',
+    endorsedUntil: '2027-02-09',
+    divisionCode: '330106',
+    cause: 'time',
+    occurredAt: AT,
+  }),
+  [DERIVED_DETAIL_TYPES.permitSuspended]: buildDerivedEvent(DERIVED_DETAIL_TYPES.permitSuspended, {
+    id: `${PERMIT_RECORD_ID}:5`,
+    personKey: PERSON_KEY,
+    version: 5,
+    recordId: PERMIT_RECORD_ID,
+    asOf: '2027-02-10',
+    endorsedUntil: '2027-02-09',
+    divisionCode: '330106',
     cause: 'time',
     occurredAt: AT,
   }),
@@ -93,6 +116,12 @@ const SUMMARIES: Record<DerivedDetailType, string> = {
   [DERIVED_DETAIL_TYPES.eligibilityChanged]:
     'The outcome of the residence-permit conditions changed for a person, by new records or by time alone ' +
     '(`cause`).',
+  [DERIVED_DETAIL_TYPES.endorsementDue]:
+    "A residence permit's yearly endorsement (签注) falls due: `endorsedUntil` is within the notice days (30 by " +
+    'default). `id` is `<recordId>:<version>` of the permit record and the profile version.',
+  [DERIVED_DETAIL_TYPES.permitSuspended]:
+    "A residence permit's endorsement passed unendorsed: its functions are suspended until it is endorsed again " +
+    '(居住证暂行条例 art. 15). Emitted the day after `endorsedUntil`.',
 };
 
 export function buildDerivedEventsDocument(): Record<string, unknown> {
@@ -107,8 +136,9 @@ export function buildDerivedEventsDocument(): Record<string, unknown> {
           `adds a rule on the bus matching that source (and the detail-types it wants); its target receives the ` +
           'whole EventBridge event below. The events name a person only by personKey.',
         '',
-        '- Delivery is at least once and unordered: de-duplicate on `detail.id` (`<personKey>:<version>`) and ' +
-          'keep the highest `detail.version` per personKey.',
+        '- Delivery is at least once and unordered: de-duplicate on `detail-type` and `detail.id` ' +
+          '(`<personKey>:<version>`; a permit notice: `<recordId>:<version>`) and keep the highest ' +
+          '`detail.version` per personKey.',
         `- Every detail carries \`schemaVersion\` (${DERIVED_EVENT_SCHEMA_VERSION} today). Compatible changes ` +
           'keep it (a new optional field, a new detail-type, a new enum value): ignore what you do not know. A ' +
           'breaking change ships as new detail-types, published beside the old ones for a stated overlap ' +

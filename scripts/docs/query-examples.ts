@@ -12,6 +12,7 @@ import type {
 } from '#api/query-api.ts';
 import { departmentLookupView, returnedFields } from '#domain/department-view.ts';
 import { DEFAULT_ELIGIBILITY_CONFIG, evaluateEligibility } from '#domain/eligibility.ts';
+import { DEFAULT_PERMIT_CONFIG, verifyPermits } from '#domain/permit.ts';
 import { personKeyOf } from '#domain/person-key.ts';
 import { scorePoints } from '#domain/points.ts';
 import { POINTS_TABLES, pointsTableFor } from '#domain/points-config.ts';
@@ -20,8 +21,9 @@ import { DEFAULT_STATS_CONFIG, statsView } from '#domain/stats.ts';
 import { type Department, type EventKind, SAMPLE_RECORDS, sampleRecordId } from '#events/index.ts';
 
 /*
- * The examples of the department read API, built by the code that builds the real answers (derive/): the
- * catalogue's sample person (events/samples.ts) with a registration, a lease, a job and insurance, merged into
+ * The examples of the department read API, built by the code that builds the real answers (domain/): the
+ * catalogue's sample person (events/samples.ts) with a registration, a lease, a job, insurance and a residence
+ * permit, merged into
  * a profile, evaluated and cut for a department as the look-up does. Fixed inputs, so the document is stable.
  */
 
@@ -43,6 +45,9 @@ const sources = [
   source('tenancy', SAMPLE_RECORDS.tenancy),
   source('employment', { ...SAMPLE_RECORDS.employment, person: subject }),
   source('social-insurance', { ...SAMPLE_RECORDS['social-insurance'], person: subject }),
+  source('permit-application', SAMPLE_RECORDS['permit-application']),
+  source('residence-permit', SAMPLE_RECORDS['residence-permit']),
+  source('card-link', SAMPLE_RECORDS['card-link']),
 ];
 
 const personKey = personKeyOf(EXAMPLE_ID_NUMBER, EXAMPLE_SECRET);
@@ -57,11 +62,15 @@ export function exampleLookup(department: Department): PersonLookupResponse {
       : pointsTableFor(eligibility.city.padEnd(6, '0'), POINTS_TABLES);
   const points = table === undefined ? undefined : scorePoints(profile, EXAMPLE_AS_OF, table);
   // Typed loosely by derive/ (a projection); test/unit/docs validates it against the schema.
+  const permit = exampleVerification();
   return departmentLookupView(
-    { idNumber: EXAMPLE_ID_NUMBER, profile, eligibility, points },
+    { idNumber: EXAMPLE_ID_NUMBER, profile, eligibility, points, permit },
     department,
   ) as PersonLookupResponse;
 }
+
+/** What POST /v1/permits/verify answers for the sample person on the example day. */
+export const exampleVerification = () => verifyPermits(profile.permits, EXAMPLE_AS_OF, DEFAULT_PERMIT_CONFIG);
 
 export const EXAMPLE_LOOKUP_REQUESTS = {
   today: { idNumber: EXAMPLE_ID_NUMBER },
@@ -90,6 +99,11 @@ const EXAMPLE_COUNTERS = new Map(
     'movedIn:2019-01': 122,
     'registeredInYear:2025': 2210,
     'registeredInYear:2026': 905,
+    'applicationPending:2026-07-30': 12,
+    'applicationPending:2026-07-10': 3,
+    'issuedAfterDays:9': 160,
+    'issuedAfterDays:14': 41,
+    'issuedAfterDays:20': 2,
   }),
 );
 
@@ -97,7 +111,13 @@ const EXAMPLE_COUNTERS = new Map(
 export function exampleStats(): DivisionStatsResponse {
   // byResidenceType is a Record<string, number> in derive/; validated against the schema by test/unit/docs.
   return {
-    ...statsView(EXAMPLE_COUNTERS, EXAMPLE_DIVISION, EXAMPLE_AS_OF, DEFAULT_STATS_CONFIG),
+    ...statsView(
+      EXAMPLE_COUNTERS,
+      EXAMPLE_DIVISION,
+      EXAMPLE_AS_OF,
+      DEFAULT_STATS_CONFIG,
+      DEFAULT_PERMIT_CONFIG,
+    ),
     asOf: EXAMPLE_AS_OF,
   } as DivisionStatsResponse;
 }

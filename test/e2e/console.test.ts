@@ -191,6 +191,8 @@ describe('the console', () => {
       'hrss',
       'education',
       'health',
+      'justice',
+      'culture-sports',
     ]);
     for (const s of subscribers) {
       expect(figures.get(`${s.name}.queue.messages`)).toBe(shown(s.queue.messages));

@@ -19,8 +19,10 @@ import { lambdaContext } from '#local/lambda-context.ts';
 import { jsonPost } from './api-event.ts';
 
 export const SECRET = 'derived-test-secret';
-/** A department may submit every kind, so one caller builds any person's records. */
-export const REPORTER = { sub: 'dept-records-office', role: 'department' };
+/** Public security may submit every kind but card links (hrss), so one caller builds any person's records. */
+export const REPORTER = { sub: 'dept-records-office', role: 'department', department: 'public-security' };
+/** The issuer of citizen and social security cards: the card links. */
+export const CARD_ISSUER = { sub: 'dept-citizen-card-centre', role: 'department', department: 'hrss' };
 export const EMPLOYER = {
   creditCode: '91330106MA2711111A',
   name: '杭州西湖科技有限公司',
@@ -96,16 +98,30 @@ export async function derivedWorld(
     now: () => clock.now,
     firstRunLookbackDays: 30,
   });
-  const ingest = createIngestHandler({ store: records, personKeySecret: SECRET });
-  /** Stores records as the reporter; returns each record's change event as the derive rule passes it. */
-  const submit = async (entries: unknown[]) => {
+  const ingest = createIngestHandler({
+    store: records,
+    personKeySecret: SECRET,
+    applications: { profiles, config: DEFAULT_DERIVED_CONFIG.eligibility },
+  });
+  /** The results of a submission by `caller` (the reporter by default). */
+  const post = async (entries: unknown[], caller: Record<string, unknown> = REPORTER) => {
     const response = await ingest(
-      jsonPost({ records: entries }, REPORTER),
+      jsonPost({ records: entries }, caller),
       lambdaContext('ingest') as SubmitterContext,
     );
-    const body = JSON.parse(response.body ?? '{}') as {
-      results: Array<{ status: string; recordId: string; version: number; errors: unknown[] }>;
+    return JSON.parse(response.body ?? '{}') as {
+      results: Array<{
+        status: string;
+        recordId: string;
+        version: number;
+        errors: unknown[];
+        flags?: Array<Record<string, unknown>>;
+      }>;
     };
+  };
+  /** Stores records (as the reporter by default); returns each record's change event as the derive rule passes it. */
+  const submit = async (entries: unknown[], caller?: Record<string, unknown>) => {
+    const body = await post(entries, caller);
     const items = await records.getRecords(body.results.map((r) => r.recordId));
     return body.results.map((result) => {
       if (result.status === 'rejected') throw new Error(`rejected: ${JSON.stringify(result.errors)}`);
@@ -118,7 +134,7 @@ export async function derivedWorld(
       };
     });
   };
-  return { tableName, records, profiles, stats, derive, submit, settle: () => changes.drain() };
+  return { tableName, records, profiles, stats, derive, submit, post, settle: () => changes.drain() };
 }
 
 export const personKey = (idNumber: string): string => personKeyOf(idNumber, SECRET);
@@ -160,3 +176,45 @@ export function pension(idNumber: string, startedOn: string) {
 /** Details of the derived events the bus received, by type. */
 export const derivedEvents = (bus: FakeBus, type: string) =>
   bus.entries.filter((e) => e.DetailType === type).map((e) => JSON.parse(e.Detail ?? '{}'));
+
+const HOLDER = (idNumber: string) => ({ idNumber, name: '张伟' });
+
+export function permitApplication(
+  idNumber: string,
+  submittedOn: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    kind: 'permit-application',
+    data: {
+      applicant: HOLDER(idNumber),
+      cityDivisionCode: '330100',
+      address: { divisionCode: '330106', detail: '文三路90号3幢2单元301室' },
+      claims: ['employment', 'housing'],
+      channel: 'counter',
+      submittedOn,
+      ...extra,
+    },
+  };
+}
+
+export function residencePermit(
+  idNumber: string,
+  permitNumber: string,
+  issuedOn: string,
+  endorsedUntil: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    kind: 'residence-permit',
+    data: {
+      permitNumber,
+      holder: HOLDER(idNumber),
+      issuingDivisionCode: '330106',
+      issuedOn,
+      endorsedUntil,
+      status: 'valid',
+      ...extra,
+    },
+  };
+}

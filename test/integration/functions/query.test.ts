@@ -88,7 +88,7 @@ describe('POST /v1/persons/lookup', () => {
     // Assess
     expect(status).toBe(200);
     expect(body.personKey).toBe(personKey(ID));
-    expect(Object.keys(body.profile).sort()).toEqual(['departures', 'person', 'residences']);
+    expect(Object.keys(body.profile).sort()).toEqual(['departures', 'permits', 'person', 'residences']);
     expect(body.profile.person).toEqual({ name: '张伟', gender: 'male', birthDate: '1990-03-07' });
     expect(body.eligibility).toMatchObject({
       asOf: '2025-10-01',

@@ -5,6 +5,7 @@ import { PROBLEMS, ProblemError, problemResponse } from '#api/problems.ts';
 import { auditQuery, personLookupRequest, statsQuery } from '#api/query-api.ts';
 import { departmentLookupView, returnedFields } from '#domain/department-view.ts';
 import { evaluateEligibility } from '#domain/eligibility.ts';
+import { DEFAULT_PERMIT_CONFIG, verifyPermits } from '#domain/permit.ts';
 import { scorePoints } from '#domain/points.ts';
 import { HANGZHOU_EXAMPLE_POINTS_TABLE } from '#domain/points-config.ts';
 import { statsView } from '#domain/stats.ts';
@@ -22,7 +23,18 @@ import {
 } from '../../../scripts/docs/openapi.ts';
 import { EXAMPLE_ID_NUMBER } from '../../../scripts/docs/query-examples.ts';
 import { draft2020Validator } from '../../helpers/json-schema.ts';
-import { emptyProfile, insurance, job, lease, licence, residence, school } from '../domain/builders.ts';
+import {
+  application,
+  cardLink,
+  emptyProfile,
+  insurance,
+  job,
+  lease,
+  licence,
+  permit,
+  residence,
+  school,
+} from '../domain/builders.ts';
 import { useFixedClock } from '../schemas/kinds/helpers.ts';
 import { componentValidator, unresolvedReferences } from './references.ts';
 
@@ -177,6 +189,17 @@ const FULL_PROFILE = emptyProfile({
       destinationDivisionCode: '330106',
     },
   ],
+  applications: [
+    application(id('permit-application', 1), '2024-09-02', { claims: ['employment', 'housing'] }),
+  ],
+  permits: [
+    permit(id('residence-permit', 1), '2024-09-10', '2025-09-09', {
+      applicationId: id('permit-application', 1),
+      endorsements: [{ endorsedOn: '2025-08-20', endorsedUntil: '2025-09-09' }],
+    }),
+    permit(id('residence-permit', 2), '2023-01-05', '2024-01-04', { status: 'lost' }),
+  ],
+  cardLinks: [cardLink(id('card-link', 1), '2024-09-20', { unlinkedOn: '2025-01-31' })],
 });
 
 describe('the department read API in the OpenAPI document', () => {
@@ -326,6 +349,7 @@ describe('the department read API in the OpenAPI document', () => {
               profile: FULL_PROFILE,
               eligibility: evaluateEligibility(FULL_PROFILE, asOf),
               points,
+              permit: verifyPermits(FULL_PROFILE.permits, asOf, DEFAULT_PERMIT_CONFIG),
             },
             department,
           );

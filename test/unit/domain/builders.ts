@@ -1,9 +1,12 @@
 // Small builders for the derive tests: canonical records as the store holds them, and profiles.
 import type {
   PersonProfile,
+  ProfileApplication,
   ProfileBusinessLicense,
+  ProfileCardLink,
   ProfileEmployment,
   ProfileInsurance,
+  ProfilePermit,
   ProfileResidence,
   ProfileSchooling,
   ProfileTenancy,
@@ -89,3 +92,37 @@ export const licence = (
   registeredOn,
   ...extra,
 });
+
+export const application = (
+  recordId: string,
+  submittedOn: string,
+  extra: Partial<ProfileApplication> = {},
+): ProfileApplication => ({
+  recordId,
+  cityDivisionCode: '330100',
+  divisionCode: '330106',
+  claims: ['employment'],
+  channel: 'self-service',
+  submittedOn,
+  ...extra,
+});
+
+export const permit = (
+  recordId: string,
+  issuedOn: string,
+  endorsedUntil: string,
+  extra: Partial<ProfilePermit> = {},
+): ProfilePermit => ({
+  recordId,
+  issuingDivisionCode: '330106',
+  issuedOn,
+  endorsedUntil,
+  status: 'valid',
+  ...extra,
+});
+
+export const cardLink = (
+  recordId: string,
+  linkedOn: string,
+  extra: Partial<ProfileCardLink> = {},
+): ProfileCardLink => ({ recordId, cardType: 'citizen-card', divisionCode: '330100', linkedOn, ...extra });

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { departmentLookupView, profileFieldsFor, returnedFields } from '#domain/department-view.ts';
 import { evaluateEligibility } from '#domain/eligibility.ts';
+import { DEFAULT_PERMIT_CONFIG, verifyPermits } from '#domain/permit.ts';
 import { scorePoints } from '#domain/points.ts';
 import { HANGZHOU_EXAMPLE_POINTS_TABLE } from '#domain/points-config.ts';
 import type { Department } from '../../../events/index.ts';
-import { emptyProfile, insurance, job, lease, licence, residence, school } from './builders.ts';
+import {
+  application,
+  cardLink,
+  emptyProfile,
+  insurance,
+  job,
+  lease,
+  licence,
+  permit,
+  residence,
+  school,
+} from './builders.ts';
 
 const ID_NUMBER = '341222199003071237';
 
@@ -26,6 +38,9 @@ const profile = emptyProfile({
   schooling: [school('sch', '2024-09-01')],
   businessLicenses: [licence('lic', '2024-05-01')],
   departures: [{ recordId: 'dep', divisionCode: '330105', movedOutOn: '2024-02-28' }],
+  applications: [application('app', '2024-09-02', { claims: ['employment', 'housing'] })],
+  permits: [permit('pmt', '2024-09-10', '2026-09-09', { applicationId: 'app' })],
+  cardLinks: [cardLink('card', '2024-09-20', { cardType: 'social-security-card' })],
 });
 const asOf = '2025-09-01';
 const subject = {
@@ -33,6 +48,7 @@ const subject = {
   profile,
   eligibility: evaluateEligibility(profile, asOf),
   points: scorePoints(profile, asOf, HANGZHOU_EXAMPLE_POINTS_TABLE),
+  permit: verifyPermits(profile.permits, asOf, DEFAULT_PERMIT_CONFIG),
 };
 
 const viewOf = (department: Department) => departmentLookupView(subject, department);
@@ -46,16 +62,22 @@ const fieldsOf = (department: Department, list: string) =>
   Object.keys(((viewOf(department).profile[list] as object[]) ?? [])[0] ?? {}).sort();
 
 describe('department look-up views, derived from the subscriptions', () => {
-  it('public-security: identifies people (ID number, ethnicity, hukou), residences, leases, licences; no jobs', () => {
+  it('public-security: identifies people (ID number, ethnicity, hukou), residences, leases, licences, permits; no jobs', () => {
     expect(personKeys('public-security')).toEqual(
       ['birthDate', 'ethnicity', 'gender', 'hukouDivisionCode', 'idNumber', 'name', 'phone'].sort(),
     );
     expect(listKeys('public-security')).toEqual([
+      'applications',
       'businessLicenses',
+      'cardLinks',
       'departures',
+      'permits',
       'residences',
       'tenancies',
     ]);
+    expect(fieldsOf('public-security', 'permits')).toEqual(
+      ['applicationId', 'endorsedUntil', 'issuedOn', 'issuingDivisionCode', 'recordId', 'status'].sort(),
+    );
     expect(fieldsOf('public-security', 'residences')).toEqual(
       ['detail', 'divisionCode', 'movedInOn', 'reason', 'recordId', 'residenceType'].sort(),
     );
@@ -76,7 +98,17 @@ describe('department look-up views, derived from the subscriptions', () => {
 
   it('hrss: employment with employer details, insurance, licences, and where the worker lives by county only', () => {
     expect(personKeys('hrss')).toEqual(['idNumber', 'name', 'phone']);
-    expect(listKeys('hrss')).toEqual(['businessLicenses', 'employments', 'insurances', 'residences']);
+    expect(listKeys('hrss')).toEqual([
+      'businessLicenses',
+      'cardLinks',
+      'employments',
+      'insurances',
+      'permits',
+      'residences',
+    ]);
+    expect(fieldsOf('hrss', 'permits')).toEqual(
+      ['endorsedUntil', 'issuedOn', 'issuingDivisionCode', 'recordId', 'status'].sort(),
+    );
     expect(fieldsOf('hrss', 'employments')).toEqual(
       [
         'contractType',
@@ -103,7 +135,7 @@ describe('department look-up views, derived from the subscriptions', () => {
     const view = viewOf('health');
 
     expect(personKeys('health')).toEqual(['birthDate', 'gender', 'name', 'phone']);
-    expect(listKeys('health')).toEqual(['departures', 'residences']);
+    expect(listKeys('health')).toEqual(['departures', 'permits', 'residences']);
     expect(fieldsOf('health', 'residences')).toEqual(['detail', 'divisionCode', 'recordId']);
     expect(JSON.stringify(view)).not.toContain(ID_NUMBER);
     expect(JSON.stringify(view)).not.toContain('91330106MA2711111A');
@@ -142,6 +174,35 @@ describe('department look-up views, derived from the subscriptions', () => {
     });
     expect(hrss?.breakdown.find((l) => l.indicator === 'insuranceMonths')).toMatchObject({ value: 17 });
     expect(health?.breakdown.find((l) => l.indicator === 'insuranceMonths')).not.toHaveProperty('value');
+  });
+
+  it.each(['justice', 'culture-sports'] as const)(
+    '%s: the permit’s validity and city, nobody’s name or number',
+    (department) => {
+      const view = viewOf(department);
+
+      expect(view.profile.person).toEqual({});
+      expect(listKeys(department)).toEqual(['permits']);
+      expect(fieldsOf(department, 'permits')).toEqual(
+        ['endorsedUntil', 'issuedOn', 'issuingDivisionCode', 'recordId', 'status'].sort(),
+      );
+      expect(view.permit).toEqual({ valid: true, endorsedUntil: '2026-09-09', city: '330100' });
+      expect(JSON.stringify(view)).not.toContain(ID_NUMBER);
+      expect(JSON.stringify(view)).not.toContain('张伟');
+    },
+  );
+
+  it('shows the points of the permit to all, how long it was held only where the department sees its issue', () => {
+    const justice = viewOf('justice').points?.breakdown;
+    const housing = viewOf('housing').points?.breakdown;
+
+    expect(justice?.find((l) => l.indicator === 'permitHeld')).toMatchObject({ points: 10, value: true });
+    expect(justice?.find((l) => l.indicator === 'permitYears')).toMatchObject({ points: 0, value: 0 });
+    expect(housing?.find((l) => l.indicator === 'permitHeld')).toEqual({
+      indicator: 'permitHeld',
+      points: 10,
+      cap: 10,
+    });
   });
 
   it('gives null points when no table covers the city', () => {

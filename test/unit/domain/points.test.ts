@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scorePoints } from '#domain/points.ts';
 import { HANGZHOU_EXAMPLE_POINTS_TABLE, type PointsTable, pointsTableFor } from '#domain/points-config.ts';
-import { emptyProfile, insurance, residence } from './builders.ts';
+import { emptyProfile, insurance, permit, residence } from './builders.ts';
 
 const table = HANGZHOU_EXAMPLE_POINTS_TABLE;
 
@@ -35,6 +35,8 @@ describe('scorePoints', () => {
       expect.objectContaining({ indicator: 'insuranceMonths', value: 24, points: 12, cap: 60 }),
       expect.objectContaining({ indicator: 'educationLevel', value: 'bachelor', points: 30, cap: 50 }),
       expect.objectContaining({ indicator: 'homeOwnership', value: true, points: 20, cap: 20 }),
+      expect.objectContaining({ indicator: 'permitHeld', value: false, points: 0, cap: 10 }),
+      expect.objectContaining({ indicator: 'permitYears', value: 0, points: 0, cap: 15 }),
     ]);
     expect(score).toMatchObject({ total: 68, city: '3301', example: true, asOf: '2024-05-01' });
     expect(lineOf(score, 'residenceYears')?.explanation).toBe(
@@ -134,5 +136,58 @@ describe('scorePoints', () => {
     });
 
     expect(scorePoints(profile, '2024-01-01', { ...table, totalCap: 50 }).total).toBe(50);
+  });
+});
+
+describe('the permit in points', () => {
+  it('counts a permit of the city in force, and the full years it has been held without a break', () => {
+    const profile = emptyProfile({
+      permits: [
+        permit('p', '2021-03-10', '2024-03-09', {
+          endorsements: [
+            { endorsedOn: '2022-03-01', endorsedUntil: '2023-03-09' },
+            { endorsedOn: '2023-03-01', endorsedUntil: '2024-03-09' },
+          ],
+        }),
+      ],
+    });
+
+    const score = scorePoints(profile, '2023-09-10', table);
+
+    expect(lineOf(score, 'permitHeld')).toMatchObject({ value: true, points: 10 });
+    expect(lineOf(score, 'permitYears')).toMatchObject({ value: 2, points: 6 });
+    expect(lineOf(score, 'permitYears')?.explanation).toBe(
+      '2 full year(s) holding the permit without a break since 2021-03-10 × 3 = 6, cap 15',
+    );
+  });
+
+  it('restarts the years at an endorsement made after the previous one had lapsed', () => {
+    const profile = emptyProfile({
+      permits: [
+        permit('p', '2019-03-10', '2024-06-30', {
+          endorsements: [
+            { endorsedOn: '2020-03-01', endorsedUntil: '2021-03-09' },
+            { endorsedOn: '2022-07-01', endorsedUntil: '2023-06-30' },
+            { endorsedOn: '2023-06-20', endorsedUntil: '2024-06-30' },
+          ],
+        }),
+      ],
+    });
+
+    expect(lineOf(scorePoints(profile, '2024-06-30', table), 'permitYears')).toMatchObject({ value: 1 });
+  });
+
+  it('gives nothing for a lapsed, lost or foreign permit', () => {
+    const lapsed = emptyProfile({ permits: [permit('p', '2021-03-10', '2022-03-09')] });
+    const lost = emptyProfile({ permits: [permit('p', '2021-03-10', '2025-03-09', { status: 'lost' })] });
+    const ningbo = emptyProfile({
+      permits: [permit('p', '2021-03-10', '2025-03-09', { issuingDivisionCode: '330212' })],
+    });
+
+    for (const profile of [lapsed, lost, ningbo]) {
+      const score = scorePoints(profile, '2023-01-01', table);
+      expect(lineOf(score, 'permitHeld')?.points).toBe(0);
+      expect(lineOf(score, 'permitYears')?.points).toBe(0);
+    }
   });
 });

@@ -280,6 +280,91 @@ describe('buildPersonProfile', () => {
   });
 });
 
+describe('the permit in the profile', () => {
+  const HOLDER = { idNumber: ID, name: '张三', phone: '13900000009' };
+  const PERMIT_NUMBER = 'ZJ3301062024000123';
+  const CARD_NUMBER = 'HZ0012345678';
+  const permitSources: ProfileSource[] = [
+    {
+      recordId: 'card-link:1',
+      kind: 'card-link',
+      version: 1,
+      updatedAt: AT,
+      record: {
+        permitNumber: PERMIT_NUMBER,
+        holder: HOLDER,
+        cardType: 'citizen-card',
+        cardNumber: CARD_NUMBER,
+        divisionCode: '330100',
+        linkedOn: '2024-03-20',
+      },
+    },
+    {
+      recordId: 'residence-permit:1',
+      kind: 'residence-permit',
+      version: 2,
+      updatedAt: AT,
+      record: {
+        permitNumber: PERMIT_NUMBER,
+        holder: HOLDER,
+        issuingDivisionCode: '330106',
+        applicationId: 'permit-application:1',
+        issuedOn: '2024-03-10',
+        endorsedUntil: '2025-03-09',
+        status: 'valid',
+        endorsements: [{ endorsedOn: '2024-12-01', endorsedUntil: '2025-03-09' }],
+      },
+    },
+    {
+      recordId: 'permit-application:1',
+      kind: 'permit-application',
+      version: 1,
+      updatedAt: AT,
+      record: {
+        applicant: HOLDER,
+        cityDivisionCode: '330100',
+        address: { divisionCode: '330106', detail: '文三路90号' },
+        claims: ['employment'],
+        channel: 'coordinator',
+        submittedOn: '2024-03-01',
+      },
+    },
+  ];
+
+  it('lists applications, permits and card links, without the permit and card numbers', () => {
+    const profile = buildPersonProfile('pk', permitSources);
+
+    expect(profile.applications).toEqual([
+      {
+        recordId: 'permit-application:1',
+        cityDivisionCode: '330100',
+        divisionCode: '330106',
+        claims: ['employment'],
+        channel: 'coordinator',
+        submittedOn: '2024-03-01',
+      },
+    ]);
+    expect(profile.permits).toEqual([
+      {
+        recordId: 'residence-permit:1',
+        issuingDivisionCode: '330106',
+        applicationId: 'permit-application:1',
+        issuedOn: '2024-03-10',
+        endorsedUntil: '2025-03-09',
+        status: 'valid',
+        endorsements: [{ endorsedOn: '2024-12-01', endorsedUntil: '2025-03-09' }],
+      },
+    ]);
+    expect(profile.cardLinks).toEqual([
+      { recordId: 'card-link:1', cardType: 'citizen-card', divisionCode: '330100', linkedOn: '2024-03-20' },
+    ]);
+    expect(profile.person).toEqual({ name: '张三', phone: '13900000009' });
+    expect(JSON.stringify(profile)).not.toContain(PERMIT_NUMBER);
+    expect(JSON.stringify(profile)).not.toContain(CARD_NUMBER);
+    expect(profile.sources).toEqual({ 'card-link:1': 1, 'residence-permit:1': 2, 'permit-application:1': 1 });
+  });
+});
+
 describe('profileHash', () => {
   const reference = buildPersonProfile('pk-1', sources);
 

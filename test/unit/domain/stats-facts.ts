@@ -16,6 +16,8 @@ export const noFacts = (): StatsFacts => ({
   businessLicenses: [],
   insurances: [],
   schooling: [],
+  applications: [],
+  permits: [],
 });
 
 export const facts = (parts: Partial<StatsFacts>): StatsFacts => ({ ...noFacts(), ...parts });

@@ -9,6 +9,7 @@ import {
   statsView,
   sumContributions,
 } from '#domain/stats.ts';
+import { application, permit } from './builders.ts';
 import {
   businessLicense,
   departure,
@@ -304,6 +305,7 @@ describe('statsView', () => {
         over5Years: 0,
       },
       coordinatorsRequired: 0,
+      permitIssuance: { pending: 0, overdue: 0, issued: 0, issuedLate: 0, deadlineDays: 15 },
     });
   });
 
@@ -361,5 +363,82 @@ describe('statsView', () => {
       insurance: { insured: 1, uninsured: 2 },
       lengthOfResidence: { under6Months: 1, oneTo3Years: 1, over5Years: 1 },
     });
+  });
+});
+
+describe('permit issuance (绩效考核): applications not answered within the deadline', () => {
+  const applied = (submittedOn: string, divisionCode = '330106') =>
+    application(`permit-application:${submittedOn}`, submittedOn, { divisionCode });
+  const issued = (issuedOn: string, applicationId?: string) =>
+    permit(`residence-permit:${issuedOn}`, issuedOn, '2027-12-31', applicationId ? { applicationId } : {});
+
+  it('counts an application no permit answers by the day it was filed, in its county, city and province', () => {
+    const profile = facts({ applications: [applied('2025-03-01')] });
+
+    for (const division of ['330000', '330100', '330106']) {
+      expect(countersAt(profile, division)).toEqual({ 'applicationPending:2025-03-01': 1 });
+    }
+  });
+
+  it('counts an answered application by the days it took, whether the permit names it or not', () => {
+    const named = facts({
+      applications: [applied('2025-03-01')],
+      permits: [issued('2025-03-20', 'permit-application:2025-03-01')],
+    });
+    const unnamed = facts({ applications: [applied('2025-03-01')], permits: [issued('2025-03-10')] });
+    const before = facts({ applications: [applied('2025-03-01')], permits: [issued('2024-01-10')] });
+
+    expect(countersAt(named, '330106')).toEqual({ 'issuedAfterDays:19': 1 });
+    expect(countersAt(unnamed, '330106')).toEqual({ 'issuedAfterDays:9': 1 });
+    expect(countersAt(before, '330106')).toEqual({ 'applicationPending:2025-03-01': 1 });
+  });
+
+  it('moves an application from pending to issued when its permit arrives: the delta of the two profiles', () => {
+    const pending = facts({ applications: [applied('2025-03-01')] });
+    const answered = facts({ applications: [applied('2025-03-01')], permits: [issued('2025-03-20')] });
+
+    const delta = contributionDelta(statsContribution(pending), statsContribution(answered));
+
+    expect(sorted(countersOfDivision(delta, '330106'))).toEqual({
+      'applicationPending:2025-03-01': -1,
+      'issuedAfterDays:19': 1,
+    });
+  });
+
+  it('is overdue the day after the deadline, and late when answered after it', () => {
+    const counters = sumContributions(
+      [
+        facts({ applications: [applied('2025-03-01')] }), // due 2025-03-16
+        facts({ applications: [applied('2025-03-02')] }), // due 2025-03-17
+        facts({ applications: [applied('2025-03-01')], permits: [issued('2025-03-16')] }), // 15 days: on time
+        facts({ applications: [applied('2025-03-01')], permits: [issued('2025-03-17')] }), // 16 days: late
+      ].map((profile) => statsContribution(profile)),
+    );
+    const view = (asOf: string, deadlines = { issuanceDeadlineDays: 15, endorsementNoticeDays: 30 }) =>
+      statsView(countersOfDivision(counters, '330106'), '330106', asOf, undefined, deadlines).permitIssuance;
+
+    expect(view('2025-03-16')).toEqual({
+      pending: 2,
+      overdue: 0,
+      issued: 2,
+      issuedLate: 1,
+      deadlineDays: 15,
+    });
+    expect(view('2025-03-17')).toMatchObject({ pending: 2, overdue: 1 });
+    expect(view('2025-03-18')).toMatchObject({ pending: 2, overdue: 2 });
+    expect(view('2025-03-18', { issuanceDeadlineDays: 30, endorsementNoticeDays: 30 })).toMatchObject({
+      overdue: 0,
+      issuedLate: 0,
+      deadlineDays: 30,
+    });
+  });
+
+  it('on a given day, leaves out applications filed later and permits issued later', () => {
+    const profile = facts({
+      applications: [applied('2025-03-01'), applied('2025-06-01')],
+      permits: [issued('2025-03-20', 'permit-application:2025-03-01')],
+    });
+
+    expect(countersAt(profile, '330106', '2025-03-10')).toEqual({ 'applicationPending:2025-03-01': 1 });
   });
 });
