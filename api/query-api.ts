@@ -11,8 +11,10 @@ import {
   canonicalPersonName,
   canonicalPhone,
 } from '../schemas/canonical.ts';
+import { valueIssue } from '../schemas/errors.ts';
 import { calendarDate } from '../schemas/values/date.ts';
 import { divisionCode } from '../schemas/values/division-code.ts';
+import { documentNumber } from '../schemas/values/document-number.ts';
 import {
   APPLICATION_CHANNELS,
   CARD_TYPES,
@@ -57,6 +59,7 @@ const personKey = z
 /** The routes of the department read API (the query function), as API Gateway's route keys name them. */
 export const QUERY_ROUTES = {
   lookup: { method: 'POST', path: '/v1/persons/lookup' },
+  verify: { method: 'POST', path: '/v1/permits/verify' },
   stats: { method: 'GET', path: '/v1/stats' },
   audit: { method: 'GET', path: '/v1/audit' },
   deliveries: { method: 'GET', path: '/v1/deliveries' },
@@ -300,6 +303,38 @@ export const permitVerificationResponse = z
 
 export type PermitVerificationResponse = z.output<typeof permitVerificationResponse>;
 
+// ---- POST /v1/permits/verify ------------------------------------------------------------------------------
+
+/**
+ * Whose permit to check: the holder's ID number or the permit's number (one of the two), both in the body,
+ * never in a URL. `asOf` asks about another day (the day a service was granted); default today.
+ */
+export const permitVerificationRequest = z
+  .strictObject({
+    idNumber: idNumber.optional().meta({
+      description: "The holder's resident ID number (GB 11643). Never echoed.",
+    }),
+    permitNumber: documentNumber.optional().meta({
+      description:
+        "The permit's number as printed on it (居住证编号; spaces and hyphens ignored). Never echoed.",
+    }),
+    asOf: calendarDate.optional().meta({
+      description: 'The day the permit must be valid on, YYYY-MM-DD. Default: today (China).',
+    }),
+  })
+  .superRefine((request, ctx) => {
+    if ((request.idNumber === undefined) === (request.permitNumber === undefined))
+      ctx.addIssue(
+        valueIssue('ONE_OF_REQUIRED', {
+          received: request.idNumber === undefined ? 'neither' : 'both',
+          accepted: 'idNumber or permitNumber',
+        }),
+      );
+  })
+  .meta({ description: 'Whose permit to check (idNumber or permitNumber), and on which day.' });
+
+export type PermitVerificationRequest = z.output<typeof permitVerificationRequest>;
+
 export const pointsView = z
   .strictObject({
     city: z
@@ -423,13 +458,26 @@ export const auditQuery = z.strictObject({
   cursor: z.string().optional().meta({ description: "The previous page's nextCursor, unchanged." }),
 });
 
+/** The read operations that leave an audit entry (functions/adapters/audit-store.ts). */
+export const AUDITED_OPERATIONS = ['lookup', 'verify'] as const;
+
 export const auditEntry = z
   .strictObject({
     at: z.iso.datetime().meta({ description: 'When the look-up was answered (UTC).' }),
     department,
     submitterId: z.string().min(1).meta({ description: "The caller's submitter id." }),
     personKey,
-    found: z.boolean().meta({ description: 'Whether a profile was found (a miss is audited too).' }),
+    found: z.boolean().meta({
+      description: 'Whether a profile (look-up) or a permit (verification) was found: a miss is audited too.',
+    }),
+    operation: z
+      .enum(AUDITED_OPERATIONS)
+      .optional()
+      .meta({
+        description:
+          'lookup: POST /v1/persons/lookup; verify: POST /v1/permits/verify. For a verification by a permit ' +
+          'number no one holds, personKey is the keyed hash of that number (the same for every try).',
+      }),
     fields: z.array(z.string()).meta({
       description:
         'The paths of the fields returned, list items folded (profile.residences[].detail); empty for a ' +
@@ -437,7 +485,10 @@ export const auditEntry = z
     }),
     requestId: z.string().optional().meta({ description: 'The API request id, to match access logs.' }),
   })
-  .meta({ description: 'One look-up: who asked, when, about which person, and which fields were returned.' });
+  .meta({
+    description:
+      'One look-up or verification: who asked, when, about which person, and which fields were returned.',
+  });
 
 export const auditTrailResponse = z
   .strictObject({

@@ -9,6 +9,7 @@ import { DERIVE_EVENT_PATTERN, DERIVED_SOURCE } from '#events/derived.ts';
 import { AuditStore } from '#functions/adapters/audit-store.ts';
 import { DeliveryLog } from '#functions/adapters/delivery-log.ts';
 import { LateReportCounter, type LateReportDeps } from '#functions/adapters/late-report-counter.ts';
+import { PermitNumberIndex } from '#functions/adapters/permit-number-index.ts';
 import { PROFILE_SK, ProfileStore } from '#functions/adapters/profile-store.ts';
 import { StatsStore } from '#functions/adapters/stats-store.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
@@ -100,6 +101,8 @@ export interface LocalDerived {
   lateReports: Required<LateReportDeps>;
   /** For the ingest handler: the profiles and rules behind an application's eligibility flags. */
   applications: ApplicationFlagDeps;
+  /** For the ingest handler: who holds each permit number. */
+  permitNumbers: PermitNumberIndex;
   /**
    * Starts the derivations and the daily timer, once the bus is up; returns the function that stops them, the
    * statistics consumer and the derive thread.
@@ -153,8 +156,10 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
     config,
     logLevel: logger.getLevelName() as DeriveThreadData['logLevel'],
   });
+  const permitNumbers = new PermitNumberIndex(dynamoDb, tableName);
   const query = createQueryHandler({
     profiles,
+    permitNumbers,
     audit: new AuditStore(dynamoDb, tableName),
     stats,
     deliveries: new DeliveryLog(dynamoDb, tableName),
@@ -231,6 +236,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
   });
   const routes: LocalRoute[] = [
     queryRoute(QUERY_ROUTES.lookup),
+    queryRoute(QUERY_ROUTES.verify),
     queryRoute(QUERY_ROUTES.stats),
     queryRoute(QUERY_ROUTES.audit),
     {
@@ -287,6 +293,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
     dynamoDbRequests: () => derive.dynamoDbRequests(),
     lateReports: { config: config.lateReport, counter: new LateReportCounter(dynamoDb, tableName) },
     applications: { profiles, config: config.eligibility },
+    permitNumbers,
     start() {
       const stopDerivations = invocations.start();
       const stopDailyEvaluation = startDailyEvaluation();

@@ -224,6 +224,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     lateReports: derived.lateReports,
     flow: [operations.flow],
     applications: derived.applications,
+    permitNumbers: derived.permitNumbers,
   });
   const publish = createPublishHandler({ store, eventBridge: busClient, eventBusName: EVENT_BUS_NAME });
 

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AUDITED_OPERATIONS } from '#api/query-api.ts';
 import { documentClient } from './document-client.ts';
+
+export type AuditedOperation = (typeof AUDITED_OPERATIONS)[number];
 
 /*
  * The look-up audit trail (PIPL: record who received what), in the shared table:
  *   audit item  pk AUDIT#<department>  sk <ISO time>#<uuid>
- *     at, department, submitterId, personKey, found, fields (the paths returned), requestId
+ *     at, department, submitterId, personKey, found, operation, fields (the paths returned), requestId
  * Never the clear ID number: the person is named by personKey only. Entries are only ever added.
  */
 
@@ -19,8 +22,13 @@ export interface AuditEntry {
   /** Who asked: the caller's submitter id. */
   submitterId: string;
   personKey: string;
-  /** Whether a profile was found (a miss is audited too). */
+  /** Whether a profile (look-up) or a permit (verification) was found (a miss is audited too). */
   found: boolean;
+  /**
+   * Which read: a look-up (POST /v1/persons/lookup) or a verification (POST /v1/permits/verify); always
+   * written now, absent on entries written before verifications existed (they are look-ups).
+   */
+  operation?: AuditedOperation;
   /** The paths of the fields returned (department-view.ts returnedFields); empty for a miss. */
   fields: string[];
   /** The API request id, to match the entry with access logs. */

@@ -10,6 +10,7 @@ import type { SubmitterRef } from '#domain/permissions.ts';
 import { toFieldErrors } from '#schemas/errors.ts';
 import { MAX_SUBMISSION_BYTES, submissionEnvelope } from '#schemas/submission.ts';
 import type { LateReportDeps } from '../adapters/late-report-counter.ts';
+import type { PermitNumberIndex } from '../adapters/permit-number-index.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
 import { bodyCharset } from '../http/body-charset.ts';
 import { bodyLimit } from '../http/body-limit.ts';
@@ -43,6 +44,8 @@ export interface IngestDeps {
   flow?: readonly FlowRecorder[];
   /** The person profiles and eligibility rules behind an application's flags (application-flags.ts). */
   applications?: ApplicationFlagDeps;
+  /** Who holds each permit number: a permit binds its number, a card link must name its holder's. */
+  permitNumbers?: PermitNumberIndex;
 }
 
 /** POST /v1/records (DESIGN.md §5): one result per record, problem+json for whole-request failures. */

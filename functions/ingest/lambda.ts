@@ -3,6 +3,7 @@ import { FlowCounter } from '../adapters/flow-counter.ts';
 import { FlowMetrics } from '../adapters/hub-metrics.ts';
 import { idempotencyPersistence } from '../adapters/idempotency-store.ts';
 import { LateReportCounter } from '../adapters/late-report-counter.ts';
+import { PermitNumberIndex } from '../adapters/permit-number-index.ts';
 import { ProfileStore } from '../adapters/profile-store.ts';
 import { RecordStore } from '../adapters/record-store.ts';
 import { loadPersonKeySecret } from '../adapters/secrets.ts';
@@ -21,6 +22,7 @@ export const handler = createIngestHandler({
   idempotencyStore: idempotencyPersistence(dynamoDb, requiredEnv('IDEMPOTENCY_TABLE_NAME')),
   lateReports: { config: config.lateReport, counter: new LateReportCounter(dynamoDb, tableName) },
   applications: { profiles: new ProfileStore(dynamoDb, tableName), config: config.eligibility },
+  permitNumbers: new PermitNumberIndex(dynamoDb, tableName),
   // The namespace is POWERTOOLS_METRICS_NAMESPACE (infra sets it, and reads the same on the dashboard).
   flow: [new FlowCounter(dynamoDb, tableName), new FlowMetrics(new Metrics())],
 });

@@ -1,4 +1,4 @@
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { RecordFlag } from '#api/http-api.ts';
 import { chinaDateOf } from '#domain/dates.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
@@ -16,12 +16,14 @@ import { describeRecord, type FieldError, normaliseRecord } from '#schemas/index
 import { MAX_SOURCE_ID_LENGTH, type RecordStatus, recordEntry } from '#schemas/submission.ts';
 import { identifierProblem } from '#schemas/values/identifier.ts';
 import { flagsOf, type LateReportDeps } from '../adapters/late-report-counter.ts';
+import type { PermitNumberIndex } from '../adapters/permit-number-index.ts';
 import type { RecordStore } from '../adapters/record-store.ts';
 import type { RecordItem } from '../adapters/store-items.ts';
 import type { Submitter } from '../http/submitter.ts';
 import { logger } from '../runtime/logger.ts';
 import { type ApplicationFlagDeps, flagApplications } from './application-flags.ts';
 import { type FlowRecorder, recordFlow } from './flow.ts';
+import { type PermitNumberRef, permitNumberError, permitNumberRefOf } from './permit-numbers.ts';
 import { type Candidate, type WriteOptions, type WriteOutcome, writeReport } from './record-writer.ts';
 
 export interface RecordResult {
@@ -57,12 +59,16 @@ export interface SubmitDeps {
   reportedBefore?: WriteOptions['reportedBefore'];
   /** The profiles and eligibility rules behind an application's flags; without them none is flagged. */
   applications?: ApplicationFlagDeps;
+  /** Who holds each permit number; without it permit numbers are not checked (tests of other kinds). */
+  permitNumbers?: PermitNumberIndex;
 }
 
 interface IndexedCandidate extends Candidate {
   index: number;
   /** The rental property whose landlord alone may report this record (see permissions.ts). */
   property?: PropertyRef;
+  /** The permit number it issues or names, which must be its person's (permit-numbers.ts). */
+  permitNumber?: PermitNumberRef;
 }
 
 /**
@@ -86,7 +92,7 @@ export async function submitRecords(
   // The properties to check ownership of are read in the same round trip as the records themselves.
   const properties = prepared.flatMap((c) => (c.property ? [c.property.recordId] : []));
   const current = await deps.store.getRecords([...prepared.map((c) => c.recordId), ...properties]);
-  const candidates = prepared.filter((c) => {
+  const owned = prepared.filter((c) => {
     const error =
       c.property &&
       propertyOwnershipError(submitter.submitterId, c.property, current.get(c.property.recordId));
@@ -98,6 +104,7 @@ export async function submitRecords(
   const limit = pLimit(deps.concurrency ?? 16);
   const now = deps.now ?? (() => new Date());
   const at = () => now().toISOString();
+  const candidates = await withOwnPermitNumbers(owned, results, deps.permitNumbers, limit, at);
   const write = (candidate: Candidate, stored: RecordItem | undefined) =>
     writeReport(candidate, stored, by, deps.store, at, {
       lateReport: deps.lateReports?.config,
@@ -188,11 +195,13 @@ function prepare(
   const property = propertyToCheck(submitter, normalised.kind, normalised.record);
   const personKey =
     facts.personIdNumber === undefined ? undefined : personKeyOf(facts.personIdNumber, secret);
+  const record = normalised.record as Record<string, unknown>;
+  const permitNumber = permitNumberRefOf(normalised.kind, record, secret);
   return {
     index,
     ...(sourceId === undefined ? {} : { sourceId }),
     kind: normalised.kind,
-    record: normalised.record as Record<string, unknown>,
+    record,
     recordId: recordIdOf(
       normalised.kind,
       personKey === undefined ? facts.naturalKey : [personKey, ...facts.naturalKey],
@@ -201,6 +210,7 @@ function prepare(
     divisionCode: facts.divisionCode,
     ...(facts.endedOn === undefined ? {} : { endedOn: facts.endedOn }),
     ...(property === undefined ? {} : { property }),
+    ...(permitNumber === undefined ? {} : { permitNumber }),
   };
 }
 
@@ -240,6 +250,33 @@ function resultOf(candidate: IndexedCandidate, outcome: WriteOutcome): RecordRes
 function lateFlags(outcome: WriteOutcome): Pick<RecordResult, 'flags'> {
   const flags = outcome.status === 'accepted' && !outcome.applied ? flagsOf(outcome.stored) : [];
   return flags.length === 0 ? {} : { flags };
+}
+
+/** The candidates whose permit number is their person's; the others get their result (permit-numbers.ts). */
+async function withOwnPermitNumbers(
+  candidates: IndexedCandidate[],
+  results: RecordResult[],
+  index: PermitNumberIndex | undefined,
+  limit: LimitFunction,
+  at: () => string,
+): Promise<IndexedCandidate[]> {
+  if (index === undefined) return candidates;
+  const kept = await Promise.all(
+    candidates.map((c) =>
+      limit(async () => {
+        if (c.permitNumber === undefined || c.personKey === undefined) return true;
+        try {
+          const error = await permitNumberError(c.permitNumber, c.personKey, index, at());
+          if (error) results[c.index] = rejected(c.index, c.sourceId, [error]);
+          return error === undefined;
+        } catch (error) {
+          results[c.index] = writeFailed(c, error);
+          return false;
+        }
+      }),
+    ),
+  );
+  return candidates.filter((_, i) => kept[i]);
 }
 
 /** The eligibility flags of the accepted applications, added to their results (application-flags.ts). */

@@ -7,6 +7,7 @@ import type { SubmitterRef } from '#domain/permissions.ts';
 import type { AuditStore } from '../adapters/audit-store.ts';
 import type { DeliveryLog } from '../adapters/delivery-log.ts';
 import type { DeliveryMetrics } from '../adapters/delivery-metrics.ts';
+import type { PermitNumberIndex } from '../adapters/permit-number-index.ts';
 import type { ProfileStore } from '../adapters/profile-store.ts';
 import type { StatsStore } from '../adapters/stats-store.ts';
 import { bodyCharset } from '../http/body-charset.ts';
@@ -22,9 +23,11 @@ import { auditTrail } from './audit.ts';
 import { deliveryLog } from './deliveries.ts';
 import { lookupPerson } from './lookup.ts';
 import { divisionStats } from './stats.ts';
+import { verifyPermit } from './verify.ts';
 
 export interface QueryDeps {
   profiles: ProfileStore;
+  permitNumbers: Pick<PermitNumberIndex, 'holderOf'>;
   audit: AuditStore;
   stats: Pick<StatsStore, 'readCounters'>;
   deliveries: Pick<DeliveryLog, 'read'>;
@@ -37,18 +40,19 @@ export interface QueryDeps {
   iamSubmitters?: Record<string, SubmitterRef>;
 }
 
-/** A look-up body holds one ID number: anything much larger is not one. */
+/** A look-up or verification body holds one ID or permit number: anything much larger is not one. */
 const MAX_BODY_BYTES = 4 * 1024;
 
 /**
  * The department-facing read API (README "Derived services"): `POST /v1/persons/lookup`,
- * `GET /v1/stats`, `GET /v1/audit`, behind the same authorizer as submissions; problem+json on every error.
+ * `POST /v1/permits/verify`, `GET /v1/stats`, `GET /v1/audit`, behind the same authorizer as submissions; problem+json on every error.
  */
 export function createQueryHandler(deps: QueryDeps) {
   const now = deps.now ?? (() => new Date());
   const resolved = { ...deps, now };
   const route = jsonRoutes([
     [QUERY_ROUTES.lookup, (event, caller) => lookupPerson(event, caller, resolved)],
+    [QUERY_ROUTES.verify, (event, caller) => verifyPermit(event, caller, resolved)],
     [QUERY_ROUTES.stats, (event, caller) => divisionStats(event, caller, resolved)],
     [QUERY_ROUTES.audit, (event, caller) => auditTrail(event, caller, resolved)],
     [

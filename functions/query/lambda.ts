@@ -2,6 +2,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { AuditStore } from '../adapters/audit-store.ts';
 import { DeliveryLog } from '../adapters/delivery-log.ts';
 import { RuleDeliveryMetrics } from '../adapters/delivery-metrics.ts';
+import { PermitNumberIndex } from '../adapters/permit-number-index.ts';
 import { ProfileStore } from '../adapters/profile-store.ts';
 import { loadPersonKeySecret } from '../adapters/secrets.ts';
 import { StatsStore } from '../adapters/stats-store.ts';
@@ -14,6 +15,7 @@ import { createQueryHandler } from './handler.ts';
 const tableName = requiredEnv('TABLE_NAME');
 export const handler = createQueryHandler({
   profiles: new ProfileStore(dynamoDb, tableName),
+  permitNumbers: new PermitNumberIndex(dynamoDb, tableName),
   audit: new AuditStore(dynamoDb, tableName),
   stats: new StatsStore(dynamoDb, tableName),
   deliveries: new DeliveryLog(dynamoDb, tableName),

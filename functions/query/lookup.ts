@@ -24,9 +24,8 @@ export interface LookupDeps {
 
 /**
  * A department's look-up of one person: the profile, the permit eligibility, the points and whether a permit
- * is in force as of today (or
- * the requested day), evaluated on read so that months passing since the last derivation count, cut to the
- * fields the caller's department may see (domain/department-view.ts). Every look-up, found or not, leaves an
+ * is in force as of today (or the requested day), evaluated on read so that months passing since the last
+ * derivation count, cut to the fields the caller's department may see (domain/department-view.ts). Every look-up, found or not, leaves an
  * audit entry naming the caller, the personKey and the fields returned; the entry is written before the
  * answer is sent, and a look-up whose entry cannot be written fails.
  */
@@ -43,7 +42,16 @@ export async function lookupPerson(event: HubRequestEvent, caller: Submitter, de
   const at = now.toISOString();
   const requestId = event.requestContext.requestId;
   if (item === undefined) {
-    await deps.audit.append({ at, department, submitterId, personKey, found: false, fields: [], requestId });
+    await deps.audit.append({
+      at,
+      department,
+      submitterId,
+      personKey,
+      found: false,
+      operation: 'lookup',
+      fields: [],
+      requestId,
+    });
     throw new ProblemError('NOT_FOUND', 'No person with this ID number is registered with the hub.');
   }
   const asOf = requestedDay ?? chinaDateOf(at);
@@ -68,6 +76,7 @@ export async function lookupPerson(event: HubRequestEvent, caller: Submitter, de
     submitterId,
     personKey,
     found: true,
+    operation: 'lookup',
     fields: returnedFields(view),
     requestId,
   });

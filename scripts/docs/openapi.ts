@@ -40,6 +40,8 @@ import {
   auditTrailResponse,
   divisionStatsResponse,
   eligibilityView,
+  permitVerificationRequest,
+  permitVerificationResponse,
   personLookupRequest,
   personLookupResponse,
   pointsView,
@@ -57,10 +59,12 @@ import { CONTRACT_VERSION } from './contract-version.ts';
 import { DIVISIONS_PROBLEMS, OPERATIONS_PROBLEMS, operationsPaths } from './operations-paths.ts';
 import {
   EXAMPLE_LOOKUP_REQUESTS,
+  EXAMPLE_VERIFY_REQUESTS,
   exampleAuditTrail,
   exampleDeliveries,
   exampleLookup,
   exampleStats,
+  exampleVerifications,
 } from './query-examples.ts';
 
 /*
@@ -74,6 +78,7 @@ import {
 export const OPENAPI_VERSION = '3.1.0';
 const RECORDS_PATH = '/v1/records';
 const LOOKUP_PATH = QUERY_ROUTES.lookup.path;
+const VERIFY_PATH = QUERY_ROUTES.verify.path;
 const STATS_PATH = QUERY_ROUTES.stats.path;
 const AUDIT_PATH = QUERY_ROUTES.audit.path;
 const DELIVERIES_PATH = QUERY_ROUTES.deliveries.path;
@@ -115,6 +120,11 @@ export const LOOKUP_PROBLEMS = [
   'THROTTLED',
   'INTERNAL',
 ] as const satisfies readonly ProblemCode[];
+
+// The same chain as the look-up's; a person or number nobody knows is an answer (`none`), not a 404.
+export const VERIFY_PROBLEMS = LOOKUP_PROBLEMS.filter(
+  (code) => code !== 'NOT_FOUND',
+) satisfies readonly ProblemCode[];
 
 export const STATS_PROBLEMS = [
   'INVALID_REQUEST',
@@ -168,6 +178,7 @@ export const IMPORT_ERRORS_PROBLEMS = [
 export const OPERATION_PROBLEMS = {
   submitRecords: RECORDS_PROBLEMS,
   lookupPerson: LOOKUP_PROBLEMS,
+  verifyPermit: VERIFY_PROBLEMS,
   divisionStats: STATS_PROBLEMS,
   auditTrail: AUDIT_PROBLEMS,
   flow: OPERATIONS_PROBLEMS,
@@ -342,6 +353,15 @@ const LOOKUP_EXAMPLES: ProblemExamples = {
   NOT_FOUND: new ProblemError('NOT_FOUND', 'No person with this ID number is registered with the hub.'),
 };
 
+const VERIFY_EXAMPLES: ProblemExamples = {
+  INVALID_REQUEST: invalidRequest(
+    permitVerificationRequest,
+    { idNumber: EXAMPLE_LOOKUP_REQUESTS.asOf.idNumber, permitNumber: 'ZJ3301062026000123' },
+    'Send { "idNumber": "<resident ID>" } or { "permitNumber": "<permit number>" }, optionally "asOf": "YYYY-MM-DD".',
+  ),
+  FORBIDDEN: DEPARTMENT_REFUSALS.unnamed,
+};
+
 const STATS_EXAMPLES: ProblemExamples = {
   INVALID_REQUEST: invalidRequest(
     statsQuery,
@@ -437,6 +457,7 @@ const DEPARTMENT_SECURITY: oas31.SecurityRequirementObject[] = [
 const FIELD_EXAMPLES = new Map<unknown, unknown[]>([
   [personLookupRequest.shape.idNumber, [EXAMPLE_LOOKUP_REQUESTS.asOf.idNumber]],
   [personLookupRequest.shape.asOf, [EXAMPLE_LOOKUP_REQUESTS.asOf.asOf]],
+  [permitVerificationRequest.shape.permitNumber, [EXAMPLE_VERIFY_REQUESTS.byPermitNumber.permitNumber]],
   [statsQuery.shape.division, ['330106']],
   [statsQuery.shape.asOf, [EXAMPLE_LOOKUP_REQUESTS.asOf.asOf]],
   [auditQuery.shape.department, ['health']],
@@ -450,6 +471,7 @@ const FIELD_EXAMPLES = new Map<unknown, unknown[]>([
 // Rendered where used, as input only (a component listed below would be rendered as output too, which its
 // transforms cannot be).
 const lookupRequest = personLookupRequest.meta({ id: 'PersonLookupRequest' });
+const verifyRequest = permitVerificationRequest.meta({ id: 'PermitVerificationRequest' });
 
 /** The optional Idempotency-Key request header, and the header that marks a replayed answer. */
 const IDEMPOTENCY_KEY_PARAMETER = z.object({
@@ -688,6 +710,52 @@ export function buildOpenApiDocument(): Record<string, unknown> {
                 },
               },
               ...problemResponses(LOOKUP_PROBLEMS, LOOKUP_PATH, LOOKUP_EXAMPLES),
+            },
+          },
+        },
+        [VERIFY_PATH]: {
+          post: {
+            operationId: 'verifyPermit',
+            summary: 'Verify a residence permit for a service (凭证服务)',
+            description:
+              'For role `department` with the claim `department`: any department, including those without a ' +
+              'system of their own (legal aid, culture and sports). Asks by the holder’s ID number or by the ' +
+              'permit’s number, both in the body and never echoed, whether a permit is in force on `asOf` ' +
+              '(default today, China). The answer is `valid`, `endorsedUntil`, `city` and `reason` and nothing ' +
+              'else: a permit whose endorsement lapsed is `suspended` until it is endorsed again; a person or ' +
+              'number without a permit is `none` (200, not 404). Read from the person’s profile, which follows ' +
+              'the records within seconds. Every call writes an audit entry (`operation: verify`) before it answers.',
+            security: DEPARTMENT_SECURITY,
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: verifyRequest,
+                  examples: {
+                    byIdNumber: {
+                      summary: 'By the holder’s ID number',
+                      value: EXAMPLE_VERIFY_REQUESTS.byIdNumber,
+                    },
+                    byPermitNumber: {
+                      summary: 'By the permit’s number, on a given day',
+                      value: EXAMPLE_VERIFY_REQUESTS.byPermitNumber,
+                    },
+                  },
+                },
+              },
+            },
+            responses: {
+              '200': {
+                description: 'Whether the permit serves on the day: four fields at most.',
+                headers: NO_STORE,
+                content: {
+                  'application/json': {
+                    schema: permitVerificationResponse,
+                    examples: exampleVerifications(),
+                  },
+                },
+              },
+              ...problemResponses(VERIFY_PROBLEMS, VERIFY_PATH, VERIFY_EXAMPLES),
             },
           },
         },
@@ -932,6 +1000,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           GatewayMessage: gatewayMessage,
           ProblemCode: problemCodeCatalogue(),
           PersonLookup: personLookupResponse,
+          PermitVerification: permitVerificationResponse,
           ProfileView: profileView,
           Eligibility: eligibilityView,
           Points: pointsView,

@@ -7,9 +7,12 @@ import {
 import type {
   AuditTrailResponse,
   DivisionStatsResponse,
+  PermitVerificationRequest,
+  PermitVerificationResponse,
   PersonLookupRequest,
   PersonLookupResponse,
 } from '#api/query-api.ts';
+import { addDays } from '#domain/dates.ts';
 import { departmentLookupView, returnedFields } from '#domain/department-view.ts';
 import { DEFAULT_ELIGIBILITY_CONFIG, evaluateEligibility } from '#domain/eligibility.ts';
 import { DEFAULT_PERMIT_CONFIG, verifyPermits } from '#domain/permit.ts';
@@ -72,6 +75,33 @@ export function exampleLookup(department: Department): PersonLookupResponse {
 /** What POST /v1/permits/verify answers for the sample person on the example day. */
 export const exampleVerification = () => verifyPermits(profile.permits, EXAMPLE_AS_OF, DEFAULT_PERMIT_CONFIG);
 
+export const EXAMPLE_VERIFY_REQUESTS = {
+  byIdNumber: { idNumber: EXAMPLE_ID_NUMBER },
+  byPermitNumber: {
+    permitNumber: String(SAMPLE_RECORDS['residence-permit'].permitNumber),
+    asOf: EXAMPLE_AS_OF,
+  },
+} satisfies Record<string, PermitVerificationRequest>;
+
+/** The answers of POST /v1/permits/verify: in force, lapsed a day after its endorsement, never issued. */
+export function exampleVerifications(): Record<
+  string,
+  { summary: string; value: PermitVerificationResponse }
+> {
+  const endorsedUntil = profile.permits[0]?.endorsedUntil ?? EXAMPLE_AS_OF;
+  return {
+    valid: { summary: 'In force on the day', value: exampleVerification() },
+    suspended: {
+      summary: 'The day after its endorsement lapsed',
+      value: verifyPermits(profile.permits, addDays(endorsedUntil, 1), DEFAULT_PERMIT_CONFIG),
+    },
+    none: {
+      summary: 'No permit (or an unknown number)',
+      value: verifyPermits([], EXAMPLE_AS_OF, DEFAULT_PERMIT_CONFIG),
+    },
+  };
+}
+
 export const EXAMPLE_LOOKUP_REQUESTS = {
   today: { idNumber: EXAMPLE_ID_NUMBER },
   asOf: { idNumber: EXAMPLE_ID_NUMBER, asOf: EXAMPLE_AS_OF },
@@ -124,7 +154,7 @@ export function exampleStats(): DivisionStatsResponse {
 
 const cursorOf = (sortKey: string): string => Buffer.from(sortKey, 'utf8').toString('base64url');
 
-/** A page of the health department's trail: a look-up that found the person, and one that did not. */
+/** A page of the health department's trail: a look-up that found the person, one that did not, a verification. */
 export function exampleAuditTrail(): AuditTrailResponse {
   const department: Department = 'health';
   const first = {
@@ -133,6 +163,7 @@ export function exampleAuditTrail(): AuditTrailResponse {
     submitterId: 'dept-health-xihu',
     personKey,
     found: true,
+    operation: 'lookup' as const,
     fields: returnedFields(exampleLookup(department)),
     requestId: 'Kx7mEhRZoAMEMbw=',
   };
@@ -142,13 +173,24 @@ export function exampleAuditTrail(): AuditTrailResponse {
     submitterId: 'dept-health-xihu',
     personKey: personKeyOf('410527198805124538', EXAMPLE_SECRET),
     found: false,
+    operation: 'lookup' as const,
     fields: [],
     requestId: 'Kx7zPjR4oAMEP3Q=',
   };
+  const third = {
+    at: '2026-08-01T01:20:11.054Z',
+    department,
+    submitterId: 'dept-health-xihu',
+    personKey,
+    found: true,
+    operation: 'verify' as const,
+    fields: returnedFields(exampleVerification()),
+    requestId: 'Kx8AqhR2oAMEQ1w=',
+  };
   return {
     department,
-    entries: [first, second],
-    nextCursor: cursorOf(`${second.at}#3f2b8c1e-6d4a-4e0b-9a57-1c2d3e4f5a6b`),
+    entries: [first, second, third],
+    nextCursor: cursorOf(`${third.at}#3f2b8c1e-6d4a-4e0b-9a57-1c2d3e4f5a6b`),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { personKeyOf } from '#domain/person-key.ts';
+import { PermitNumberIndex } from '#functions/adapters/permit-number-index.ts';
 import { PROFILE_SK, ProfileStore } from '#functions/adapters/profile-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import { StatsStore } from '#functions/adapters/stats-store.ts';
@@ -80,6 +81,7 @@ export async function derivedWorld(
   await ensureTable(client, { ...RECORDS_TABLE, tableName });
   const records = new RecordStore(client, tableName);
   const profiles = new ProfileStore(client, tableName);
+  const permitNumbers = new PermitNumberIndex(client, tableName);
   const stats = new StatsStore(client, tableName);
   subscribeStatistics({ changes, tableName, stats });
   const publish = createPublishHandler({ store: records, eventBridge: bus.client, eventBusName: 'test-bus' });
@@ -102,6 +104,7 @@ export async function derivedWorld(
     store: records,
     personKeySecret: SECRET,
     applications: { profiles, config: DEFAULT_DERIVED_CONFIG.eligibility },
+    permitNumbers,
   });
   /** The results of a submission by `caller` (the reporter by default). */
   const post = async (entries: unknown[], caller: Record<string, unknown> = REPORTER) => {
@@ -134,7 +137,17 @@ export async function derivedWorld(
       };
     });
   };
-  return { tableName, records, profiles, stats, derive, submit, post, settle: () => changes.drain() };
+  return {
+    tableName,
+    records,
+    profiles,
+    permitNumbers,
+    stats,
+    derive,
+    submit,
+    post,
+    settle: () => changes.drain(),
+  };
 }
 
 export const personKey = (idNumber: string): string => personKeyOf(idNumber, SECRET);

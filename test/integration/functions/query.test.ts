@@ -48,6 +48,7 @@ beforeAll(async () => {
   deliveries = new DeliveryLog(client, world.tableName);
   query = createQueryHandler({
     profiles: world.profiles,
+    permitNumbers: world.permitNumbers,
     audit: new AuditStore(client, world.tableName),
     stats: world.stats,
     deliveries,
