@@ -295,7 +295,7 @@ export const permitVerificationResponse = z
       .optional()
       .meta({
         description:
-          'Why not valid: suspended (by public security, or its endorsement lapsed: 居住证暂行条例 art. 15), ' +
+          'Why not valid: suspended (by public security, or its endorsement lapsed: 居住证暂行条例), ' +
           'revoked, lost, or none (no permit issued by that day).',
       }),
   })

@@ -73,7 +73,7 @@ export const CARD_ISSUERS: { readonly [C in CardType]: readonly string[] } = {
   'citizen-card': ['hrss'],
 };
 
-/** Public security issues residence permits (居住证暂行条例 art. 8) and accepts applications at its counters. */
+/** Public security issues residence permits (居住证暂行条例) and accepts applications at its counters. */
 const PERMIT_AUTHORITY = 'public-security';
 
 /** Who may submit what: the only place that says so. A role absent from a kind's column may not submit it. */

@@ -5,7 +5,7 @@ import type { ConditionName, EligibilityResult } from './eligibility.ts';
 import type { ProfileApplication, ProfilePermit } from './profile.ts';
 
 export interface PermitConfig {
-  /** Days after an application within which public security issues the permit (居住证暂行条例 art. 11: 15). */
+  /** Days after an application within which public security issues the permit (居住证暂行条例: 15). */
   readonly issuanceDeadlineDays: number;
   /** Days before the endorsement lapses on which the holder is reminded (ResidencePermit.EndorsementDue). */
   readonly endorsementNoticeDays: number;
@@ -16,7 +16,7 @@ export const DEFAULT_PERMIT_CONFIG: PermitConfig = { issuanceDeadlineDays: 15, e
 /**
  * A permit on a day: `not-issued` before its issue date; `suspended`, `lost`, `revoked` as public security
  * recorded it; `lapsed` the day after `endorsedUntil` passed unendorsed (its functions are suspended until it is
- * endorsed again, 居住证暂行条例 art. 15); `endorsement-due` from the notice day to `endorsedUntil`; else `valid`.
+ * endorsed again, 居住证暂行条例); `endorsement-due` from the notice day to `endorsedUntil`; else `valid`.
  */
 export type PermitPhase =
   | 'not-issued'

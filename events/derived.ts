@@ -141,7 +141,7 @@ export type EligibilityChangedDetail = z.infer<typeof eligibilityChangedDetailSc
 /**
  * `ResidencePermit.EndorsementDue` (the endorsement lapses within the notice days, 30 by default) and
  * `ResidencePermit.Suspended` (the day after `endorsedUntil` passed unendorsed: its functions are suspended
- * until it is endorsed, 居住证暂行条例 art. 15). `id` is `<recordId>:<version>`: the permit's record and the
+ * until it is endorsed, 居住证暂行条例). `id` is `<recordId>:<version>`: the permit's record and the
  * profile version that noticed it, stable across redeliveries. No permit number: it identifies the holder.
  */
 export const permitNoticeDetailSchema = z

@@ -229,7 +229,7 @@ const DEPARTMENT_DEFINITIONS: { readonly [D in Department]: DepartmentDefinition
     },
     reasons: {
       'permit-application':
-        'It decides every application and issues the permit within the deadline (居住证暂行条例 art. 11).',
+        'It decides every application and issues the permit within the deadline (居住证暂行条例).',
       'residence-permit':
         'It issues, endorses, suspends and revokes permits; its exit-entry, ID-card and vehicle and ' +
         'driving-licence bureaus serve by permit.',

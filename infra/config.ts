@@ -194,6 +194,8 @@ export const STAGES = {
       hrss: { consumer: { roleName: 'residence-data-hub-hrss-consumer' } },
       education: { consumer: { roleName: 'residence-data-hub-education-consumer' } },
       health: { consumer: { roleName: 'residence-data-hub-health-consumer' } },
+      justice: { consumer: { roleName: 'residence-data-hub-justice-consumer' } },
+      'culture-sports': { consumer: { roleName: 'residence-data-hub-culture-sports-consumer' } },
     },
     alarms: { createTopic: true },
   },

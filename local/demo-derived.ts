@@ -1,49 +1,25 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { addDays, addMonths, chinaDateOf } from '#domain/dates.ts';
-import { maskIdNumber, maskPhone } from '#schemas/errors.ts';
-import { EVALUATE_ROUTE_PATH } from './derived-services.ts';
+import { addMonths, chinaDateOf } from '#domain/dates.ts';
+import { maskPersonalData } from '#domain/mask.ts';
+import { call, printDerivedEvents } from './demo-output.ts';
+import { runPermitDemo } from './demo-permit.ts';
 import type { HubEndpoints } from './hub-state.ts';
 import { settleHub, takeAllMessages } from './queue-tools.ts';
 import { DEMO_NEWCOMER_ID_NUMBER, demoNewcomerSubmission } from './sample-data.ts';
 
-// The second half of `npm run demo`: the derived services. A newcomer becomes eligible for a residence permit
-// when the daily evaluation reaches the day his six months are complete, and two departments look him up,
-// each seeing only its own fields. Personal data is printed masked.
+// The second half of `npm run demo`: the derived services. A newcomer's six months of residence are complete
+// today: two departments look him up, each seeing only its own fields; then the permit itself (demo-permit.ts).
+// Personal data is printed masked.
 
 const POLICE = 'dept-public-security-xihu';
 const HEALTH = 'dept-health-xihu';
 
 type Json = Record<string, unknown>;
 
-async function call(endpoints: HubEndpoints, method: string, path: string, token?: string, body?: unknown) {
-  const response = await fetch(`${endpoints.apiUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${endpoints.tokens[token]}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Json };
-}
-
-const maskName = (name: string): string => `${name.slice(0, 1)}${'*'.repeat(Math.max(0, name.length - 1))}`;
-
-/** A look-up answer with ID numbers, phones and the person's name masked, as the demo prints it. */
+/** A look-up answer with the person's ID number, phone and name masked, as the demo prints it. */
 function maskedView(view: Json): Json {
-  const profile = view.profile as { person: Record<string, string> } & Json;
-  const person = Object.fromEntries(
-    Object.entries(profile.person).map(([key, value]) => [
-      key,
-      key === 'idNumber'
-        ? maskIdNumber(value)
-        : key === 'phone'
-          ? maskPhone(value)
-          : key === 'name'
-            ? maskName(value)
-            : value,
-    ]),
-  );
+  const profile = view.profile as Json;
+  const person = maskPersonalData(profile.person, 'person');
   return { ...view, personKey: `${String(view.personKey).slice(0, 12)}…`, profile: { ...profile, person } };
 }
 
@@ -80,51 +56,31 @@ function printView(title: string, view: Json): void {
 
 export async function runDerivedDemo(endpoints: HubEndpoints, sqs: SQSClient): Promise<void> {
   const today = chinaDateOf(new Date().toISOString());
-  const movedInOn = addMonths(today, -5);
-  const eligibleOn = addMonths(movedInOn, 6);
+  const movedInOn = addMonths(today, -6);
   const submission = demoNewcomerSubmission(movedInOn);
 
   console.log('\n=== Derived services: profile, permit eligibility, points, look-ups ===');
+  await takeAllMessages(sqs, endpoints.derivedEventsQueue ?? ''); // only what this part emits
   const stored = await call(endpoints, 'POST', '/v1/records', submission.submitterId, {
     records: submission.records,
   });
   console.log(`\n${submission.submitterId}: ${submission.what} (moved in ${movedInOn})`);
   console.log(`  HTTP ${stored.status}, ${JSON.stringify(stored.body.summary)}`);
   await settleHub(endpoints.apiUrl);
-  await takeAllMessages(sqs, endpoints.derivedEventsQueue ?? ''); // only what the evaluation emits below
+  await printDerivedEvents(endpoints, sqs);
 
-  const before = await call(endpoints, 'POST', '/v1/persons/lookup', HEALTH, {
-    idNumber: DEMO_NEWCOMER_ID_NUMBER,
-  });
-  const eligibility = before.body.eligibility as { eligible: boolean; eligibleFrom?: string };
-  console.log(
-    `\nToday (${today}) the newcomer is ${eligibility.eligible ? 'eligible' : 'not yet eligible'}; ` +
-      `the profile says he will be from ${eligibility.eligibleFrom}.`,
-  );
-
-  for (const asOf of [addDays(eligibleOn, -1), eligibleOn]) {
-    const run = await call(endpoints, 'POST', EVALUATE_ROUTE_PATH, undefined, { asOf });
-    console.log(
-      `\nDaily evaluation as of ${asOf} (npm run evaluate -- --as-of ${asOf}): ${JSON.stringify(run.body)}`,
-    );
-    await settleHub(endpoints.apiUrl);
-    for (const message of await takeAllMessages(sqs, endpoints.derivedEventsQueue ?? '')) {
-      const event = JSON.parse(message.Body ?? '{}') as { 'detail-type': string; detail: Json };
-      const { personKey, ...detail } = event.detail;
-      console.log(
-        `  → ${event['detail-type']} ${JSON.stringify({ personKey: `${String(personKey).slice(0, 12)}…`, ...detail })}`,
-      );
-    }
-  }
-
-  const lookup = { idNumber: DEMO_NEWCOMER_ID_NUMBER, asOf: eligibleOn };
+  const lookup = { idNumber: DEMO_NEWCOMER_ID_NUMBER };
   const health = await call(endpoints, 'POST', '/v1/persons/lookup', HEALTH, lookup);
   const police = await call(endpoints, 'POST', '/v1/persons/lookup', POLICE, lookup);
-  printView(`Look-up by health (${HEALTH}), as of ${eligibleOn}: no ID number, no employer`, health.body);
-  printView(
-    `Look-up by public security (${POLICE}), as of ${eligibleOn}: identifies the person`,
-    police.body,
+  const eligibility = health.body.eligibility as { eligible: boolean; eligibleFrom?: string };
+  console.log(
+    `\nToday (${today}) the newcomer is ${eligibility.eligible ? 'eligible' : 'not eligible'}` +
+      `${eligibility.eligibleFrom ? `, from ${eligibility.eligibleFrom}` : ''}: his six months are complete.`,
   );
+  printView(`Look-up by health (${HEALTH}): no ID number, no employer`, health.body);
+  printView(`Look-up by public security (${POLICE}): identifies the person`, police.body);
+
+  await runPermitDemo(endpoints, sqs, today);
 
   const trail = await call(endpoints, 'GET', `/v1/audit?from=${today}`, POLICE);
   const entries = trail.body.entries as Array<{

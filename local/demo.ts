@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { maskPersonalData } from '#domain/mask.ts';
 import { program } from './cli.ts';
 import { runDerivedDemo } from './demo-derived.ts';
+import { printResults } from './demo-output.ts';
 import { LOCAL_CREDENTIALS } from './emulators/clients.ts';
 import type { HubEndpoints } from './hub-state.ts';
 import { settleHub, takeAllMessages } from './queue-tools.ts';
@@ -38,22 +39,10 @@ for (const submission of DEMO_SUBMISSIONS) {
     },
     body: JSON.stringify({ records: submission.records }),
   }).catch(() => fail(`The hub at ${endpoints.apiUrl} does not answer: is npm start still running?`));
-  const body = (await response.json()) as {
-    summary: unknown;
-    results: Array<{
-      sourceId: string;
-      status: string;
-      version: number;
-      errors: unknown[];
-      flags?: Array<{ code: string; daysLate: number }>;
-    }>;
-  };
+  const body = (await response.json()) as { summary: unknown; results: Record<string, unknown>[] };
   console.log(`\n${submission.submitterId}: ${submission.what}`);
   console.log(`  HTTP ${response.status}, ${JSON.stringify(body.summary)}`);
-  for (const r of body.results)
-    console.log(
-      `  ${r.sourceId.padEnd(14)} ${r.status}${r.version ? ` v${r.version}` : ''}${r.errors.length ? ` ${JSON.stringify(r.errors)}` : ''}${(r.flags ?? []).map((f) => ` ${f.code} (${f.daysLate} days late)`).join('')}`,
-    );
+  printResults(body.results);
 }
 
 await settleHub(endpoints.apiUrl);

@@ -1,6 +1,7 @@
 import type { SubmitterRole } from '#domain/permissions.ts';
 import { SMOKE_SUBMITTER_ID } from '#events/smoke.ts';
 import { issueToken, type SigningKey, type SubmitterClaims } from './local-jwt.ts';
+import { DEMO_NEWCOMER_ID_NUMBER } from './sample-data.ts';
 
 /** The sample resident's own ID number (DOMAIN.md's example person), carried in their token's `id_number`. */
 export const SAMPLE_RESIDENT_ID_NUMBER = '330106199003071236';
@@ -38,6 +39,8 @@ export const SAMPLE_SUBMITTERS: ReadonlyArray<{
   { submitterId: 'dept-hrss-hangzhou', role: 'department', department: 'hrss' },
   { submitterId: 'dept-legal-aid-xihu', role: 'department', department: 'justice' },
   { submitterId: 'resident-self-service', role: 'resident', idNumber: SAMPLE_RESIDENT_ID_NUMBER },
+  // The demo's newcomer, signed in to the self-service app (自助申领) by the real-name platform.
+  { submitterId: 'resident-liu-yang', role: 'resident', idNumber: DEMO_NEWCOMER_ID_NUMBER },
   { submitterId: 'coordinator-xihu-wenxin', role: 'coordinator', divisions: ['330106'] },
   // The reserved smoke-test submitter (events/smoke.ts): `npm run hub -- smoke` submits as it.
   { submitterId: SMOKE_SUBMITTER_ID, role: 'department' },

@@ -9,6 +9,8 @@ export function sampleIdNumber(division: string, birthDate: string, sequence: nu
 const LANDLORD = sampleIdNumber('330106', '1968-04-15', 312);
 const TENANT = sampleIdNumber('341222', '1990-03-07', 123);
 const SPOUSE = sampleIdNumber('341222', '1992-10-20', 246);
+/** The tenant's wife: registered with the family, no job or lease of her own. */
+export const DEMO_SPOUSE_ID_NUMBER = SPOUSE;
 const CHILD = sampleIdNumber('341222', '2016-08-28', 135);
 const EMPLOYER_CODE = '91330106MA2711111A';
 
@@ -153,8 +155,8 @@ export const DEMO_NEWCOMER_ID_NUMBER = NEWCOMER;
 
 /**
  * The demo's second story, dated from the day it runs (a record may not lie in the future): a worker from
- * Anhui moved into the employer's dormitory five months ago under an open-ended contract. Six months of
- * residence make him eligible; the daily evaluation notices the day it happens.
+ * Anhui moved into the employer's dormitory six months ago under an open-ended contract, so his six months of
+ * residence are complete today and he applies for his permit.
  */
 export function demoNewcomerSubmission(movedInOn: string): {
   submitterId: string;
@@ -190,6 +192,101 @@ export function demoNewcomerSubmission(movedInOn: string): {
           contractType: 'open-ended',
           startsOn: movedInOn,
           occupation: '装配工',
+        },
+      },
+    ],
+  };
+}
+
+/** The newcomer's residence permit, as Xihu's public-security bureau numbers it. */
+export const DEMO_PERMIT_NUMBER = 'ZJ3301062026005157';
+
+const NEWCOMER_REF = { idNumber: NEWCOMER, name: '刘洋' };
+
+/** The newcomer's own application through the self-service app (自助申领), on the day he becomes eligible. */
+export function demoApplication(submittedOn: string) {
+  return {
+    submitterId: 'resident-liu-yang',
+    what: 'the newcomer applies for his residence permit in the self-service app',
+    records: [
+      {
+        kind: 'permit-application',
+        sourceId: 'APP-20260001',
+        data: {
+          申请人姓名: '刘洋',
+          公民身份号码: NEWCOMER,
+          申领城市: '杭州市',
+          居住地址: '浙江省杭州市西湖区西溪路525号职工宿舍2幢101室',
+          申领条件: '合法稳定就业、合法稳定住所',
+          申领渠道: '手机申领',
+          申领日期: submittedOn,
+        },
+      },
+    ],
+  };
+}
+
+/** A coordinator files an application door to door for the tenant's wife, whom the rules do not support. */
+export function demoCoordinatorApplication(submittedOn: string) {
+  return {
+    submitterId: 'coordinator-xihu-wenxin',
+    what: "a coordinator files an application door to door for the tenant's wife",
+    records: [
+      {
+        kind: 'permit-application',
+        sourceId: 'XG-0093',
+        data: {
+          applicant: { idNumber: SPOUSE, name: '李娜' },
+          cityDivisionCode: '330100',
+          address: { divisionCode: '330106', detail: '文三路90号3-2-301' },
+          claims: ['housing'],
+          channel: 'coordinator',
+          submittedOn,
+        },
+      },
+    ],
+  };
+}
+
+/** Xihu's public-security bureau issues the permit the application asked for. */
+export function demoPermit(issuedOn: string, endorsedUntil: string, applicationId: string) {
+  return {
+    submitterId: 'dept-public-security-xihu',
+    what: 'public security issues the permit',
+    records: [
+      {
+        kind: 'residence-permit',
+        sourceId: 'PSB-XH-5157',
+        data: {
+          居住证编号: DEMO_PERMIT_NUMBER,
+          持证人: NEWCOMER_REF,
+          签发机关: '杭州市公安局西湖区分局',
+          申领记录编号: applicationId,
+          签发日期: issuedOn,
+          签注有效期至: endorsedUntil,
+          状态: '有效',
+        },
+      },
+    ],
+  };
+}
+
+/** The citizen card centre links the permit's IC card to his citizen card (市民卡). */
+export function demoCardLink(linkedOn: string) {
+  return {
+    submitterId: 'dept-hrss-hangzhou',
+    what: "the citizen card centre links the permit to the newcomer's citizen card",
+    records: [
+      {
+        kind: 'card-link',
+        sourceId: 'SMK-2026-77120',
+        data: {
+          permitNumber: DEMO_PERMIT_NUMBER,
+          holder: NEWCOMER_REF,
+          cardType: '市民卡',
+          cardNumber: 'HZ 0077 1205 51',
+          divisionCode: '330100',
+          linkedOn,
         },
       },
     ],

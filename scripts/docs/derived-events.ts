@@ -121,7 +121,7 @@ const SUMMARIES: Record<DerivedDetailType, string> = {
     'default). `id` is `<recordId>:<version>` of the permit record and the profile version.',
   [DERIVED_DETAIL_TYPES.permitSuspended]:
     "A residence permit's endorsement passed unendorsed: its functions are suspended until it is endorsed again " +
-    '(居住证暂行条例 art. 15). Emitted the day after `endorsedUntil`.',
+    '(居住证暂行条例). Emitted the day after `endorsedUntil`.',
 };
 
 export function buildDerivedEventsDocument(): Record<string, unknown> {
