@@ -93,6 +93,17 @@ interface DepartmentDefinition {
   reasons?: { [K in EventKind]?: string };
 }
 
+/** A card link without the permit's number: which card of which holder, issued where, linked when. */
+const CARD_LINK: readonly DetailPath[] = record(
+  'holder.idNumber',
+  'holder.name',
+  'cardType',
+  'cardNumber',
+  'divisionCode',
+  'linkedOn',
+  'unlinkedOn',
+);
+
 /**
  * What a service that is granted by residence permit (凭证服务) needs to know of a permit: whether it is in
  * force (status, how long its endorsement lasts) and in which city (the issuing bureau's county), linked to the
@@ -213,19 +224,7 @@ const DEPARTMENT_DEFINITIONS: { readonly [D in Department]: DepartmentDefinition
           'endorsements',
         ),
       ],
-      'card-link': [
-        ...ENVELOPE_WITH_REPORTER,
-        ...record(
-          'permitNumber',
-          'holder.idNumber',
-          'holder.name',
-          'cardType',
-          'cardNumber',
-          'divisionCode',
-          'linkedOn',
-          'unlinkedOn',
-        ),
-      ],
+      'card-link': [...ENVELOPE_WITH_REPORTER, ...record('permitNumber'), ...CARD_LINK],
     },
     reasons: {
       'permit-application':
@@ -327,18 +326,7 @@ const DEPARTMENT_DEFINITIONS: { readonly [D in Department]: DepartmentDefinition
         ...record('address.divisionCode', 'movedInOn', 'movedOutOn'),
       ],
       'residence-permit': [...PERMIT_VALIDITY, ...record('holder.idNumber', 'holder.name')],
-      'card-link': [
-        ...ENVELOPE_WITH_PERSON,
-        ...record(
-          'holder.idNumber',
-          'holder.name',
-          'cardType',
-          'cardNumber',
-          'divisionCode',
-          'linkedOn',
-          'unlinkedOn',
-        ),
-      ],
+      'card-link': [...ENVELOPE_WITH_PERSON, ...CARD_LINK],
     },
     reasons: {
       'residence-permit':

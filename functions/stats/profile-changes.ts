@@ -40,11 +40,11 @@ const statsFacts = z.looseObject({
   schooling: z.array(z.looseObject({ enrolledOn: dated, leftOn: dated.optional() })),
   // A profile written before the permit's lists existed has none.
   applications: z
-    .array(z.looseObject({ recordId: z.string(), divisionCode: z.string().regex(/^\d{6}$/), submittedOn: dated }))
+    .array(
+      z.looseObject({ recordId: z.string(), divisionCode: z.string().regex(/^\d{6}$/), submittedOn: dated }),
+    )
     .default([]),
-  permits: z
-    .array(z.looseObject({ applicationId: z.string().optional(), issuedOn: dated }))
-    .default([]),
+  permits: z.array(z.looseObject({ applicationId: z.string().optional(), issuedOn: dated })).default([]),
 });
 
 /** The facts in one image of a profile item; undefined for no image, an error for an unreadable one. */

@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { personKeyOf } from '#domain/person-key.ts';
+import { AuditStore } from '#functions/adapters/audit-store.ts';
+import { DeliveryLog } from '#functions/adapters/delivery-log.ts';
 import { PermitNumberIndex } from '#functions/adapters/permit-number-index.ts';
 import { PROFILE_SK, ProfileStore } from '#functions/adapters/profile-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
@@ -10,6 +12,7 @@ import { createDeriveHandler, type DeriveHandler } from '#functions/derive/handl
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
 import { createIngestHandler } from '#functions/ingest/handler.ts';
 import { createPublishHandler } from '#functions/publish/handler.ts';
+import { createQueryHandler } from '#functions/query/handler.ts';
 import { DEFAULT_DERIVED_CONFIG } from '#functions/runtime/derived-config.ts';
 import { subscribeStatistics } from '#local/derived-services.ts';
 import { type ChangeFeed, toStreamEvent } from '#local/emulators/change-feed.ts';
@@ -137,6 +140,18 @@ export async function derivedWorld(
       };
     });
   };
+  /** The department read API on the same table, its clock the world's. */
+  const query = () =>
+    createQueryHandler({
+      profiles,
+      permitNumbers,
+      audit: new AuditStore(client, tableName),
+      stats,
+      deliveries: new DeliveryLog(client, tableName),
+      personKeySecret: SECRET,
+      config: DEFAULT_DERIVED_CONFIG,
+      now: () => clock.now,
+    });
   return {
     tableName,
     records,
@@ -146,6 +161,7 @@ export async function derivedWorld(
     derive,
     submit,
     post,
+    query,
     settle: () => changes.drain(),
   };
 }

@@ -1,10 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditStore } from '#functions/adapters/audit-store.ts';
 import { DeliveryLog, DeliveryTally } from '#functions/adapters/delivery-log.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
-import { createQueryHandler } from '#functions/query/handler.ts';
-import { DEFAULT_DERIVED_CONFIG } from '#functions/runtime/derived-config.ts';
+import type { createQueryHandler } from '#functions/query/handler.ts';
 import { localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { lambdaContext } from '#local/lambda-context.ts';
@@ -14,7 +12,6 @@ import {
   type FakeBus,
   personKey,
   registration,
-  SECRET,
   startFakeBus,
 } from '../../helpers/derived-world.ts';
 import { httpEvent } from '../../helpers/query-event.ts';
@@ -46,16 +43,7 @@ beforeAll(async () => {
     await world.derive(event);
   await world.settle();
   deliveries = new DeliveryLog(client, world.tableName);
-  query = createQueryHandler({
-    profiles: world.profiles,
-    permitNumbers: world.permitNumbers,
-    audit: new AuditStore(client, world.tableName),
-    stats: world.stats,
-    deliveries,
-    personKeySecret: SECRET,
-    config: DEFAULT_DERIVED_CONFIG,
-    now: () => clock.now,
-  });
+  query = world.query();
 });
 
 afterAll(async () => {

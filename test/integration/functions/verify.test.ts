@@ -2,10 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permitKeyOf } from '#domain/person-key.ts';
 import { AuditStore } from '#functions/adapters/audit-store.ts';
-import { DeliveryLog } from '#functions/adapters/delivery-log.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
-import { createQueryHandler } from '#functions/query/handler.ts';
-import { DEFAULT_DERIVED_CONFIG } from '#functions/runtime/derived-config.ts';
+import type { createQueryHandler } from '#functions/query/handler.ts';
 import { localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { lambdaContext } from '#local/lambda-context.ts';
@@ -57,16 +55,8 @@ beforeAll(async () => {
     residencePermit(REVOKED, NUMBER.revoked, '2024-09-10', '2026-09-09', { status: 'revoked' }),
   ]);
   for (const event of events) await world.derive(event);
-  query = createQueryHandler({
-    profiles: world.profiles,
-    permitNumbers: world.permitNumbers,
-    audit: new AuditStore(client, world.tableName),
-    stats: world.stats,
-    deliveries: new DeliveryLog(client, world.tableName),
-    personKeySecret: SECRET,
-    config: DEFAULT_DERIVED_CONFIG,
-    now: () => clock.now,
-  });
+  await world.settle();
+  query = world.query();
 });
 
 afterAll(async () => {
@@ -178,27 +168,25 @@ describe('POST /v1/permits/verify', () => {
   });
 });
 
+/** A link of the valid permit's number to a card of `holder`. */
+const cardLink = (holder: string, cardType: string) => ({
+  kind: 'card-link',
+  data: {
+    permitNumber: NUMBER.valid,
+    holder: { idNumber: holder, name: '张伟' },
+    cardType,
+    cardNumber: 'HZ0012345678',
+    divisionCode: '330100',
+    linkedOn: '2025-09-20',
+  },
+});
+
 describe('permit numbers belong to one holder', () => {
   it('refuses a permit, and a card link, that names a number another person holds', async () => {
     const { results } = await world.post([
       residencePermit(UNKNOWN, NUMBER.valid, '2025-09-01', '2026-08-31'),
     ]);
-    const link = await world.post(
-      [
-        {
-          kind: 'card-link',
-          data: {
-            permitNumber: NUMBER.valid,
-            holder: { idNumber: UNKNOWN, name: '张伟' },
-            cardType: 'social-security-card',
-            cardNumber: 'SB0012345678',
-            divisionCode: '330100',
-            linkedOn: '2025-09-20',
-          },
-        },
-      ],
-      CARD_ISSUER,
-    );
+    const link = await world.post([cardLink(UNKNOWN, 'social-security-card')], CARD_ISSUER);
 
     expect(results[0]).toMatchObject({
       status: 'rejected',
@@ -210,22 +198,7 @@ describe('permit numbers belong to one holder', () => {
   });
 
   it("accepts the holder's own card link, and an endorsement of the permit under the same number", async () => {
-    const link = await world.post(
-      [
-        {
-          kind: 'card-link',
-          data: {
-            permitNumber: NUMBER.valid,
-            holder: { idNumber: VALID, name: '张伟' },
-            cardType: 'citizen-card',
-            cardNumber: 'HZ0012345678',
-            divisionCode: '330100',
-            linkedOn: '2025-09-20',
-          },
-        },
-      ],
-      CARD_ISSUER,
-    );
+    const link = await world.post([cardLink(VALID, 'citizen-card')], CARD_ISSUER);
     const endorsed = await world.post([
       residencePermit(VALID, NUMBER.valid, '2025-03-10', '2027-03-09', {
         endorsements: [{ endorsedOn: '2025-09-30', endorsedUntil: '2027-03-09' }],
