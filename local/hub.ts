@@ -246,7 +246,12 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     worker: createImportWorker({
       imports,
       files: importFiles,
-      ingest: { store, personKeySecret: secrets.personKeySecret, lateReports: derived.lateReports },
+      ingest: {
+        store,
+        personKeySecret: secrets.personKeySecret,
+        lateReports: derived.lateReports,
+        permitNumbers: derived.permitNumbers,
+      },
       jobs: { resume: async (importId) => runner?.enqueue(JSON.stringify({ importId })) },
       // The change feed and the derivations wait in memory here (a DynamoDB stream keeps 24 hours on AWS):
       // let them catch up every IMPORT_SETTLE_CHUNKS chunks, so a large import never piles them up.

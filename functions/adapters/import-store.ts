@@ -11,6 +11,7 @@ import {
 import type { ProblemDetails } from '#api/http-api.ts';
 import type { ImportContentType, ImportEncoding, ImportStatusName } from '#api/import-api.ts';
 import type { SubmitterRole } from '#domain/permissions.ts';
+import type { Department } from '#events/subscriptions.ts';
 import type { RecordKind } from '#schemas/index.ts';
 import { documentClient } from './document-client.ts';
 
@@ -38,6 +39,9 @@ export interface ImportItem extends ImportCounts {
   kind: RecordKind;
   submitterId: string;
   role: SubmitterRole;
+  /** The caller's claims its rows are judged by, as a submission's (domain/permissions.ts). */
+  department?: Department;
+  divisions?: string[];
   contentType: ImportContentType;
   fileName?: string;
   sheet?: string;

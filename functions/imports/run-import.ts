@@ -151,7 +151,8 @@ async function storeChunk(
     errors.push(...cellErrors.map((e) => ({ row: row.number, ...e })));
     errors.push(...more.map((e) => ({ row: row.number, column: columnOfError(columns, e), ...e })));
   }
-  const submitter = { submitterId: item.submitterId, role: item.role };
+  const { submitterId, role, department, divisions } = item;
+  const submitter = { submitterId, role, department, divisions };
   const submission = await submitRecords(
     entries.map((e) => e.entry),
     submitter,

@@ -209,6 +209,8 @@ function newImport(
     kind,
     submitterId: caller.submitterId,
     role: caller.role,
+    ...(caller.department === undefined ? {} : { department: caller.department }),
+    ...(caller.divisions === undefined ? {} : { divisions: [...caller.divisions] }),
     contentType,
     fileKey: uploadKey(importId),
     requestHash,

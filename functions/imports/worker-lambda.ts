@@ -2,6 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { S3ImportFiles } from '../adapters/import-files.ts';
 import { ImportStore } from '../adapters/import-store.ts';
 import { LateReportCounter } from '../adapters/late-report-counter.ts';
+import { PermitNumberIndex } from '../adapters/permit-number-index.ts';
 import { RecordStore } from '../adapters/record-store.ts';
 import { loadPersonKeySecret } from '../adapters/secrets.ts';
 import { dynamoDb, s3, sqs } from '../runtime/clients.ts';
@@ -22,6 +23,8 @@ export const handler = createImportWorker({
       config: derivedConfigFromEnv().lateReport,
       counter: new LateReportCounter(dynamoDb, tableName),
     },
+    // A permit imported from a register binds its number as one submitted does.
+    permitNumbers: new PermitNumberIndex(dynamoDb, tableName),
   },
   jobs: {
     resume: async (importId) => {

@@ -12,12 +12,15 @@ import {
   demoPermit,
 } from '#local/sample-data.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';
+import { csvFile } from '../helpers/import-files.ts';
+import { idNumberFor } from '../helpers/sample-people.ts';
 
 // The permit through `npm start`'s hub over real HTTP, as the demo tells it: the newcomer applies through
 // self-service, public security issues, the citizen card is linked; each department's queue receives its
 // projection of it, legal aid verifies it, and the daily evaluation notices the endorsement on its days.
 
 const LEGAL_AID = 'dept-legal-aid-xihu';
+const POLICE = 'dept-public-security-xihu';
 const today = chinaDateOf(new Date().toISOString());
 const endorsedUntil = addDays(addMonths(today, 12), -1);
 
@@ -146,5 +149,48 @@ describe('the permit on the local hub', () => {
       ]),
     );
     expect(after.body).toEqual({ valid: false, endorsedUntil, city: '330100', reason: 'suspended' });
+  });
+
+  it("imports public security's permit register as its department, binding each row's number", async () => {
+    // Prepare: public security's register of permits issued before the hub, one row naming the demo's number
+    const holder = idNumberFor('341222', '1991-05-06', 135);
+    const registerNumber = 'ZJ3301062025000777';
+    const headers = ['permitNumber', 'holder.idNumber', 'holder.name', 'issuingDivisionCode', 'issuedOn'];
+    const file = csvFile(
+      [
+        [...headers, 'endorsedUntil', 'status'],
+        [registerNumber, holder, '王芳', '330106', addDays(today, -30), endorsedUntil, 'valid'],
+        [DEMO_PERMIT_NUMBER, holder, '王芳', '330106', addDays(today, -30), endorsedUntil, 'valid'],
+      ],
+      'utf-8',
+    );
+
+    // Act
+    const started = await fetch(`${hub.endpoints.apiUrl}/v1/imports?kind=residence-permit`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hub.endpoints.tokens[POLICE]}`, 'content-type': 'text/csv' },
+      body: file,
+    });
+    const { statusUrl } = (await started.json()) as { statusUrl: string };
+    let status: Json = {};
+    for (let poll = 0; poll < 600 && !['done', 'failed'].includes(status.status); poll += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const response = await fetch(`${hub.endpoints.apiUrl}${statusUrl}`, {
+        headers: { authorization: `Bearer ${hub.endpoints.tokens[POLICE]}` },
+      });
+      status = await response.json();
+    }
+    const errors = await fetch(`${hub.endpoints.apiUrl}${statusUrl}/errors`, {
+      headers: { authorization: `Bearer ${hub.endpoints.tokens[POLICE]}` },
+    });
+    await settleHub(hub.endpoints.apiUrl);
+    const verified = await post('/v1/permits/verify', LEGAL_AID, { permitNumber: registerNumber });
+
+    // Assess
+    const report = await errors.text();
+    expect(status).toMatchObject({ status: 'done', accepted: 1, rejected: 1 });
+    // Row 3 (the header is row 1): the demo's number, held by the newcomer.
+    expect(report.split('\n')[1]).toMatch(/^3,permitNumber,permitNumber,PERMIT_NUMBER_TAKEN,/);
+    expect(verified.body).toEqual({ valid: true, endorsedUntil, city: '330100' });
   });
 });
