@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '#domain/dates.ts';
 import {
   countersOfDivision,
   divisionLevels,
@@ -15,6 +16,7 @@ import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
 import { lambdaContext } from '#local/lambda-context.ts';
+import { application, permit } from '../../unit/domain/builders.ts';
 import {
   businessLicense,
   departure,
@@ -54,6 +56,8 @@ type LifeEvent =
   | { type: 'depart'; county: string }
   | { type: 'start'; what: 'job' | 'licence' | 'insurance' | 'school' }
   | { type: 'stop'; what: 'job' | 'licence' | 'insurance' | 'school'; pick: number }
+  | { type: 'apply'; county: string }
+  | { type: 'issue'; pick: number; afterDays: number }
   | { type: 'forget' };
 
 const lifeEventArb: fc.Arbitrary<LifeEvent> = fc.oneof(
@@ -86,6 +90,19 @@ const lifeEventArb: fc.Arbitrary<LifeEvent> = fc.oneof(
       type: fc.constant('stop' as const),
       what: fc.constantFrom('job', 'licence', 'insurance', 'school'),
       pick: fc.nat(3),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ type: fc.constant('apply' as const), county: fc.constantFrom(...COUNTIES) }),
+  },
+  {
+    // A permit answers an application: the issuance counters move from pending to issued in one delta.
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('issue' as const),
+      pick: fc.nat(3),
+      afterDays: fc.integer({ min: 0, max: 40 }),
     }),
   },
   { weight: 1, arbitrary: fc.constant({ type: 'forget' as const }) },
@@ -124,6 +141,21 @@ function applyEvent(
       if (event.what === 'insurance') facts.insurances.push(insurance(on, id));
       if (event.what === 'school') facts.schooling.push(schooling(on, id));
       break;
+    case 'apply':
+      facts.applications.push(application(id.recordId, on, { divisionCode: event.county }));
+      break;
+    case 'issue': {
+      const waiting = facts.applications.filter(
+        (a) => !facts.permits.some((p) => p.applicationId === a.recordId),
+      );
+      const answered = waiting[event.pick % Math.max(1, waiting.length)];
+      if (answered === undefined) break;
+      const issuedOn = addDays(answered.submittedOn, event.afterDays);
+      facts.permits.push(
+        permit(id.recordId, issuedOn, addDays(issuedOn, 364), { applicationId: answered.recordId }),
+      );
+      break;
+    }
     case 'stop': {
       const pickActive = <T>(items: T[], isActive: (item: T) => boolean) => {
         const active = items.filter(isActive);
