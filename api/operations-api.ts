@@ -1,16 +1,18 @@
 import { z } from 'zod';
 import { DEPARTMENTS } from '#events/subscriptions.ts';
 import { ERROR_CODES, type ErrorCode } from '#schemas/errors.ts';
+import { SUBMITTER_ROLES } from '#domain/permissions.ts';
 import { RECORD_KINDS } from '#schemas/index.ts';
 import { canonicalDate } from '../schemas/canonical.ts';
 import { calendarDate } from '../schemas/values/date.ts';
 import { divisionCode } from '../schemas/values/division-code.ts';
-import { RECORD_STATUSES } from './http-api.ts';
+import { problemDetails, RECORD_STATUSES } from './http-api.ts';
+import { importStatus } from './import-api.ts';
 
 /*
  * The operations read API (functions/operations): what an operator or the leading-group office (领导小组办公室)
- * watches — the flow of records per minute and its rejection codes, who reports late, each subscriber's
- * queue, and the divisions the statistics drill down through. Aggregates and names of organisations only:
+ * watches — the flow of records per minute and its rejection codes, who reports late, the imports in progress,
+ * each subscriber's queue, and the divisions the statistics drill down through. Aggregates and names of organisations only:
  * no answer here holds an ID number, a phone or a person's name. The console (console/) is one client.
  */
 
@@ -18,6 +20,7 @@ import { RECORD_STATUSES } from './http-api.ts';
 export const OPERATIONS_ROUTES = {
   flow: { method: 'GET', path: '/v1/flow' },
   lateReports: { method: 'GET', path: '/v1/late-reports' },
+  importActivity: { method: 'GET', path: '/v1/import-activity' },
   subscribers: { method: 'GET', path: '/v1/subscribers' },
   divisions: { method: 'GET', path: '/v1/divisions' },
 } as const;
@@ -131,6 +134,45 @@ export const lateReportsResponse = z
   });
 
 export type LateReportsResponse = z.output<typeof lateReportsResponse>;
+
+// ---- GET /v1/import-activity -----------------------------------------------------------------------------
+
+/** How long a finished import stays in `GET /v1/import-activity`: how the night's load ended. */
+export const FINISHED_IMPORTS_HOURS = 24;
+
+export const importActivityResponse = z
+  .strictObject({
+    at: z.iso.datetime().meta({ description: 'When the imports were read (UTC); the rates are as of then.' }),
+    finishedSince: z.iso.datetime().meta({ description: 'Imports that finished since then are listed.' }),
+    imports: z.array(
+      importStatus
+        .omit({ failure: true })
+        .extend({
+          submitterId: z.string().min(1).meta({ description: 'The importer (an organisation or account).' }),
+          role: z.enum(SUBMITTER_ROLES).meta({ description: "The importer's role." }),
+          createdAt: z.iso.datetime().meta({ description: 'When the import was asked for.' }),
+          failureCode: problemDetails.shape.code
+            .nullable()
+            .meta({ description: 'Why a failed import failed (its problem code); the importer reads the rest.' }),
+          rowsPerSecond: z.number().min(0).nullable().meta({
+            description:
+              'Rows with a result per second since it started (until it finished); null before it started.',
+          }),
+          etaSeconds: count.nullable().meta({
+            description:
+              'Seconds until every row has a result at that rate; null when not running or not yet known.',
+          }),
+        }),
+    ).meta({ description: 'Running first, then queued (oldest first), then finished (latest first).' }),
+  })
+  .meta({
+    description:
+      `The imports queued or running, and those finished in the last ${FINISHED_IMPORTS_HOURS} hours, with their ` +
+      'progress: counters, rate and expected time left. Importers are named by submitter id; no file name, ' +
+      'no row.',
+  });
+
+export type ImportActivityResponse = z.output<typeof importActivityResponse>;
 
 // ---- GET /v1/subscribers ----------------------------------------------------------------------------------
 

@@ -127,14 +127,6 @@ export class ResidenceDataHubStack extends Stack {
         },
       ];
     });
-    this.operations = new OperationsApi(this, 'OperationsApi', {
-      table: this.store.table,
-      httpApi: this.ingestApi.httpApi,
-      authorizer: this.ingestApi.authorizer,
-      subscribers,
-      functionSettings,
-      ...(config.ingestAuth.type === 'iam' ? { iamSubmitters: config.iamSubmitters ?? {} } : {}),
-    });
     this.imports = new BulkImport(this, 'BulkImport', {
       table: this.store.table,
       httpApi: this.ingestApi.httpApi,
@@ -145,6 +137,15 @@ export class ResidenceDataHubStack extends Stack {
       deletionProtection: config.deletionProtection,
       pointInTimeRecovery: config.pitr,
       workerEnvironment: derivedConfigEnvironment(config.derived),
+      ...(config.ingestAuth.type === 'iam' ? { iamSubmitters: config.iamSubmitters ?? {} } : {}),
+    });
+    this.operations = new OperationsApi(this, 'OperationsApi', {
+      table: this.store.table,
+      httpApi: this.ingestApi.httpApi,
+      authorizer: this.ingestApi.authorizer,
+      subscribers,
+      importsTable: this.imports.table,
+      functionSettings,
       ...(config.ingestAuth.type === 'iam' ? { iamSubmitters: config.iamSubmitters ?? {} } : {}),
     });
     const deadLetterQueues = [

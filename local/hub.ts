@@ -168,7 +168,8 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     eventBusName: EVENT_BUS_NAME,
     settle: () => dynamo.changes.drain(),
   });
-  // The operations read API (flow, late reports, subscribers, divisions) and the meter of deliveries.
+  const imports = new ImportStore(dynamoDb, IMPORTS_TABLE.tableName);
+  // The operations read API (flow, late reports, imports, subscribers, divisions) and the meter of deliveries.
   const operations = createLocalOperations({
     dynamoDb,
     sqs: sqsClient,
@@ -177,6 +178,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     // The departments and their offices; the smoke test's queue is no department's.
     queues: Object.fromEntries(Object.entries(queues).filter(([id]) => id !== SMOKE_SUBSCRIBER)),
     lateReports: derived.lateReports.counter,
+    imports,
   });
   const bus = createLocalBus({
     busName: EVENT_BUS_NAME,
@@ -230,7 +232,6 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
 
   // Bulk imports: files in a folder of the data dir (or a temporary one), the same worker behind a local job
   // queue, started by a file landing as an S3 notification would start it.
-  const imports = new ImportStore(dynamoDb, IMPORTS_TABLE.tableName);
   const importDir = dataDir ? join(dataDir, 'imports') : await mkdtemp(join(tmpdir(), 'hub-imports-'));
   let runner: ReturnType<typeof createImportRunner> | undefined;
   const importFiles = await startLocalImportFiles({

@@ -65,8 +65,7 @@ export function createImportRunner(options: { worker: Worker; imports: ImportSto
   return {
     enqueue,
     async recover() {
-      for await (const item of options.imports.unfinished())
-        enqueue(JSON.stringify({ importId: item.importId }));
+      for (const importId of await options.imports.unfinished()) enqueue(JSON.stringify({ importId }));
     },
     async drain() {
       while (running) await running;

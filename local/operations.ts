@@ -3,6 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { OPERATIONS_ROUTES } from '#api/operations-api.ts';
 import type { Department } from '#events/subscriptions.ts';
 import { FlowCounter } from '#functions/adapters/flow-counter.ts';
+import type { ImportStore } from '#functions/adapters/import-store.ts';
 import type { LateReportCounter } from '#functions/adapters/late-report-counter.ts';
 import {
   DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS,
@@ -23,6 +24,7 @@ export interface LocalOperationsOptions {
   /** Department → its queue and dead-letter queue. */
   queues: Readonly<Record<string, QueueUrls | undefined>>;
   lateReports: LateReportCounter;
+  imports: ImportStore;
 }
 
 export interface LocalOperations {
@@ -54,6 +56,7 @@ export function createLocalOperations(options: LocalOperationsOptions): LocalOpe
   const handler = createOperationsHandler({
     flow,
     lateReports: options.lateReports,
+    imports: options.imports,
     queues,
     monitor: new LocalQueueMonitor(options.sqs, options.sqsEndpoint, deliveries),
   });

@@ -1,11 +1,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   paginateQuery,
-  paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ProblemDetails } from '#api/http-api.ts';
@@ -20,12 +21,24 @@ import { documentClient } from './document-client.ts';
  * item per chunk of rows that had errors (the lines of the error report, gzipped). The counters and the
  * number of rows processed change together in one conditional update per chunk, so a chunk is counted once
  * however often it runs. Items expire (TTL on `expiresAt`) with the uploaded file.
+ *
+ * The activity index (keys only) lists the imports an operator watches without a scan: a status item is under
+ * `IMPORTS#ACTIVE` from its creation until it finishes, then under `IMPORTS#FINISHED#<UTC day>` sorted by when.
+ * Its keys change twice per import, so the per-chunk counter updates never write the index.
  */
 
 /** How long an import (its status, error report and file) is kept. */
 export const IMPORT_RETENTION_DAYS = 30;
 export const IMPORTS_TTL_ATTRIBUTE = 'expiresAt';
 const STATUS_SK = 'STATUS';
+/** The keys-only index of imports queued or running, and of imports finished by day. */
+export const IMPORTS_ACTIVITY_INDEX = 'activity';
+export const ACTIVITY_PK = 'activityPk';
+export const ACTIVITY_SK = 'activitySk';
+const ACTIVE = 'IMPORTS#ACTIVE';
+const finishedOn = (at: string) => `IMPORTS#FINISHED#${at.slice(0, 10)}`;
+/** BatchGetItem's most keys per request. */
+const BATCH_GET_KEYS = 100;
 const ERRORS_SK_PREFIX = 'ERRORS#';
 
 export interface ImportCounts {
@@ -68,6 +81,18 @@ const errorsSk = (firstRowIndex: number) => `${ERRORS_SK_PREFIX}${String(firstRo
 const expiresAt = (createdAt: string) =>
   Math.floor(Date.parse(createdAt) / 1000) + IMPORT_RETENTION_DAYS * 24 * 3600;
 
+const toImportItem = (stored: Record<string, unknown>): ImportItem => {
+  const {
+    pk: _pk,
+    sk: _sk,
+    expiresAt: _expiresAt,
+    [ACTIVITY_PK]: _apk,
+    [ACTIVITY_SK]: _ask,
+    ...item
+  } = stored;
+  return item as unknown as ImportItem;
+};
+
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 export class ImportStore {
@@ -93,7 +118,14 @@ export class ImportStore {
       await this.#doc.send(
         new PutCommand({
           TableName: this.#table,
-          Item: { pk: pkOf(item.importId), sk: STATUS_SK, ...item, expiresAt: expiresAt(item.createdAt) },
+          Item: {
+            pk: pkOf(item.importId),
+            sk: STATUS_SK,
+            ...item,
+            expiresAt: expiresAt(item.createdAt),
+            [ACTIVITY_PK]: ACTIVE,
+            [ACTIVITY_SK]: `${item.createdAt}#${item.importId}`,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -114,9 +146,7 @@ export class ImportStore {
         ConsistentRead: true,
       }),
     );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, expiresAt: _expiresAt, ...item } = Item;
-    return item as ImportItem;
+    return Item && toImportItem(Item);
   }
 
   /** Queued → running, with the row count; false when the import is no longer queued. */
@@ -152,12 +182,14 @@ export class ImportStore {
   /** Done (every row has a result) or failed (with why); false when it had finished already. */
   async finish(importId: string, at: string, failure?: ProblemDetails): Promise<boolean> {
     return this.#update(importId, {
-      UpdateExpression: `SET #status = :status, finishedAt = :at${failure ? ', failure = :failure' : ''}`,
+      UpdateExpression: `SET #status = :status, finishedAt = :at, #apk = :apk, #ask = :ask${failure ? ', failure = :failure' : ''}`,
       ConditionExpression: '#status IN (:queued, :running)',
-      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeNames: { '#status': 'status', '#apk': ACTIVITY_PK, '#ask': ACTIVITY_SK },
       ExpressionAttributeValues: {
         ':status': failure ? 'failed' : 'done',
         ':at': at,
+        ':apk': finishedOn(at),
+        ':ask': `${at}#${importId}`,
         ':queued': 'queued',
         ':running': 'running',
         ...(failure ? { ':failure': failure } : {}),
@@ -196,23 +228,60 @@ export class ImportStore {
     }
   }
 
+  /** The ids of the imports not finished yet (a local hub starting up again resumes them; on AWS the job queue redelivers). */
+  unfinished(): Promise<string[]> {
+    return this.#activityKeys(ACTIVE);
+  }
+
   /**
-   * Imports not finished yet. A scan: only for a local hub starting up again (on AWS the job queue
-   * redelivers what a crashed worker had taken).
+   * The imports queued or running and those finished since `since` (at most a day before `now`): a Query of the
+   * activity index per partition (the active one, the finished days of the window), then the status items.
    */
-  async *unfinished(): AsyncGenerator<ImportItem> {
-    const pages = paginateScan(
+  async activeOrFinishedSince(since: Date, now: Date): Promise<ImportItem[]> {
+    const from = since.toISOString();
+    const days = [...new Set([from, now.toISOString()].map(finishedOn))];
+    const keys = await Promise.all([
+      this.#activityKeys(ACTIVE),
+      ...days.map((day) => this.#activityKeys(day, from)),
+    ]);
+    // An import that finished between two Queries may be under both partitions.
+    return this.#statusItems([...new Set(keys.flat())]);
+  }
+
+  /** The import ids of one partition of the activity index, from sort key `from` on when given. */
+  async #activityKeys(partition: string, from?: string): Promise<string[]> {
+    const pages = paginateQuery(
       { client: this.#doc },
       {
         TableName: this.#table,
-        FilterExpression: 'sk = :status AND #status IN (:queued, :running)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': STATUS_SK, ':queued': 'queued', ':running': 'running' },
+        IndexName: IMPORTS_ACTIVITY_INDEX,
+        KeyConditionExpression: `#apk = :apk${from === undefined ? '' : ' AND #ask >= :from'}`,
+        ExpressionAttributeNames: { '#apk': ACTIVITY_PK, ...(from === undefined ? {} : { '#ask': ACTIVITY_SK }) },
+        ExpressionAttributeValues: { ':apk': partition, ...(from === undefined ? {} : { ':from': from }) },
       },
     );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) yield item as ImportItem;
+    const ids: string[] = [];
+    for await (const page of pages)
+      for (const item of page.Items ?? []) ids.push(String(item.pk).slice(pkOf('').length));
+    return ids;
+  }
+
+  /** The status items of these imports (BatchGetItem, what it leaves unprocessed asked again). */
+  async #statusItems(importIds: readonly string[]): Promise<ImportItem[]> {
+    const found: ImportItem[] = [];
+    for (let i = 0; i < importIds.length; i += BATCH_GET_KEYS) {
+      let keys: Record<string, unknown>[] | undefined = importIds
+        .slice(i, i + BATCH_GET_KEYS)
+        .map((id) => ({ pk: pkOf(id), sk: STATUS_SK }));
+      while (keys !== undefined && keys.length > 0) {
+        const answer: BatchGetCommandOutput = await this.#doc.send(
+          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys } } }),
+        );
+        for (const item of answer.Responses?.[this.#table] ?? []) found.push(toImportItem(item));
+        keys = answer.UnprocessedKeys?.[this.#table]?.Keys;
+      }
     }
+    return found;
   }
 
   async #update(

@@ -12,7 +12,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { IMPORT_ROUTES } from '#api/import-api.ts';
-import { IMPORT_RETENTION_DAYS, IMPORTS_TTL_ATTRIBUTE } from '#functions/adapters/import-store.ts';
+import {
+  ACTIVITY_PK,
+  ACTIVITY_SK,
+  IMPORT_RETENTION_DAYS,
+  IMPORTS_ACTIVITY_INDEX,
+  IMPORTS_TTL_ATTRIBUTE,
+} from '#functions/adapters/import-store.ts';
 import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
 
@@ -59,7 +65,8 @@ export interface BulkImportProps {
  * - a private, KMS-encrypted, TLS-only bucket with a lifecycle rule; files arrive under `uploads/` (the API
  *   puts a request's body there, or hands out a presigned PUT URL for larger files), error reports under
  *   `reports/`; server access logs go to a log bucket of their own;
- * - the `imports` table (status, counters and error lines per import; TTL);
+ * - the `imports` table (status, counters and error lines per import; TTL) with its keys-only activity index
+ *   (imports queued or running, finished by day), which the operations API queries;
  * - `POST /v1/imports`, `GET /v1/imports/{importId}`, `GET /v1/imports/{importId}/errors` on the HTTP API;
  * - a job queue fed by the bucket's ObjectCreated notifications (`uploads/`), and by the worker itself when
  *   an import outlives one invocation; the worker (15 minutes) stores rows in chunks through the ingest use
@@ -131,6 +138,13 @@ export class BulkImport extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy: props.removalPolicy,
+    });
+    // Keys only: its keys change when an import is created and when it finishes, never per chunk.
+    this.table.addGlobalSecondaryIndex({
+      indexName: IMPORTS_ACTIVITY_INDEX,
+      partitionKey: { name: ACTIVITY_PK, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: ACTIVITY_SK, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     if (props.pointInTimeRecovery === false) {
       Validations.of(this.table).acknowledge({

@@ -8,23 +8,33 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
  */
 export function grantRecordTableReadWrite(table: dynamodb.Table, role: iam.Role): void {
   table.grantReadWriteData(role);
-  acknowledgeTableGrant(table, role);
+  acknowledgeTableGrant(table, role, RECORD_TABLE);
 }
 
 /** Read-only access to the record table (and its person index) and its key, acknowledged likewise. */
 export function grantRecordTableRead(table: dynamodb.Table, role: iam.Role): void {
-  table.grantReadData(role);
-  acknowledgeTableGrant(table, role);
+  grantTableRead(table, role, ...RECORD_TABLE);
 }
 
-function acknowledgeTableGrant(table: dynamodb.Table, role: iam.Role): void {
+/** Read-only access to a table with indexes and its customer-managed key, the findings acknowledged. */
+export function grantTableRead(table: dynamodb.Table, role: iam.Role, what: string, index: string): void {
+  table.grantReadData(role);
+  acknowledgeTableGrant(table, role, [what, index]);
+}
+
+const RECORD_TABLE = ['the record table', 'person index (gsi1)'] as const;
+
+function acknowledgeTableGrant(
+  table: dynamodb.Table,
+  role: iam.Role,
+  [what, index]: readonly [string, string],
+): void {
   const tableLogicalId = Stack.of(table).resolve((table.node.defaultChild as CfnResource).logicalId);
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-    reason:
-      "Queries the record table's own person index (gsi1); the wildcard is limited to this table's indexes.",
+    reason: `Queries ${what}'s own ${index}; the wildcard is limited to this table's indexes.`,
   });
-  acknowledgeKeyUse(role, 'the record table');
+  acknowledgeKeyUse(role, what);
 }
 
 /**

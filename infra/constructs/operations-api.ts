@@ -9,7 +9,7 @@ import { OPERATIONS_ROUTES } from '#api/operations-api.ts';
 import type { Department } from '#events/subscriptions.ts';
 import type { WatchedQueue } from '#functions/adapters/queue-monitor.ts';
 import { addAuthorizedRoutes } from './api-routes.ts';
-import { grantRecordTableRead } from './grants.ts';
+import { grantRecordTableRead, grantTableRead } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
 
 /** A subscriber's inbox as the operations function watches it. */
@@ -29,6 +29,8 @@ export interface OperationsApiProps {
   readonly httpApi: apigwv2.HttpApi;
   readonly authorizer: apigwv2.IHttpRouteAuthorizer;
   readonly subscribers: readonly SubscriberInbox[];
+  /** The imports table: its activity index and status items are read (imports in progress). */
+  readonly importsTable: dynamodb.Table;
   readonly functionSettings: FunctionSettings;
   /**
    * IAM principal ARN → submitter (with `department`, `audit`) when callers sign with SigV4.
@@ -39,8 +41,9 @@ export interface OperationsApiProps {
 
 /**
  * The operations read API (README "Operations: the console and its API"): `GET /v1/flow`, `/v1/late-reports`,
- * `/v1/subscribers`, `/v1/divisions` on the submissions' HTTP API and authorizer, backed by functions/operations.
- * It reads the table, the subscribers' queue attributes and two CloudWatch metrics of each queue; nothing else.
+ * `/v1/import-activity`, `/v1/subscribers`, `/v1/divisions` on the submissions' HTTP API and authorizer, backed by
+ * functions/operations. It reads the record table, the imports table, the subscribers' queue attributes and two
+ * CloudWatch metrics of each queue; nothing else.
  */
 export class OperationsApi extends Construct {
   public readonly handler: HubFunction;
@@ -61,11 +64,13 @@ export class OperationsApi extends Construct {
       timeout: Duration.seconds(10),
       environment: {
         TABLE_NAME: props.table.tableName,
+        IMPORTS_TABLE_NAME: props.importsTable.tableName,
         SUBSCRIBER_QUEUES: JSON.stringify(watched),
         ...(props.iamSubmitters === undefined ? {} : { IAM_SUBMITTERS: JSON.stringify(props.iamSubmitters) }),
       },
     });
     grantRecordTableRead(props.table, this.handler.role);
+    grantTableRead(props.importsTable, this.handler.role, 'the imports table', 'activity index');
     this.handler.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['sqs:GetQueueAttributes'],

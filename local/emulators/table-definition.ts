@@ -1,5 +1,10 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { IMPORTS_TTL_ATTRIBUTE } from '#functions/adapters/import-store.ts';
+import {
+  ACTIVITY_PK,
+  ACTIVITY_SK,
+  IMPORTS_ACTIVITY_INDEX,
+  IMPORTS_TTL_ATTRIBUTE,
+} from '#functions/adapters/import-store.ts';
 
 // The hub's tables, described once: the record table, the idempotency table and the imports table. The local hub creates
 // them from here (ensureTable) and the CDK constructs mirror them.
@@ -13,7 +18,7 @@ export interface GlobalIndexDefinition {
   readonly indexName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey: KeyAttribute;
-  readonly projection: 'ALL';
+  readonly projection: 'ALL' | 'KEYS_ONLY';
 }
 
 export interface TableDefinition {
@@ -60,13 +65,21 @@ export const IDEMPOTENCY_TABLE: TableDefinition = {
 
 /**
  * Bulk imports (functions/adapters/import-store.ts): a status item per import, an item per chunk of error
- * report lines. Without TTL locally, expired imports stay.
+ * report lines, and the keys-only activity index (imports queued or running, finished by day). Without TTL
+ * locally, expired imports stay.
  */
 export const IMPORTS_TABLE: TableDefinition = {
   tableName: 'imports',
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
-  globalSecondaryIndexes: [],
+  globalSecondaryIndexes: [
+    {
+      indexName: IMPORTS_ACTIVITY_INDEX,
+      partitionKey: { name: ACTIVITY_PK, type: 'S' },
+      sortKey: { name: ACTIVITY_SK, type: 'S' },
+      projection: 'KEYS_ONLY',
+    },
+  ],
   billingMode: 'PAY_PER_REQUEST',
   timeToLiveAttribute: IMPORTS_TTL_ATTRIBUTE,
 };

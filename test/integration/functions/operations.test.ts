@@ -1,7 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_CONTENT_TYPE } from '#api/import-api.ts';
 import { FLOW_SHARDS, FlowCounter } from '#functions/adapters/flow-counter.ts';
+import { ImportStore } from '#functions/adapters/import-store.ts';
 import { LateReportCounter } from '#functions/adapters/late-report-counter.ts';
 import type { WatchedQueue } from '#functions/adapters/queue-monitor.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
@@ -14,7 +16,7 @@ import { DeliveryMeter } from '#local/delivery-meter.ts';
 import { ensureTable, localDynamoDbClient, localSqsClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
 import { createQueues, type SqsEmulator, startSqs } from '#local/emulators/sqs.ts';
-import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
+import { IMPORTS_TABLE, RECORDS_TABLE } from '#local/emulators/table-definition.ts';
 import { lambdaContext } from '#local/lambda-context.ts';
 import { LocalQueueMonitor } from '#local/queue-monitor.ts';
 import { employment, registration } from '../../helpers/derived-world.ts';
@@ -34,6 +36,7 @@ let sqs: SqsEmulator;
 let client: DynamoDBClient;
 let sqsClient: SQSClient;
 let flow: FlowCounter;
+let imports: ImportStore;
 let queues: WatchedQueue[];
 let handler: ReturnType<typeof createOperationsHandler>;
 const clock = { now: NOW };
@@ -42,7 +45,8 @@ beforeAll(async () => {
   [dynamo, sqs] = await Promise.all([startDynamoDb(), startSqs()]);
   client = localDynamoDbClient(dynamo.endpoint);
   sqsClient = localSqsClient(sqs.endpoint);
-  await ensureTable(client, RECORDS_TABLE);
+  await Promise.all([ensureTable(client, RECORDS_TABLE), ensureTable(client, IMPORTS_TABLE)]);
+  imports = new ImportStore(client, IMPORTS_TABLE.tableName);
   const created = await createQueues(sqs.endpoint, ['health', 'hrss'], {});
   queues = (['health', 'hrss'] as const).map((name) => ({
     name,
@@ -75,6 +79,7 @@ beforeAll(async () => {
   handler = createOperationsHandler({
     flow,
     lateReports,
+    imports,
     queues,
     monitor: new LocalQueueMonitor(sqsClient, sqs.endpoint, meter),
     now: () => clock.now,
@@ -203,6 +208,90 @@ describe('GET /v1/late-reports', () => {
 
     expect(status).toBe(403);
     expect(body.detail).toBe('Listing late reporters needs an audit right (claim "audit").');
+  });
+});
+
+describe('GET /v1/import-activity', () => {
+  const before = (seconds: number) => new Date(NOW.getTime() - seconds * 1000).toISOString();
+  /** An import asked for `createdSecondsAgo` before NOW, by a landlord, as POST /v1/imports stores it. */
+  const importOf = async (importId: string, createdSecondsAgo: number) => {
+    await imports.create({
+      importId,
+      kind: 'residence-registration',
+      submitterId: `landlord-${importId}`,
+      role: 'landlord',
+      contentType: CSV_CONTENT_TYPE,
+      fileKey: `uploads/${importId}`,
+      requestHash: importId,
+      createdAt: before(createdSecondsAgo),
+    });
+  };
+
+  beforeAll(async () => {
+    // running: 500 of 1,000 rows in the 100 s since it started; queued: waiting for its file.
+    await importOf('running', 600);
+    await imports.start('running', 1000, before(100));
+    await imports.advance('running', 0, 500, { accepted: 480, unchanged: 10, rejected: 10 });
+    await importOf('queued', 60);
+    // Finished 3 hours ago (the UTC day before NOW's), and 25 hours ago (NOW's UTC day, but too long ago).
+    await importOf('done', 4 * 3600);
+    await imports.start('done', 2, before(3 * 3600 + 4));
+    await imports.advance('done', 0, 2, { accepted: 1, unchanged: 0, rejected: 1 });
+    await imports.finish('done', before(3 * 3600));
+    await importOf('failed', 3600);
+    await imports.finish('failed', before(1800), {
+      type: 'urn:residence-data-hub:problem:file-empty',
+      title: 'The file holds no data rows',
+      status: 422,
+      code: 'FILE_EMPTY',
+    });
+    await importOf('long-ago', 26 * 3600);
+    await imports.finish('long-ago', before(25 * 3600));
+  });
+
+  it('lists the imports running, queued and finished in the last day, with their rate and time left', async () => {
+    const { status, body } = await get('/v1/import-activity', OFFICE);
+
+    expect(status).toBe(200);
+    expect(body.at).toBe(NOW.toISOString());
+    expect(body.finishedSince).toBe(before(24 * 3600));
+    expect(body.imports).toEqual([
+      {
+        importId: 'running',
+        kind: 'residence-registration',
+        submitterId: 'landlord-running',
+        role: 'landlord',
+        status: 'running',
+        total: 1000,
+        processed: 500,
+        accepted: 480,
+        unchanged: 10,
+        rejected: 10,
+        createdAt: before(600),
+        startedAt: before(100),
+        finishedAt: null,
+        failureCode: null,
+        rowsPerSecond: 5,
+        etaSeconds: 100,
+      },
+      expect.objectContaining({ importId: 'queued', status: 'queued', total: null, rowsPerSecond: null }),
+      expect.objectContaining({
+        importId: 'failed',
+        status: 'failed',
+        failureCode: 'FILE_EMPTY',
+        etaSeconds: null,
+      }),
+      expect.objectContaining({ importId: 'done', status: 'done', processed: 2, rowsPerSecond: 0.5 }),
+    ]);
+  });
+
+  it('takes an audit right: it names importers', async () => {
+    expect((await get('/v1/import-activity', HEALTH_AUDITOR)).body.imports).toHaveLength(4);
+    expect((await get('/v1/import-activity', HEALTH_DESK)).status).toBe(403);
+  });
+
+  it('resumes the unfinished imports from the same index', async () => {
+    expect((await imports.unfinished()).sort()).toEqual(['queued', 'running']);
   });
 });
 
