@@ -144,16 +144,17 @@ export const importActivityResponse = z
   .strictObject({
     at: z.iso.datetime().meta({ description: 'When the imports were read (UTC); the rates are as of then.' }),
     finishedSince: z.iso.datetime().meta({ description: 'Imports that finished since then are listed.' }),
-    imports: z.array(
-      importStatus
-        .omit({ failure: true })
-        .extend({
+    imports: z
+      .array(
+        importStatus.omit({ failure: true }).extend({
           submitterId: z.string().min(1).meta({ description: 'The importer (an organisation or account).' }),
           role: z.enum(SUBMITTER_ROLES).meta({ description: "The importer's role." }),
           createdAt: z.iso.datetime().meta({ description: 'When the import was asked for.' }),
           failureCode: problemDetails.shape.code
             .nullable()
-            .meta({ description: 'Why a failed import failed (its problem code); the importer reads the rest.' }),
+            .meta({
+              description: 'Why a failed import failed (its problem code); the importer reads the rest.',
+            }),
           rowsPerSecond: z.number().min(0).nullable().meta({
             description:
               'Rows with a result per second since it started (until it finished); null before it started.',
@@ -163,7 +164,8 @@ export const importActivityResponse = z
               'Seconds until every row has a result at that rate; null when not running or not yet known.',
           }),
         }),
-    ).meta({ description: 'Running first, then queued (oldest first), then finished (latest first).' }),
+      )
+      .meta({ description: 'Running first, then queued (oldest first), then finished (latest first).' }),
   })
   .meta({
     description:

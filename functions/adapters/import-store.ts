@@ -256,7 +256,10 @@ export class ImportStore {
         TableName: this.#table,
         IndexName: IMPORTS_ACTIVITY_INDEX,
         KeyConditionExpression: `#apk = :apk${from === undefined ? '' : ' AND #ask >= :from'}`,
-        ExpressionAttributeNames: { '#apk': ACTIVITY_PK, ...(from === undefined ? {} : { '#ask': ACTIVITY_SK }) },
+        ExpressionAttributeNames: {
+          '#apk': ACTIVITY_PK,
+          ...(from === undefined ? {} : { '#ask': ACTIVITY_SK }),
+        },
         ExpressionAttributeValues: { ':apk': partition, ...(from === undefined ? {} : { ':from': from }) },
       },
     );

@@ -19,8 +19,11 @@ import {
   IMPORTS_ACTIVITY_INDEX,
   IMPORTS_TTL_ATTRIBUTE,
 } from '#functions/adapters/import-store.ts';
-import { acknowledgeKeyUse, grantRecordTableReadWrite } from './grants.ts';
+import { acknowledgeKeyUse, grantRecordTableReadWrite, grantTableReadWrite } from './grants.ts';
 import { type FunctionSettings, HubFunction } from './hub-function.ts';
+
+const IMPORTS_TABLE = 'the imports table';
+const ACTIVITY_INDEX = 'activity index';
 
 export interface BulkImportProps {
   /** The record table the rows are stored in (through the ingest use case). */
@@ -216,7 +219,7 @@ export class BulkImport extends Construct {
         ...(props.iamSubmitters === undefined ? {} : { IAM_SUBMITTERS: JSON.stringify(props.iamSubmitters) }),
       },
     });
-    this.table.grantReadWriteData(this.apiHandler.role);
+    grantTableReadWrite(this.table, this.apiHandler.role, IMPORTS_TABLE, ACTIVITY_INDEX);
     // Stores a request's file and presigns uploads (uploads/), writes and presigns large reports (reports/).
     this.grantObjects(
       this.apiHandler.role,
@@ -248,7 +251,7 @@ export class BulkImport extends Construct {
       },
     });
     grantRecordTableReadWrite(props.table, this.worker.role);
-    this.table.grantReadWriteData(this.worker.role);
+    grantTableReadWrite(this.table, this.worker.role, IMPORTS_TABLE, ACTIVITY_INDEX);
     this.grantObjects(this.worker.role, ['uploads/*'], ['s3:GetObject']);
     this.jobQueue.grantSendMessages(this.worker.role);
     acknowledgeKeyUse(this.worker.role, 'the import job queue');

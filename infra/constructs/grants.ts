@@ -7,8 +7,18 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
  * cdk-nag findings this grant produces acknowledged one by one, each with its reason.
  */
 export function grantRecordTableReadWrite(table: dynamodb.Table, role: iam.Role): void {
+  grantTableReadWrite(table, role, ...RECORD_TABLE);
+}
+
+/** Read/write on a table with indexes and its customer-managed key, the findings acknowledged. */
+export function grantTableReadWrite(
+  table: dynamodb.Table,
+  role: iam.Role,
+  what: string,
+  index: string,
+): void {
   table.grantReadWriteData(role);
-  acknowledgeTableGrant(table, role, RECORD_TABLE);
+  acknowledgeTableGrant(table, role, [what, index]);
 }
 
 /** Read-only access to the record table (and its person index) and its key, acknowledged likewise. */

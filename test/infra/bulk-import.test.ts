@@ -18,6 +18,14 @@ it('keeps import items as the local hub’s table does', () => {
     partitionKey: { name: 'pk' },
     sortKey: { name: 'sk' },
     timeToLiveAttribute: 'expiresAt',
+    globalSecondaryIndexes: [
+      {
+        indexName: 'activity',
+        partitionKey: { name: 'activityPk', type: 'S' },
+        sortKey: { name: 'activitySk', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
+    ],
   });
 });
 
@@ -133,6 +141,22 @@ describe.each(stages)('stage %s: BulkImport', (name, config) => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: config.pitr },
       DeletionProtectionEnabled: config.deletionProtection,
     });
+  });
+
+  it('lists imports active or finished by day in a keys-only index, which per-chunk updates do not write', () => {
+    const { template, stack, resolve } = stage(name);
+    const tableId = (resolve(stack.imports.table.tableName) as { Ref: string }).Ref;
+
+    expect(template.toJSON().Resources[tableId].Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'activity',
+        KeySchema: [
+          { AttributeName: 'activityPk', KeyType: 'HASH' },
+          { AttributeName: 'activitySk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ]);
   });
 
   it('puts the import routes behind the submissions’ authorizer', () => {

@@ -47,6 +47,7 @@ describe('operations API', () => {
         Variables: Match.objectLike({
           POWERTOOLS_SERVICE_NAME: 'operations',
           TABLE_NAME: resolve(stack.store.table.tableName),
+          IMPORTS_TABLE_NAME: resolve(stack.imports.table.tableName),
         }),
       },
     });
@@ -66,7 +67,7 @@ describe('operations API', () => {
     expect(watched).toMatch(/\\"oldestMessageAlarmSeconds\\":3600/);
   });
 
-  it('may read the table, the subscribers’ queue attributes and CloudWatch metric data, nothing more', () => {
+  it('may read the tables, the subscribers’ queue attributes and CloudWatch metric data, nothing more', () => {
     const { template, stack, resolve } = synthesized;
     // Every department's and office's queue; the smoke test's queue belongs to no department.
     const queues = [...departmentQueues(stack)].flatMap(([, inbox]) => [
@@ -81,11 +82,15 @@ describe('operations API', () => {
       Action: string | string[];
       Resource: unknown;
     }[];
-    const actions = statements.flatMap((s) => [s.Action].flat());
+    const actions = new Set(statements.flatMap((s) => [s.Action].flat()));
     const queueStatement = statements.find((s) => s.Action === 'sqs:GetQueueAttributes');
+    const importsTableArn = resolve(stack.imports.table.tableArn);
+    const importsStatement = statements.find((s) =>
+      JSON.stringify(s.Resource).includes(JSON.stringify(importsTableArn)),
+    );
 
     expect(
-      actions
+      [...actions]
         .filter((a) => !/^(logs:(CreateLogStream|PutLogEvents)|kms:(Decrypt|DescribeKey))$/.test(a))
         .sort(),
     ).toEqual([
@@ -102,6 +107,11 @@ describe('operations API', () => {
     ]);
     expect(([queueStatement?.Resource].flat() as unknown[]).map((r) => JSON.stringify(r)).sort()).toEqual(
       queues.sort(),
+    );
+    // The imports table and its indexes (the activity index), read only (the same actions as the record table's).
+    expect(importsStatement?.Action).toContain('dynamodb:Query');
+    expect(importsStatement?.Resource).toEqual(
+      expect.arrayContaining([importsTableArn, { 'Fn::Join': ['', [importsTableArn, '/index/*']] }]),
     );
   });
 });
