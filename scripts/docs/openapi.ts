@@ -30,6 +30,7 @@ import {
   divisionsQuery,
   divisionsResponse,
   flowResponse,
+  importActivityResponse,
   lateReportsResponse,
   subscribersResponse,
 } from '#api/operations-api.ts';
@@ -183,6 +184,7 @@ export const OPERATION_PROBLEMS = {
   auditTrail: AUDIT_PROBLEMS,
   flow: OPERATIONS_PROBLEMS,
   lateReports: OPERATIONS_PROBLEMS,
+  importActivity: OPERATIONS_PROBLEMS,
   subscribers: OPERATIONS_PROBLEMS,
   divisions: DIVISIONS_PROBLEMS,
   startImport: START_IMPORT_PROBLEMS,
@@ -1009,6 +1011,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           AuditEntry: auditEntry,
           Flow: flowResponse,
           LateReports: lateReportsResponse,
+          ImportActivity: importActivityResponse,
           Subscribers: subscribersResponse,
           Divisions: divisionsResponse,
           ImportUploadRequest: importUploadRequest,

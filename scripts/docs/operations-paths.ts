@@ -4,7 +4,9 @@ import {
   divisionsQuery,
   divisionsResponse,
   flowQuery,
+  FINISHED_IMPORTS_HOURS,
   flowResponse,
+  importActivityResponse,
   lateReportsQuery,
   lateReportsResponse,
   MAX_FLOW_MINUTES,
@@ -69,6 +71,49 @@ const LATE_REPORTS_EXAMPLE = lateReportsResponse.parse({
       byKind: { 'residence-registration': 3, tenancy: 2 },
     },
     { submitterId: 'employer-xihu-tech', role: 'employer', lateReports: 1, byKind: { employment: 1 } },
+  ],
+});
+
+const IMPORT_ACTIVITY_EXAMPLE = importActivityResponse.parse({
+  at: '2026-08-01T09:59:30.000Z',
+  finishedSince: '2026-07-31T09:59:30.000Z',
+  imports: [
+    {
+      importId: '5c0e9a52-7b1d-4f43-9a57-2f6d1c3e8b10',
+      kind: 'residence-registration',
+      submitterId: 'police-station-xihu',
+      role: 'department',
+      status: 'running',
+      total: 182_000,
+      processed: 120_500,
+      accepted: 118_020,
+      unchanged: 1_950,
+      rejected: 530,
+      createdAt: '2026-08-01T09:20:02.000Z',
+      startedAt: '2026-08-01T09:20:10.000Z',
+      finishedAt: null,
+      failureCode: null,
+      rowsPerSecond: 51.2,
+      etaSeconds: 1202,
+    },
+    {
+      importId: '0b7f3c1e-52a4-4d0e-8c1f-93a7e6d2b4c5',
+      kind: 'tenancy',
+      submitterId: 'agency-lvcheng',
+      role: 'agency',
+      status: 'done',
+      total: 4_200,
+      processed: 4_200,
+      accepted: 4_151,
+      unchanged: 0,
+      rejected: 49,
+      createdAt: '2026-08-01T01:02:00.000Z',
+      startedAt: '2026-08-01T01:02:05.000Z',
+      finishedAt: '2026-08-01T01:03:30.000Z',
+      failureCode: null,
+      rowsPerSecond: 49.4,
+      etaSeconds: null,
+    },
   ],
 });
 
@@ -137,7 +182,7 @@ export function operationsPaths({
       content: { 'application/json': { schema: schema as never, examples: { example: { value: example } } } },
     },
   });
-  const { flow, lateReports, subscribers, divisions } = OPERATIONS_ROUTES;
+  const { flow, lateReports, importActivity, subscribers, divisions } = OPERATIONS_ROUTES;
   return {
     [flow.path]: {
       get: {
@@ -173,6 +218,28 @@ export function operationsPaths({
             LATE_REPORTS_EXAMPLE,
           ),
           ...problems(OPERATIONS_PROBLEMS, lateReports.path),
+        },
+      },
+    },
+    [importActivity.path]: {
+      get: {
+        operationId: 'importActivity',
+        summary: 'The imports in progress, and those finished in the last day',
+        description:
+          'For role `department` with an audit right (claim `audit`): it names importers, of every submitter. ' +
+          'The imports queued or running, and those finished in the last ' +
+          `${FINISHED_IMPORTS_HOURS} hours, each with its counters, rows per second since it started and the ` +
+          'seconds left at that rate. Read from a keys-only index of the imports table (imports active, ' +
+          'finished by day): a few Queries and one BatchGetItem per 100 imports, never a scan.',
+        security,
+        requestParams: {},
+        responses: {
+          ...ok(
+            'Running, then queued, then finished imports.',
+            importActivityResponse,
+            IMPORT_ACTIVITY_EXAMPLE,
+          ),
+          ...problems(OPERATIONS_PROBLEMS, importActivity.path),
         },
       },
     },

@@ -15,6 +15,7 @@ const schemas = document.components.schemas as Json;
 const OPERATIONS = {
   flow: { route: OPERATIONS_ROUTES.flow, component: 'Flow' },
   lateReports: { route: OPERATIONS_ROUTES.lateReports, component: 'LateReports' },
+  importActivity: { route: OPERATIONS_ROUTES.importActivity, component: 'ImportActivity' },
   subscribers: { route: OPERATIONS_ROUTES.subscribers, component: 'Subscribers' },
   divisions: { route: OPERATIONS_ROUTES.divisions, component: 'Divisions' },
 } as const;
@@ -42,7 +43,7 @@ describe('the operations read API in the OpenAPI document', () => {
   });
 
   it('asks for the department role, except for the public division list', () => {
-    for (const id of ['flow', 'lateReports', 'subscribers'] as const) {
+    for (const id of ['flow', 'lateReports', 'importActivity', 'subscribers'] as const) {
       const { route } = OPERATIONS[id];
       expect(document.paths[route.path].get.security).toEqual([
         { bearerJwt: ['department'] },
