@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { DEPARTMENTS } from '#events/subscriptions.ts';
 import { ERROR_CODES, type ErrorCode } from '#schemas/errors.ts';
-import { SUBMITTER_ROLES } from '#domain/permissions.ts';
 import { RECORD_KINDS } from '#schemas/index.ts';
 import { canonicalDate } from '../schemas/canonical.ts';
 import { calendarDate } from '../schemas/values/date.ts';
@@ -148,13 +147,11 @@ export const importActivityResponse = z
       .array(
         importStatus.omit({ failure: true }).extend({
           submitterId: z.string().min(1).meta({ description: 'The importer (an organisation or account).' }),
-          role: z.enum(SUBMITTER_ROLES).meta({ description: "The importer's role." }),
+          role: z.string().meta({ description: "The importer's role (landlord, employer, …)." }),
           createdAt: z.iso.datetime().meta({ description: 'When the import was asked for.' }),
-          failureCode: problemDetails.shape.code
-            .nullable()
-            .meta({
-              description: 'Why a failed import failed (its problem code); the importer reads the rest.',
-            }),
+          failureCode: problemDetails.shape.code.nullable().meta({
+            description: 'Why a failed import failed (its problem code); the importer reads the rest.',
+          }),
           rowsPerSecond: z.number().min(0).nullable().meta({
             description:
               'Rows with a result per second since it started (until it finished); null before it started.',

@@ -14,6 +14,16 @@ export const LABELS = {
   role: ['角色', 'role'],
   lateReports: ['迟报条数', 'late reports'],
   byKind: ['按类型', 'by kind'],
+  importId: ['导入编号', 'import'],
+  kind: ['记录类型', 'kind'],
+  importer: ['导入方', 'importer'],
+  progress: ['进度', 'progress'],
+  processed: ['已处理', 'processed'],
+  total: ['总行数', 'rows'],
+  rowsPerSecond: ['行/秒', 'rows/s'],
+  eta: ['预计剩余 (秒)', 'ETA (s)'],
+  started: ['开始 (UTC)', 'started'],
+  finished: ['结束 (UTC)', 'finished'],
   subscriber: ['订阅方', 'subscriber'],
   state: ['状态', 'state'],
   waiting: ['待消费', 'waiting'],
@@ -40,6 +50,13 @@ export const STATE_LABELS: Record<string, Label> = {
   ok: ['正常', 'ok'],
   backlog: ['积压', 'backlog'],
   'dead-letters': ['有死信', 'dead letters'],
+};
+
+export const IMPORT_STATUS_LABELS: Record<string, Label> = {
+  queued: ['排队中', 'queued'],
+  running: ['导入中', 'running'],
+  done: ['已完成', 'done'],
+  failed: ['失败', 'failed'],
 };
 
 export const DEPARTMENT_LABELS: Record<string, Label> = {

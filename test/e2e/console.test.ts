@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
@@ -116,8 +116,8 @@ afterAll(async () => {
   expect(await hub?.stop()).toBe(0);
 });
 
-/** Shows a page, waits until it has drawn, and keeps its screenshot. */
-async function show(name: string, hash: string): Promise<Map<string, string>> {
+/** Goes to a page and waits until it has drawn. */
+async function visit(hash: string): Promise<void> {
   await page.$eval(
     'html',
     (root, target) => {
@@ -126,6 +126,11 @@ async function show(name: string, hash: string): Promise<Map<string, string>> {
     hash,
   );
   await page.waitForSelector(`main[data-view="${hash.slice(1)}"]`);
+}
+
+/** Shows a page, waits until it has drawn, and keeps its screenshot. */
+async function show(name: string, hash: string): Promise<Map<string, string>> {
+  await visit(hash);
   await page.screenshot({ path: join(shots, `console-${name}.png`), fullPage: true });
   const figures = await page.$$eval('[data-figure]', (cells) =>
     cells.map((cell) => [cell.getAttribute('data-figure') ?? '', cell.textContent ?? ''] as const),
@@ -253,5 +258,73 @@ describe('the console', () => {
 
     expect(registered).toBe('3');
     expect(requested.filter((url) => !url.startsWith(hub.endpoints.apiUrl))).toEqual([]);
+  });
+
+  it('Flow: an import shows queued, then its finished progress bar and counts, as the API answers them', async () => {
+    // Prepare: an import asked for, its file not uploaded yet (queued).
+    const importer = { authorization: `Bearer ${hub.endpoints.tokens['property-manager-lvcheng']}` };
+    const asked = await fetch(`${hub.endpoints.apiUrl}/v1/imports`, {
+      method: 'POST',
+      headers: { ...importer, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'residence-registration',
+        fileName: 'register.csv',
+        contentType: 'text/csv',
+      }),
+    });
+    expect(asked.status).toBe(201);
+    const { importId, statusUrl, uploadUrl } = (await asked.json()) as Record<string, string>;
+    const row = `tr[data-import="${importId}"]`;
+
+    // Act + Assess: queued, with an indeterminate bar.
+    await visit('#flow');
+    expect(await page.$eval(row, (tr) => tr.getAttribute('data-status'))).toBe('queued');
+    expect(await page.$eval(`${row} progress`, (bar) => bar.hasAttribute('value'))).toBe(false);
+
+    // Act: the register arrives and is imported to the end.
+    const put = await fetch(uploadUrl ?? '', {
+      method: 'PUT',
+      headers: { 'content-type': 'text/csv' },
+      body: await readFile('examples/imports/residence-registration.csv'),
+    });
+    expect(put.status).toBe(200);
+    for (let poll = 0; poll < 600; poll += 1) {
+      const status = (await (
+        await fetch(`${hub.endpoints.apiUrl}${statusUrl}`, { headers: importer })
+      ).json()) as {
+        status: string;
+      };
+      if (status.status === 'done' || status.status === 'failed') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await visit('#subscribers');
+    const figures = await show('flow', '#flow');
+    const activity = (await api('/v1/import-activity')) as {
+      imports: (Record<string, number | string | null> & { importId: string })[];
+    };
+
+    // Assess: the row's figures and bar are the API's answer; the import is done, 3 accepted and 1 rejected.
+    const answered = activity.imports.find((i) => i.importId === importId);
+    expect(answered).toMatchObject({
+      status: 'done',
+      total: 4,
+      processed: 4,
+      accepted: 3,
+      rejected: 1,
+      etaSeconds: null,
+    });
+    for (const field of [
+      'processed',
+      'total',
+      'accepted',
+      'unchanged',
+      'rejected',
+      'rowsPerSecond',
+      'etaSeconds',
+    ])
+      expect(figures.get(`imports.${importId}.${field}`), field).toBe(shown(answered?.[field]));
+    expect(await page.$eval(row, (tr) => tr.getAttribute('data-status'))).toBe('done');
+    expect(await page.$eval(`${row} progress`, (bar) => [bar.value, bar.max])).toEqual([4, 4]);
+    await expectNothingPersonal();
   });
 });
