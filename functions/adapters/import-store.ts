@@ -10,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ProblemDetails } from '#api/http-api.ts';
-import type { ImportContentType, ImportEncoding, ImportStatusName } from '#api/import-api.ts';
+import type { ImportContentType, ImportEncoding, ImportStatus, ImportStatusName } from '#api/import-api.ts';
 import type { SubmitterRole } from '#domain/permissions.ts';
 import type { Department } from '#events/subscriptions.ts';
 import type { RecordKind } from '#schemas/index.ts';
@@ -72,6 +72,23 @@ export interface ImportItem extends ImportCounts {
   startedAt?: string;
   finishedAt?: string;
   failure?: ProblemDetails;
+}
+
+/** The import as `GET /v1/imports/{importId}` answers it. */
+export function importStatusOf(item: ImportItem): ImportStatus {
+  return {
+    importId: item.importId,
+    kind: item.kind,
+    status: item.status,
+    total: item.total ?? null,
+    processed: item.processed,
+    accepted: item.accepted,
+    unchanged: item.unchanged,
+    rejected: item.rejected,
+    startedAt: item.startedAt ?? null,
+    finishedAt: item.finishedAt ?? null,
+    ...(item.failure === undefined ? {} : { failure: item.failure }),
+  };
 }
 
 export type NewImport = Omit<ImportItem, keyof ImportCounts | 'processed' | 'status'>;

@@ -5,13 +5,13 @@ import { IMPORT_ROUTES } from '#api/import-api.ts';
 import { ProblemError } from '#api/problems.ts';
 import type { SubmitterRef } from '#domain/permissions.ts';
 import type { ImportFiles } from '../adapters/import-files.ts';
-import type { ImportStore } from '../adapters/import-store.ts';
+import { type ImportStore, importStatusOf } from '../adapters/import-store.ts';
 import { bodyLimit } from '../http/body-limit.ts';
 import { problemJson } from '../http/problem-json.ts';
 import type { HubRequestEvent } from '../http/submitter.ts';
 import { type SubmitterContext, submitterContext } from '../http/submitter-context.ts';
 import { logger } from '../runtime/logger.ts';
-import { errorReport, importStatusOf, readableImport } from './import-status.ts';
+import { errorReport, readableImport } from './import-status.ts';
 import { startImport } from './start-import.ts';
 
 /** API Gateway's payload limit: a larger file goes through an upload URL. */

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
-import { ERROR_REPORT_COLUMNS, type ImportStatus } from '#api/import-api.ts';
+import { ERROR_REPORT_COLUMNS } from '#api/import-api.ts';
 import { ProblemError } from '#api/problems.ts';
 import { type ImportFiles, reportKey } from '../adapters/import-files.ts';
 import type { ImportItem, ImportStore } from '../adapters/import-store.ts';
@@ -32,22 +32,6 @@ export async function readableImport(
     throw new ProblemError('NOT_FOUND', `No import ${importId} that this caller may read.`);
   }
   return item;
-}
-
-export function importStatusOf(item: ImportItem): ImportStatus {
-  return {
-    importId: item.importId,
-    kind: item.kind,
-    status: item.status,
-    total: item.total ?? null,
-    processed: item.processed,
-    accepted: item.accepted,
-    unchanged: item.unchanged,
-    rejected: item.rejected,
-    startedAt: item.startedAt ?? null,
-    finishedAt: item.finishedAt ?? null,
-    ...(item.failure === undefined ? {} : { failure: item.failure }),
-  };
 }
 
 /**

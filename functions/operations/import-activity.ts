@@ -1,8 +1,7 @@
 import { FINISHED_IMPORTS_HOURS, type ImportActivityResponse } from '#api/operations-api.ts';
-import type { ImportItem, ImportStore } from '../adapters/import-store.ts';
+import { type ImportItem, type ImportStore, importStatusOf } from '../adapters/import-store.ts';
 import { requireAuditRight } from '../http/department-caller.ts';
 import type { Submitter } from '../http/submitter.ts';
-import { importStatusOf } from '../imports/import-status.ts';
 
 const HOUR_MS = 3_600_000;
 const FINISHED = 2;

@@ -212,7 +212,7 @@ describe('GET /v1/late-reports', () => {
 });
 
 describe('GET /v1/import-activity', () => {
-  const before = (seconds: number) => new Date(NOW.getTime() - seconds * 1000).toISOString();
+  const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000).toISOString();
   /** An import asked for `createdSecondsAgo` before NOW, by a landlord, as POST /v1/imports stores it. */
   const importOf = async (importId: string, createdSecondsAgo: number) => {
     await imports.create({
@@ -223,30 +223,30 @@ describe('GET /v1/import-activity', () => {
       contentType: CSV_CONTENT_TYPE,
       fileKey: `uploads/${importId}`,
       requestHash: importId,
-      createdAt: before(createdSecondsAgo),
+      createdAt: ago(createdSecondsAgo),
     });
   };
 
   beforeAll(async () => {
     // running: 500 of 1,000 rows in the 100 s since it started; queued: waiting for its file.
     await importOf('running', 600);
-    await imports.start('running', 1000, before(100));
+    await imports.start('running', 1000, ago(100));
     await imports.advance('running', 0, 500, { accepted: 480, unchanged: 10, rejected: 10 });
     await importOf('queued', 60);
     // Finished 3 hours ago (the UTC day before NOW's), and 25 hours ago (NOW's UTC day, but too long ago).
     await importOf('done', 4 * 3600);
-    await imports.start('done', 2, before(3 * 3600 + 4));
+    await imports.start('done', 2, ago(3 * 3600 + 4));
     await imports.advance('done', 0, 2, { accepted: 1, unchanged: 0, rejected: 1 });
-    await imports.finish('done', before(3 * 3600));
+    await imports.finish('done', ago(3 * 3600));
     await importOf('failed', 3600);
-    await imports.finish('failed', before(1800), {
+    await imports.finish('failed', ago(1800), {
       type: 'urn:residence-data-hub:problem:file-empty',
       title: 'The file holds no data rows',
       status: 422,
       code: 'FILE_EMPTY',
     });
     await importOf('long-ago', 26 * 3600);
-    await imports.finish('long-ago', before(25 * 3600));
+    await imports.finish('long-ago', ago(25 * 3600));
   });
 
   it('lists the imports running, queued and finished in the last day, with their rate and time left', async () => {
@@ -254,7 +254,7 @@ describe('GET /v1/import-activity', () => {
 
     expect(status).toBe(200);
     expect(body.at).toBe(NOW.toISOString());
-    expect(body.finishedSince).toBe(before(24 * 3600));
+    expect(body.finishedSince).toBe(ago(24 * 3600));
     expect(body.imports).toEqual([
       {
         importId: 'running',
@@ -267,8 +267,8 @@ describe('GET /v1/import-activity', () => {
         accepted: 480,
         unchanged: 10,
         rejected: 10,
-        createdAt: before(600),
-        startedAt: before(100),
+        createdAt: ago(600),
+        startedAt: ago(100),
         finishedAt: null,
         failureCode: null,
         rowsPerSecond: 5,
