@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { IMPORT_ROUTES } from '#api/import-api.ts';
@@ -26,6 +25,7 @@ import { createImportWorker } from '#functions/imports/worker.ts';
 import { createIngestHandler } from '#functions/ingest/handler.ts';
 import { createPublishHandler } from '#functions/publish/handler.ts';
 import { logger } from '#functions/runtime/logger.ts';
+import { retrying } from '#functions/runtime/retry.ts';
 import { type LocalRoute, startApiServer } from './api-server.ts';
 import { createLocalBus } from './bus/index.ts';
 import { CONSOLE_PATH, consoleRoute } from './console-route.ts';
@@ -404,15 +404,8 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
 }
 
 /** EventBridge retries a failed delivery before it dead-letters the event; the local bus does a few quick ones. */
-async function withRetries(send: () => Promise<void>, attempts = 3): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await send();
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-      await sleep(50 * attempt);
-    }
-  }
+function withRetries(send: () => Promise<void>): Promise<void> {
+  return retrying(send, () => true, { attempts: 3, baseDelayMs: 50 });
 }
 
 function closeServer(server: Server): Promise<void> {

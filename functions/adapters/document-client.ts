@@ -7,6 +7,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { retryingRemainder } from '../runtime/retry.ts';
 
 /** The document client every store uses: plain JS values in and out, absent optional fields left out. */
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -59,9 +60,13 @@ export async function queryAll(
 /** BatchGetItem takes at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;
 
+/** Enough for DynamoDB to serve a burst of unprocessed keys; each retry asks only for those. */
+const BATCH_GET_RETRY = { attempts: 8, baseDelayMs: 25 } as const;
+
 /**
  * The items stored under `keys` (missing ones are left out), read consistently with BatchGetItem, 100 keys a
- * call, asking again for the keys DynamoDB leaves unprocessed.
+ * call, asking again with back-off for the keys DynamoDB leaves unprocessed. Throws when keys are still
+ * unprocessed after the last attempt, rather than answer as if they did not exist.
  */
 export async function batchGetAll(
   doc: DynamoDBDocumentClient,
@@ -70,14 +75,20 @@ export async function batchGetAll(
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-    let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + BATCH_GET_LIMIT);
-    while (pending && pending.length > 0) {
-      const out: BatchGetCommandOutput = await doc.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      items.push(...(out.Responses?.[tableName] ?? []));
-      pending = out.UnprocessedKeys?.[tableName]?.Keys;
-    }
+    const unread = await retryingRemainder(
+      keys.slice(start, start + BATCH_GET_LIMIT),
+      async (pending) => {
+        const out: BatchGetCommandOutput = await doc.send(
+          new BatchGetCommand({
+            RequestItems: { [tableName]: { Keys: [...pending], ConsistentRead: true } },
+          }),
+        );
+        items.push(...(out.Responses?.[tableName] ?? []));
+        return out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      },
+      BATCH_GET_RETRY,
+    );
+    if (unread.length > 0) throw new Error(`BatchGetItem left ${unread.length} keys unprocessed`);
   }
   return items;
 }

@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type EventBridgeClient,
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import pLimit from 'p-limit';
+import { retryingRemainder } from '../runtime/retry.ts';
 
 /** PutEvents takes at most 10 entries per call. */
 export const PUT_EVENTS_BATCH = 10;
@@ -44,12 +44,12 @@ export async function putEventsReliably<K>(
   const failed = await Promise.all(
     batches.map((batch) =>
       limit(async () => {
-        let pending = batch;
-        for (let attempt = 1; pending.length > 0 && attempt <= maxAttempts; attempt += 1) {
-          if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
-          pending = await sendOnce(client, pending, options.onThrottled);
-        }
-        return pending.map((p) => p.key);
+        const left = await retryingRemainder(
+          batch,
+          (pending) => sendOnce(client, pending, options.onThrottled),
+          { attempts: maxAttempts, baseDelayMs },
+        );
+        return left.map((p) => p.key);
       }),
     ),
   );
@@ -61,9 +61,9 @@ const THROTTLED = 'ThrottlingException';
 /** One PutEvents call; returns the entries to try again. A failed call means all of them. */
 async function sendOnce<K>(
   client: EventBridgeClient,
-  batch: KeyedEntry<K>[],
+  batch: readonly KeyedEntry<K>[],
   onThrottled: ((entries: number) => void) | undefined,
-): Promise<KeyedEntry<K>[]> {
+): Promise<readonly KeyedEntry<K>[]> {
   try {
     const out = await client.send(new PutEventsCommand({ Entries: batch.map((b) => b.entry) }));
     if (!out.FailedEntryCount) return [];

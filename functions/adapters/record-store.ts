@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -9,6 +8,7 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { retryingRemainder } from '../runtime/retry.ts';
 import { batchGetAll, documentClient, putIfVersion } from './document-client.ts';
 import {
   type HistoryItem,
@@ -109,29 +109,33 @@ export class RecordStore {
   }
 
   async #putHistoryChunk(chunk: HistoryItem[], options: BatchWriteOptions): Promise<HistoryItem[]> {
-    const maxAttempts = options.maxAttempts ?? 5;
-    const baseDelayMs = options.baseDelayMs ?? 50;
-    let pending = chunk;
-    for (let attempt = 1; pending.length > 0 && attempt <= maxAttempts; attempt += 1) {
-      if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
-      let unprocessed: unknown[];
-      try {
-        const out = await this.#doc.send(
-          new BatchWriteCommand({
-            RequestItems: { [this.#table]: pending.map((item) => ({ PutRequest: { Item: item } })) },
-          }),
-        );
-        unprocessed = (out.UnprocessedItems?.[this.#table] ?? []).map((request) => request.PutRequest?.Item);
-      } catch {
-        return this.#putHistoriesOneByOne(pending);
-      }
-      const left = new Set(unprocessed.map((item) => historyKeyOf(item)));
-      pending = pending.filter((item) => left.has(historyKeyOf(item)));
-    }
-    return pending;
+    const failedAlone: HistoryItem[] = [];
+    const unprocessed = await retryingRemainder(
+      chunk,
+      async (pending) => {
+        try {
+          const out = await this.#doc.send(
+            new BatchWriteCommand({
+              RequestItems: { [this.#table]: pending.map((item) => ({ PutRequest: { Item: item } })) },
+            }),
+          );
+          const left = new Set(
+            (out.UnprocessedItems?.[this.#table] ?? []).map((request) =>
+              historyKeyOf(request.PutRequest?.Item),
+            ),
+          );
+          return pending.filter((item) => left.has(historyKeyOf(item)));
+        } catch {
+          failedAlone.push(...(await this.#putHistoriesOneByOne(pending)));
+          return [];
+        }
+      },
+      { attempts: options.maxAttempts ?? 5, baseDelayMs: options.baseDelayMs ?? 50 },
+    );
+    return [...unprocessed, ...failedAlone];
   }
 
-  async #putHistoriesOneByOne(items: HistoryItem[]): Promise<HistoryItem[]> {
+  async #putHistoriesOneByOne(items: readonly HistoryItem[]): Promise<HistoryItem[]> {
     const outcomes = await Promise.allSettled(items.map((item) => this.putHistory(item)));
     return items.filter((_, index) => outcomes[index]?.status === 'rejected');
   }

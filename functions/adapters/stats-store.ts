@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Contribution, splitCounterId } from '#domain/stats.ts';
+import { retrying } from '../runtime/retry.ts';
 import { batchGetAll, documentClient } from './document-client.ts';
 
 /*
@@ -49,8 +50,8 @@ const MARK_RETENTION_MS = 48 * 3_600_000;
 const MAX_COUNTERS_PER_WRITE = 100;
 /** DynamoDB stream sequence numbers have 21 to 40 digits; padded, they compare as strings. */
 const SEQUENCE_DIGITS = 40;
-/** Conditional writes of one item that may fail before the batch is retried (one writer per shard: 1 suffices). */
-const MAX_ITEM_ATTEMPTS = 3;
+/** Resumptions of one item's write that may race before the batch is retried (one writer per shard: 1 suffices). */
+const RESUME_RETRY = { attempts: 3, baseDelayMs: 10 } as const;
 
 const COUNTER_PREFIX = 'c#';
 const MARK_PREFIX = 'w#';
@@ -107,6 +108,9 @@ export class StatsWatermarkMovedError extends Error {
     this.name = 'StatsWatermarkMovedError';
   }
 }
+
+/** A resumption lost its condition to another write of the same watermark: read it again. */
+class MarkRaced extends Error {}
 
 export class StatsStore {
   readonly #doc: DynamoDBDocumentClient;
@@ -198,22 +202,29 @@ export class StatsStore {
       values: { ':first': range.first },
     });
     if (written) return 'written';
-    for (let attempt = 1; attempt <= MAX_ITEM_ATTEMPTS; attempt += 1) {
-      const { Item } = await this.#doc.send(
-        new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
+    try {
+      return await retrying(
+        async () => {
+          const { Item } = await this.#doc.send(
+            new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
+          );
+          const mark = Item?.[markName] as Mark | undefined;
+          if (mark === undefined) throw new StatsWatermarkMovedError(division); // it was there a moment ago
+          const after = records.filter((record) => record.seq > mark.seq);
+          if (after.length === 0) return 'held';
+          const resumed = await this.#addAndMark(key, markName, sumCounters(after), range.last, {
+            ConditionExpression: '#mark.#seq = :held',
+            values: { ':held': mark.seq },
+          });
+          if (!resumed) throw new MarkRaced();
+          return 'resumed';
+        },
+        (error) => error instanceof MarkRaced,
+        RESUME_RETRY,
       );
-      const mark = Item?.[markName] as Mark | undefined;
-      if (mark === undefined) throw new StatsWatermarkMovedError(division); // it was there a moment ago
-      const after = records.filter((record) => record.seq > mark.seq);
-      if (after.length === 0) return 'held';
-      const rest = sumCounters(after);
-      const resumed = await this.#addAndMark(key, markName, rest, range.last, {
-        ConditionExpression: '#mark.#seq = :held',
-        values: { ':held': mark.seq },
-      });
-      if (resumed) return 'resumed';
+    } catch (error) {
+      throw error instanceof MarkRaced ? new StatsWatermarkMovedError(division) : error;
     }
-    throw new StatsWatermarkMovedError(division);
   }
 
   /** ADD the sums and SET the watermark in one conditional UpdateItem; false when the condition failed. */

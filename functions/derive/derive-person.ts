@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { chinaDateOf } from '#domain/dates.ts';
 import { buildPersonProfile, type ProfileSource } from '#domain/profile.ts';
@@ -6,6 +5,7 @@ import { ProfileConflictError, type ProfileItem, type ProfileStore } from '../ad
 import type { RecordStore } from '../adapters/record-store.ts';
 import type { RecordItem } from '../adapters/store-items.ts';
 import type { DerivedConfig } from '../runtime/derived-config.ts';
+import { retrying } from '../runtime/retry.ts';
 import { planProfile } from './profile-plan.ts';
 
 export interface DeriveDeps {
@@ -28,7 +28,7 @@ export interface DeriveOutcome {
 }
 
 /** Enough for a burst of one person's events arriving together; every retry re-reads everything. */
-const MAX_ATTEMPTS = 10;
+const DERIVE_RETRY = { attempts: 10, baseDelayMs: 5, maxDelayMs: 200 } as const;
 
 const toSource = (item: RecordItem): ProfileSource =>
   ({
@@ -110,19 +110,18 @@ export async function derivePerson(
   hintRecordIds: readonly string[],
   deps: DeriveDeps,
 ): Promise<DeriveOutcome> {
-  for (let round = 1; round <= MAX_ATTEMPTS; round += 1) {
-    const before = await deps.profiles.get(personKey);
-    const ids = recordIdsOf(await deps.records.recordsOfPerson(personKey), before, hintRecordIds);
-    const outcome = await attempt(
-      personKey,
-      before,
-      ownRecords(personKey, ids, await deps.records.getRecords(ids)),
-      deps,
-    );
-    if (outcome) return outcome;
-    await sleep(Math.random() * 10 * round); // jitter, so racing runs do not collide again in lockstep
-  }
-  throw new ProfileConflictError(personKey);
+  return retrying(
+    async () => {
+      const before = await deps.profiles.get(personKey);
+      const ids = recordIdsOf(await deps.records.recordsOfPerson(personKey), before, hintRecordIds);
+      const items = ownRecords(personKey, ids, await deps.records.getRecords(ids));
+      const outcome = await attempt(personKey, before, items, deps);
+      if (outcome === undefined) throw new ProfileConflictError(personKey);
+      return outcome;
+    },
+    (error) => error instanceof ProfileConflictError,
+    DERIVE_RETRY,
+  );
 }
 
 /** People derived at once; each one's index query and write are its own, the other reads are shared. */

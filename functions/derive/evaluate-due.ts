@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { addDays } from '#domain/dates.ts';
 import { ProfileConflictError, type ProfileItem } from '../adapters/profile-store.ts';
+import { retrying } from '../runtime/retry.ts';
 import type { DeriveDeps } from './derive-person.ts';
 import { planProfile } from './profile-plan.ts';
 
@@ -27,33 +28,29 @@ export interface EvaluateDeps extends DeriveDeps {
   concurrency?: number;
 }
 
-const MAX_ATTEMPTS = 10;
+/** Enough for a derivation racing the evaluation on one profile; every retry re-reads it. */
+const EVALUATE_RETRY = { attempts: 10, baseDelayMs: 5, maxDelayMs: 200 } as const;
 
 /** Re-evaluates one due profile as of `asOf`; true when its eligibility outcome changed. */
-async function reevaluate(personKey: string, asOf: string, deps: EvaluateDeps): Promise<boolean> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-    const before: ProfileItem | undefined = await deps.profiles.get(personKey);
-    // The index is eventually consistent, and a derivation may have moved the day since.
-    if (before?.reviewOn === undefined || before.reviewOn > asOf) return false;
-    const at = deps.now().toISOString();
-    const plan = planProfile(before, before.profile, {
-      config: deps.config,
-      asOf,
-      at,
-      cause: 'time',
-      eventBusName: deps.eventBusName,
-    });
-    if (plan.item) {
-      try {
-        await deps.profiles.put(plan.item, before.version);
-      } catch (error) {
-        if (error instanceof ProfileConflictError) continue;
-        throw error;
-      }
-    }
-    return plan.events.length > 0;
-  }
-  throw new ProfileConflictError(personKey);
+function reevaluate(personKey: string, asOf: string, deps: EvaluateDeps): Promise<boolean> {
+  return retrying(
+    async () => {
+      const before: ProfileItem | undefined = await deps.profiles.get(personKey);
+      // The index is eventually consistent, and a derivation may have moved the day since.
+      if (before?.reviewOn === undefined || before.reviewOn > asOf) return false;
+      const plan = planProfile(before, before.profile, {
+        config: deps.config,
+        asOf,
+        at: deps.now().toISOString(),
+        cause: 'time',
+        eventBusName: deps.eventBusName,
+      });
+      if (plan.item) await deps.profiles.put(plan.item, before.version);
+      return plan.events.length > 0;
+    },
+    (error) => error instanceof ProfileConflictError,
+    EVALUATE_RETRY,
+  );
 }
 
 /**

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { contentHash } from '#domain/canonical-json.ts';
 import type { LateReportConfig } from '#domain/late-report.ts';
 import type { ProvenanceEntry, SubmitterRef } from '#domain/permissions.ts';
@@ -15,6 +14,7 @@ import {
   type RecordItem,
   recordPk,
 } from '../adapters/store-items.ts';
+import { retrying } from '../runtime/retry.ts';
 
 /** A normalised report of one fact, with the identity it is stored under. */
 export interface Candidate {
@@ -52,7 +52,7 @@ export interface WriteOptions {
 }
 
 /** Enough for a burst of concurrent reports of one fact; each retry re-reads and decides again. */
-const MAX_WRITE_ATTEMPTS = 10;
+const WRITE_RETRY = { attempts: 10, baseDelayMs: 2, maxDelayMs: 100 } as const;
 
 /**
  * Writes a report with a conditional put on the version read, re-reading and deciding again when another
@@ -67,23 +67,27 @@ export async function writeReport(
   options: WriteOptions = {},
 ): Promise<WriteOutcome> {
   let current = stored;
-  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
-    if (current && appliedBefore(current, submitter, candidate.sourceId, options.reportedBefore)) {
-      const last = current.lastChange;
-      const ownChange = last.by.submitterId === submitter.submitterId && last.sourceId === candidate.sourceId;
-      return { status: ownChange ? 'accepted' : 'unchanged', stored: current, applied: true };
-    }
-    const next = nextItem(candidate, current, submitter, at(), options);
-    if (next === undefined || next === current) return { status: 'unchanged', stored: current };
-    try {
-      await store.putRecord(next, current?.version ?? 0);
-      const sameVersion = current !== undefined && next.version === current.version;
-      return { status: sameVersion ? 'unchanged' : 'accepted', stored: next };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      await sleep(Math.random() * 5 * attempt); // jitter, so racing writers do not collide again in lockstep
-      current = await store.getRecord(candidate.recordId);
-    }
+  try {
+    return await retrying(
+      async (attemptNumber) => {
+        if (attemptNumber > 1) current = await store.getRecord(candidate.recordId); // someone got there first
+        if (current && appliedBefore(current, submitter, candidate.sourceId, options.reportedBefore)) {
+          const last = current.lastChange;
+          const ownChange =
+            last.by.submitterId === submitter.submitterId && last.sourceId === candidate.sourceId;
+          return { status: ownChange ? 'accepted' : 'unchanged', stored: current, applied: true };
+        }
+        const next = nextItem(candidate, current, submitter, at(), options);
+        if (next === undefined || next === current) return { status: 'unchanged', stored: current };
+        await store.putRecord(next, current?.version ?? 0);
+        const sameVersion = current !== undefined && next.version === current.version;
+        return { status: sameVersion ? 'unchanged' : 'accepted', stored: next };
+      },
+      (error) => error instanceof VersionConflictError,
+      WRITE_RETRY,
+    );
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
   }
   const error = { path: '', code: 'WRITE_CONFLICT', message: errorMessage('WRITE_CONFLICT') } as const;
   return { status: 'conflict', stored: current, error };
