@@ -39,21 +39,13 @@ export const formatDate = (year: number, month: number, day: number): CalendarDa
 
 // ---- clock -------------------------------------------------------------------------------------------
 
-let clock: () => Date | number = Date.now;
+// The system clock, read once a day at most; tests set it with vitest's fake timers (vi.setSystemTime).
 let cachedEpochDay = Number.NaN;
 let cachedToday = '';
 let cachedTodayNumber = 0;
 
-/** Replaces the clock (tests); call with no argument to restore the system clock. */
-export function setClock(fn?: () => Date | number): void {
-  clock = fn ?? Date.now;
-  cachedEpochDay = Number.NaN;
-}
-
 function refreshToday(): void {
-  const now = clock();
-  const ms = typeof now === 'number' ? now : now.getTime();
-  const epochDay = Math.floor((ms + CHINA_OFFSET_MS) / DAY_MS);
+  const epochDay = Math.floor((Date.now() + CHINA_OFFSET_MS) / DAY_MS);
   if (epochDay === cachedEpochDay) return;
   const date = new Date(epochDay * DAY_MS);
   const year = date.getUTCFullYear();

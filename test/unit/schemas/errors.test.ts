@@ -18,8 +18,8 @@ import {
   idNumber,
   mobilePhone,
   personName,
-  setClock,
 } from '#schemas/values/index.ts';
+import { freezeDate, thawDate } from '../../helpers/frozen-date.ts';
 import { FIXED_NOW, validIdNumber } from './values/arbitraries.ts';
 
 const CONTRACT_CODES = [
@@ -100,8 +100,8 @@ describe('masking', () => {
 });
 
 describe('toFieldErrors', () => {
-  beforeAll(() => setClock(() => FIXED_NOW));
-  afterAll(() => setClock());
+  beforeAll(() => freezeDate(FIXED_NOW));
+  afterAll(() => thawDate());
 
   const valid = {
     person: { idNumber: '330106199003071236', name: '张三', gender: '男', birthDate: '1990-03-07' },

@@ -29,8 +29,8 @@ import {
   residenceType,
   SCHOOL_STAGES,
   schoolStage,
-  setClock,
 } from '#schemas/values/index.ts';
+import { freezeDate, thawDate } from '../../helpers/frozen-date.ts';
 import {
   holdsInvisibleCharacter,
   holdsRefusedCharacter,
@@ -54,8 +54,8 @@ import { FIXED_NOW } from './values/arbitraries.ts';
 // accepted, one canonical form whatever invisible characters were slipped in, no long number in any error,
 // and work bounded by the input's length up to the field's cap — counted, never timed.
 
-beforeAll(() => setClock(() => FIXED_NOW));
-afterAll(() => setClock());
+beforeAll(() => freezeDate(FIXED_NOW));
+afterAll(() => thawDate());
 
 /**
  * String work per character of input (up to the cap) and a fixed allowance for messages and look-ups:

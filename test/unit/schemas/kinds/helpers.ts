@@ -9,7 +9,7 @@ import {
   type RecordKind,
 } from '../../../../schemas/index.ts';
 import { inputJsonSchema } from '../../../../schemas/json-schema.ts';
-import { setClock } from '../../../../schemas/values/index.ts';
+import { freezeDate, thawDate } from '../../../helpers/frozen-date.ts';
 import { draft2020Validator } from '../../../helpers/json-schema.ts';
 
 type Data = Record<string, unknown>;
@@ -32,8 +32,8 @@ export function loadRecordFixture(kind: RecordKind): RecordFixture {
 
 /** Today is 2024-06-01 in China for every test of the file (DATE_IN_FUTURE never depends on the real date). */
 export function useFixedClock(isoDate = '2024-06-01T12:00:00+08:00'): void {
-  beforeEach(() => setClock(() => new Date(isoDate)));
-  afterEach(() => setClock());
+  beforeEach(() => freezeDate(new Date(isoDate)));
+  afterEach(() => thawDate());
 }
 
 /** The canonical record of valid data; fails the test with the errors otherwise. */

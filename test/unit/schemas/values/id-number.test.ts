@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toFieldErrors } from '#schemas/errors.ts';
-import { setClock } from '#schemas/values/date.ts';
 import {
   checkCharacter,
   idNumber,
@@ -9,6 +8,7 @@ import {
   parseIdNumber,
   upgradeLegacyIdNumber,
 } from '#schemas/values/id-number.ts';
+import { freezeDate, thawDate } from '../../../helpers/frozen-date.ts';
 import { dirtied, FIXED_NOW, fullWidth, oracleCheckCharacter, validIdNumber } from './arbitraries.ts';
 
 const errorCodeOf = (raw: string) => {
@@ -17,8 +17,8 @@ const errorCodeOf = (raw: string) => {
 };
 
 describe('idNumber', () => {
-  beforeAll(() => setClock(() => FIXED_NOW));
-  afterAll(() => setClock());
+  beforeAll(() => freezeDate(FIXED_NOW));
+  afterAll(() => thawDate());
 
   it.each([
     ['11010519491231002X', 'the standard example'],
