@@ -4,7 +4,7 @@ import { ERROR_CODES, type ErrorCode } from '#schemas/errors.ts';
 import { RECORD_KINDS } from '#schemas/index.ts';
 import { canonicalDate } from '../schemas/canonical.ts';
 import { calendarDate } from '../schemas/values/date.ts';
-import { divisionCode } from '../schemas/values/division-code.ts';
+import { DIVISION_LIST_SOURCE, divisionCode } from '../schemas/values/division-code.ts';
 import { problemDetails, RECORD_STATUSES } from './http-api.ts';
 import { importStatus } from './import-api.ts';
 
@@ -235,8 +235,7 @@ export const divisionsResponse = z
       .meta({ description: 'Its cities (of a province) or counties (of a city); none for a county.' }),
   })
   .meta({
-    description:
-      'The dated division list the statistics count by (NBS 统计用区划代码 2023), one level at a time.',
+    description: `The dated division list the statistics count by (${DIVISION_LIST_SOURCE.list}), one level at a time.`,
   });
 
 export type DivisionsResponse = z.output<typeof divisionsResponse>;

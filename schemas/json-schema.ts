@@ -199,11 +199,3 @@ export function inputJsonSchema(kind: RecordKind): JsonSchema {
   schema['x-aliases'] = Object.fromEntries(definition.labels);
   return schema;
 }
-
-/** The input JSON Schema of every record kind. */
-export function inputJsonSchemas(): Record<RecordKind, object> {
-  return Object.fromEntries(RECORD_KINDS.map((kind) => [kind, inputJsonSchema(kind)])) as Record<
-    RecordKind,
-    object
-  >;
-}

@@ -223,14 +223,3 @@ export function dateRangeIssue(
     fields.path,
   );
 }
-
-/** Adds the DATE_RANGE issue to `ctx` when `end` is before `start`. */
-export function checkDateRange(
-  ctx: z.core.$RefinementCtx,
-  start: CalendarDate | undefined,
-  end: CalendarDate | undefined,
-  fields: DateRangeFields,
-): void {
-  const issue = dateRangeIssue(start, end, fields);
-  if (issue !== undefined) ctx.addIssue(issue);
-}

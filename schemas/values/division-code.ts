@@ -131,22 +131,6 @@ export const findDivision = (code: DivisionCode): Division | undefined => BY_COD
 /** The provinces (no code), a province's cities or a city's counties, in the list's order. */
 export const divisionChildren = (code?: DivisionCode): readonly Division[] => CHILDREN.get(code ?? '') ?? [];
 
-/** The list's name of the division (e.g. '330106' -> '西湖区'; '110100' -> '市辖区'). */
-export const divisionName = (code: DivisionCode): string | undefined => BY_CODE.get(code)?.name;
-
-/** Province, city and county names joined, skipping grouping entries (e.g. '110105' -> '北京市朝阳区'). */
-export function divisionFullName(code: DivisionCode): string | undefined {
-  const division = BY_CODE.get(code);
-  if (division === undefined) return undefined;
-  const parts: string[] = [];
-  const province = BY_CODE.get(division.provinceCode);
-  if (province !== undefined) parts.push(province.name);
-  const city = division.level === 'city' ? division : BY_CODE.get(division.cityCode ?? '');
-  if (city !== undefined && !city.grouping) parts.push(city.name);
-  if (division.level === 'county') parts.push(division.name);
-  return parts.join('');
-}
-
 // ---- schema -----------------------------------------------------------------------------------------------
 
 /** Six digits after removing invisible characters, width folding and trimming; `raw` itself when clean. */

@@ -199,10 +199,6 @@ const ethnicityEnum = codedEnum<Ethnicity>(
 );
 export const ethnicity = ethnicityEnum.schema;
 
-const ETHNICITY_NAMES = new Map<string, string>(ETHNIC_GROUPS.map(([code, name]) => [code, name]));
-/** Chinese name of a GB 3304 code, e.g. '01' -> '汉族'. */
-export const ethnicityName = (code: Ethnicity): string | undefined => ETHNICITY_NAMES.get(code);
-
 // ---- residence ----------------------------------------------------------------------------------------
 
 export const RESIDENCE_TYPES = ['rented', 'owned', 'employer-dormitory', 'lodging', 'other'] as const;

@@ -62,7 +62,11 @@ describe('retryingRemainder', () => {
       QUICK,
     );
     expect(left).toEqual([]);
-    expect(sent).toEqual([[1, 2, 3, 4, 5], [2, 4], [2, 4]]);
+    expect(sent).toEqual([
+      [1, 2, 3, 4, 5],
+      [2, 4],
+      [2, 4],
+    ]);
   });
 
   it('returns what is still undone after the last attempt, never looping past the cap', async () => {

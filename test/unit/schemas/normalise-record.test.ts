@@ -8,7 +8,7 @@ import {
   RECORD_KINDS,
   type RecordKind,
 } from '../../../schemas/index.ts';
-import { inputJsonSchemas } from '../../../schemas/json-schema.ts';
+import { inputJsonSchema } from '../../../schemas/json-schema.ts';
 import { generateCorpus } from '../../fixtures/corpus.ts';
 import { errorsOf, loadRecordFixture, useFixedClock } from './kinds/helpers.ts';
 
@@ -157,8 +157,8 @@ describe('normaliseRecord', () => {
   });
 });
 
-describe('inputJsonSchemas', () => {
-  const schemas = inputJsonSchemas();
+describe('inputJsonSchema', () => {
+  const schemas = Object.fromEntries(RECORD_KINDS.map((kind) => [kind, inputJsonSchema(kind)]));
 
   it('generates a JSON Schema (draft 2020-12) for every kind', () => {
     expect(Object.keys(schemas)).toStrictEqual([...RECORD_KINDS]);

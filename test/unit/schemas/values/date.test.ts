@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { toFieldErrors } from '#schemas/errors.ts';
 import {
   calendarDate,
-  checkDateRange,
   compareDates,
   dateRangeIssue,
   parseCalendarDate,
@@ -153,11 +152,12 @@ describe('date ranges', () => {
   const tenancy = z
     .object({ startsOn: calendarDate, endsOn: calendarDate.optional() })
     .superRefine((value, ctx) => {
-      checkDateRange(ctx, value.startsOn, value.endsOn, {
+      const issue = dateRangeIssue(value.startsOn, value.endsOn, {
         path: ['endsOn'],
         startField: 'startsOn',
         endField: 'endsOn',
       });
+      if (issue !== undefined) ctx.addIssue(issue);
     });
 
   it('reports DATE_RANGE at the end date when it is before the start date', () => {

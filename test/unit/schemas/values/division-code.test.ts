@@ -5,8 +5,6 @@ import { toFieldErrors } from '#schemas/errors.ts';
 import {
   DIVISION_LIST_SOURCE,
   divisionCode,
-  divisionFullName,
-  divisionName,
   findDivision,
   resolveDivisionPrefix,
 } from '#schemas/values/division-code.ts';
@@ -82,14 +80,9 @@ describe('divisionCode', () => {
     );
   });
 
-  it('names divisions', () => {
-    expect(divisionName('330106')).toBe('西湖区');
-    expect(divisionName('330000')).toBe('浙江省');
-    expect(divisionName('999999')).toBeUndefined();
-    expect(divisionFullName('330106')).toBe('浙江省杭州市西湖区');
-    expect(divisionFullName('110105')).toBe('北京市朝阳区');
-    expect(divisionFullName('330100')).toBe('浙江省杭州市');
+  it('finds a division with its name, level, province and city', () => {
     expect(findDivision('330106')).toMatchObject({
+      name: '西湖区',
       level: 'county',
       provinceCode: '330000',
       cityCode: '330100',

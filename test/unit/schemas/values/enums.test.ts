@@ -9,7 +9,6 @@ import {
   ETHNIC_GROUPS,
   educationLevel,
   ethnicity,
-  ethnicityName,
   GENDERS,
   gender,
   INSURANCE_TYPES,
@@ -83,7 +82,8 @@ describe('ethnicity (GB 3304)', () => {
     ['55', '珞巴族'],
     ['56', '基诺族'],
   ])('has %s = %s', (code, name) => {
-    expect(ethnicityName(code)).toBe(name);
+    expect(ETHNIC_GROUPS.find(([groupCode]) => groupCode === code)?.[1]).toBe(name);
+    expect(ethnicity.parse(name)).toBe(code);
   });
 
   it.each([
