@@ -117,7 +117,7 @@ export function buildAsyncApiDocument(subscription: Subscription): JsonObject {
         '',
         '- Delivery is at least once and unordered: de-duplicate on `id`, keep the highest `version` per ' +
           '`recordId` and drop older ones.',
-        '- An optional field the record lacks arrives as `null`, never absent and never `""`.',
+        '- An optional field the record lacks arrives as `null`, never absent and never `""` (only `replay` is `""`, on a live delivery).',
         `- Delete a message only once it is processed, within the visibility timeout ` +
           `(${QUEUE_DELIVERY.visibilityTimeoutSeconds} s unless the stage sets another for the department); one ` +
           `that keeps failing moves to the dead-letter queue \`${channel}-dlq\` after ` +
