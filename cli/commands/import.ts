@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,10 @@ import {
   XLSX_CONTENT_TYPE,
 } from '#api/import-api.ts';
 import { RECORD_KINDS } from '#schemas/index.ts';
+import { type ApiRequest, callApi } from '../api-client.ts';
+import { targetCommand } from '../command.ts';
 import { EXIT, OperationError, UsageError } from '../errors.ts';
+import type { Target } from '../target.ts';
 
 interface ImportOptions {
   kind?: string;
@@ -22,8 +25,6 @@ interface ImportOptions {
   as?: string;
   sheet?: string;
   encoding?: string;
-  api?: string;
-  endpoints?: string;
   pollMs: string;
 }
 
@@ -35,32 +36,31 @@ const CONTENT_TYPES: Record<string, string> = { '.csv': CSV_CONTENT_TYPE, '.xlsx
  * (`<name>.errors.csv`). Exit 0 when the import finished, even with rejected rows; 1 when it failed.
  */
 export function registerImport(program: Command): void {
-  const command = program
-    .command('import')
-    .description('import a register (CSV or XLSX) of one record kind; writes FILE’s error report beside it')
-    .argument('<file>', '.csv (UTF-8 or GB18030) or .xlsx file, header row first')
-    .addOption(new Option('--kind <kind>', 'record kind of every row (required)').choices(RECORD_KINDS))
-    .option('--token <jwt>', 'bearer token (default: $HUB_TOKEN)')
-    .option('--as <submitter>', 'local hub: use this sample submitter’s token')
-    .option('--sheet <name>', 'XLSX: the sheet to import (default: the first)')
-    .addOption(
-      new Option('--encoding <encoding>', 'CSV: the text encoding (default: detected)').choices(
-        IMPORT_ENCODINGS,
-      ),
-    )
-    .option('--api <url>', 'base URL of the hub’s API (default: the local hub’s)')
-    .option(
-      '--endpoints <file>',
-      'endpoints file of the local hub (default: $HUB_STATE_DIR/endpoints.json, .local-hub/endpoints.json)',
-    )
-    .option('--poll-ms <ms>', 'how often to ask for the progress', '1000');
-  command.action(async (file: string) => {
-    const code = await importFile(file, command.opts<ImportOptions>());
-    if (code !== EXIT.ok) process.exitCode = code;
-  });
+  targetCommand(
+    program,
+    'import',
+    'import a register (CSV or XLSX) of one record kind; writes FILE’s error report beside it',
+    (command) =>
+      command
+        .argument('<file>', '.csv (UTF-8 or GB18030) or .xlsx file, header row first')
+        .addOption(new Option('--kind <kind>', 'record kind of every row (required)').choices(RECORD_KINDS))
+        .option(
+          '--token <jwt>',
+          'bearer token (default: $HUB_TOKEN; on a stack without one: SigV4 with your AWS credentials)',
+        )
+        .option('--as <submitter>', 'local hub: use this sample submitter’s token')
+        .option('--sheet <name>', 'XLSX: the sheet to import (default: the first)')
+        .addOption(
+          new Option('--encoding <encoding>', 'CSV: the text encoding (default: detected)').choices(
+            IMPORT_ENCODINGS,
+          ),
+        )
+        .option('--poll-ms <ms>', 'how often to ask for the progress', '1000'),
+    (target, options: ImportOptions, file = '') => importFile(target, file, options),
+  );
 }
 
-async function importFile(file: string, options: ImportOptions): Promise<number> {
+async function importFile(target: Target, file: string, options: ImportOptions): Promise<number> {
   if (options.kind === undefined) throw new UsageError('give --kind, the record kind of every row');
   const contentType = CONTENT_TYPES[extname(file).toLowerCase()];
   if (contentType === undefined) throw new UsageError(`${file}: only .csv and .xlsx files can be imported`);
@@ -72,15 +72,12 @@ async function importFile(file: string, options: ImportOptions): Promise<number>
   );
   if (size > MAX_IMPORT_BYTES)
     throw new OperationError(`${file} has ${size} bytes; an import takes at most 200 MB`);
-  const { apiUrl, token } = await connection(options);
-  const call = async (path: string, init: RequestInit = {}) => {
+  const call = async (path: string, request: ApiRequest = {}) => {
     try {
-      return await fetch(`${apiUrl}${path}`, {
-        ...init,
-        headers: { authorization: `Bearer ${token}`, ...init.headers },
-      });
+      return await callApi(target, options, path, request);
     } catch (error) {
-      throw new OperationError(`the hub at ${apiUrl} cannot be reached (${(error as Error).message})`);
+      if (error instanceof UsageError) throw error;
+      throw new OperationError(`the hub at ${target.apiUrl} cannot be reached (${(error as Error).message})`);
     }
   };
 
@@ -169,31 +166,6 @@ async function follow(
 }
 
 /** The API and token: from the options, $HUB_TOKEN, or the running local hub's endpoints file. */
-async function connection(options: ImportOptions): Promise<{ apiUrl: string; token: string }> {
-  const token = options.token ?? process.env.HUB_TOKEN;
-  if (options.api !== undefined && token !== undefined)
-    return { apiUrl: options.api.replace(/\/$/, ''), token };
-  const file = options.endpoints ?? resolve(process.env.HUB_STATE_DIR ?? '.local-hub', 'endpoints.json');
-  let endpoints: { apiUrl?: string; tokens?: Record<string, string> };
-  try {
-    endpoints = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    throw new OperationError(
-      `no local hub: ${file} is missing (start one with npm start, or give --api and --token)`,
-    );
-  }
-  const sample = options.as === undefined ? undefined : endpoints.tokens?.[options.as];
-  if (options.as !== undefined && sample === undefined) {
-    throw new UsageError(
-      `--as: no sample submitter ${options.as} (${Object.keys(endpoints.tokens ?? {}).join(', ')})`,
-    );
-  }
-  const chosen = token ?? sample;
-  if (chosen === undefined)
-    throw new UsageError('give --token (or $HUB_TOKEN), or --as SUBMITTER on the local hub');
-  return { apiUrl: (options.api ?? endpoints.apiUrl ?? '').replace(/\/$/, ''), token: chosen };
-}
-
 async function problemOf(response: Response, body: unknown): Promise<OperationError> {
   const problem = body as { code?: string; detail?: string; title?: string };
   return new OperationError(
