@@ -1,34 +1,34 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { retryingRemainder } from '#functions/runtime/retry.ts';
 import type { Target } from './target.ts';
 
-/** SendMessageBatch takes at most 10 entries. */
-export const SEND_BATCH = 10;
-const ATTEMPTS = 4;
-
 /**
- * Sends up to 10 messages, re-sending the entries SQS reports failed with back-off. Returns the ids of the
- * entries still not sent, so the caller can count them and keep their source (nothing dropped silently).
+ * Sends up to 10 messages (SendMessageBatch's limit), re-sending the entries SQS reports failed with back-off (a call that fails outright
+ * counts as all of them failed). Returns the ids of the entries still not sent, so the caller can count them and
+ * keep their source (nothing dropped silently).
  */
 export async function sendBatch(
   target: Target,
   queueUrl: string,
   entries: readonly SendMessageBatchRequestEntry[],
 ): Promise<string[]> {
-  let pending = [...entries];
-  for (let attempt = 1; pending.length > 0 && attempt <= ATTEMPTS; attempt += 1) {
-    if (attempt > 1) await sleep(100 * 2 ** (attempt - 2));
-    try {
-      const { Failed = [] } = await target.sqs.send(
-        new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }),
-      );
-      const failed = new Set(Failed.map((failure) => failure.Id));
-      pending = pending.filter((entry) => failed.has(entry.Id));
-    } catch {
-      // The whole call failed: try all of them again.
-    }
-  }
-  return pending.map((entry) => entry.Id ?? '');
+  const unsent = await retryingRemainder(
+    entries,
+    async (pending) => {
+      try {
+        const { Failed = [] } = await target.sqs.send(
+          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [...pending] }),
+        );
+        const failed = new Set(Failed.map((failure) => failure.Id));
+        return pending.filter((entry) => failed.has(entry.Id));
+      } catch {
+        return pending;
+      }
+    },
+    { attempts: 4, baseDelayMs: 100 },
+  );
+  return unsent.map((entry) => entry.Id ?? '');
 }
 
 /** At most `perSecond` messages a second, across calls. */

@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import { EVENT_KINDS, projectFor, routedEvent } from '#events/index.ts';
 import { DeliveryLog, DeliveryTally } from '#functions/adapters/delivery-log.ts';
 import { RecordStore, type ScanPosition } from '#functions/adapters/record-store.ts';
+import { SQS_BATCH_MAX_ENTRIES } from '#functions/adapters/service-limits.ts';
 import type { RecordItem } from '#functions/adapters/store-items.ts';
 import { changeEventOf, endedOnBefore } from '#functions/publish/publish-changes.ts';
 import { targetCommand } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { rulesOf } from '../rules.ts';
-import { SEND_BATCH, sendBatch } from '../send.ts';
+import { sendBatch } from '../send.ts';
 import { openSnapshot } from '../snapshot-file.ts';
 import { queuesOf, type Target } from '../target.ts';
 import { kindList, positiveInteger, time } from './arguments.ts';
@@ -144,8 +145,8 @@ export function registerBackfill(program: Command): void {
         if (snapshot) {
           for (const message of messages) await snapshot.write(message.body);
         } else {
-          for (let start = 0; start < messages.length; start += SEND_BATCH) {
-            const batch = messages.slice(start, start + SEND_BATCH);
+          for (let start = 0; start < messages.length; start += SQS_BATCH_MAX_ENTRIES) {
+            const batch = messages.slice(start, start + SQS_BATCH_MAX_ENTRIES);
             const unsent = await sendBatch(
               target,
               queues.queueUrl,

@@ -8,6 +8,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { retryingRemainder } from '../runtime/retry.ts';
+import { BATCH_GET_ITEM_MAX_KEYS } from './service-limits.ts';
 
 /** The document client every store uses: plain JS values in and out, absent optional fields left out. */
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -57,9 +58,6 @@ export async function queryAll(
   return items;
 }
 
-/** BatchGetItem takes at most 100 keys per call. */
-const BATCH_GET_LIMIT = 100;
-
 /** Enough for DynamoDB to serve a burst of unprocessed keys; each retry asks only for those. */
 const BATCH_GET_RETRY = { attempts: 8, baseDelayMs: 25 } as const;
 
@@ -74,9 +72,9 @@ export async function batchGetAll(
   keys: readonly Record<string, unknown>[],
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+  for (let start = 0; start < keys.length; start += BATCH_GET_ITEM_MAX_KEYS) {
     const unread = await retryingRemainder(
-      keys.slice(start, start + BATCH_GET_LIMIT),
+      keys.slice(start, start + BATCH_GET_ITEM_MAX_KEYS),
       async (pending) => {
         const out: BatchGetCommandOutput = await doc.send(
           new BatchGetCommand({

@@ -5,9 +5,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import pLimit from 'p-limit';
 import { retryingRemainder } from '../runtime/retry.ts';
-
-/** PutEvents takes at most 10 entries per call. */
-export const PUT_EVENTS_BATCH = 10;
+import { PUT_EVENTS_MAX_ENTRIES } from './service-limits.ts';
 
 export interface KeyedEntry<K> {
   key: K;
@@ -38,8 +36,8 @@ export async function putEventsReliably<K>(
   const baseDelayMs = options.baseDelayMs ?? 100;
   const limit = pLimit(options.concurrency ?? 8);
   const batches: KeyedEntry<K>[][] = [];
-  for (let start = 0; start < entries.length; start += PUT_EVENTS_BATCH) {
-    batches.push(entries.slice(start, start + PUT_EVENTS_BATCH));
+  for (let start = 0; start < entries.length; start += PUT_EVENTS_MAX_ENTRIES) {
+    batches.push(entries.slice(start, start + PUT_EVENTS_MAX_ENTRIES));
   }
   const failed = await Promise.all(
     batches.map((batch) =>

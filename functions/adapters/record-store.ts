@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { retryingRemainder } from '../runtime/retry.ts';
 import { batchGetAll, documentClient, putIfVersion } from './document-client.ts';
+import { BATCH_WRITE_ITEM_MAX_REQUESTS } from './service-limits.ts';
 import {
   type HistoryItem,
   historySk,
@@ -38,9 +39,6 @@ export interface CurrentRecordFilter {
 
 /** Where a scan segment stands: its next page starts after this key; `null` when the segment is done. */
 export type ScanPosition = Record<string, unknown> | null | undefined;
-
-/** BatchWriteItem takes at most 25 requests per call. */
-const BATCH_WRITE_LIMIT = 25;
 
 export interface BatchWriteOptions {
   /** BatchWriteItem calls per chunk, the first included, while DynamoDB leaves items unprocessed. @default 5 */
@@ -101,8 +99,8 @@ export class RecordStore {
     // One request may not name a key twice; the same entry twice is the same write.
     const unique = [...new Map(items.map((item) => [historyKeyOf(item), item])).values()];
     const chunks: HistoryItem[][] = [];
-    for (let start = 0; start < unique.length; start += BATCH_WRITE_LIMIT) {
-      chunks.push(unique.slice(start, start + BATCH_WRITE_LIMIT));
+    for (let start = 0; start < unique.length; start += BATCH_WRITE_ITEM_MAX_REQUESTS) {
+      chunks.push(unique.slice(start, start + BATCH_WRITE_ITEM_MAX_REQUESTS));
     }
     const failed = await Promise.all(chunks.map((chunk) => this.#putHistoryChunk(chunk, options)));
     return failed.flat();
@@ -239,10 +237,12 @@ export class RecordStore {
         ConsistentRead: true,
       }),
     );
-    for (let start = 0; start < Items.length; start += BATCH_WRITE_LIMIT) {
-      let pending: unknown[] | undefined = Items.slice(start, start + BATCH_WRITE_LIMIT).map((key) => ({
-        DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
-      }));
+    for (let start = 0; start < Items.length; start += BATCH_WRITE_ITEM_MAX_REQUESTS) {
+      let pending: unknown[] | undefined = Items.slice(start, start + BATCH_WRITE_ITEM_MAX_REQUESTS).map(
+        (key) => ({
+          DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
+        }),
+      );
       while (pending && pending.length > 0) {
         const out: BatchWriteCommandOutput = await this.#doc.send(
           new BatchWriteCommand({ RequestItems: { [this.#table]: pending as never } }),
