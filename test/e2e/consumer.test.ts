@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Message, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type Message, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemDetails, submissionResult } from '#api/http-api.ts';
 import {
@@ -16,7 +16,7 @@ import {
   messageSchemasOf,
   type ParsedMessage,
 } from '../../examples/consumer/messages.ts';
-import { LOCAL_CREDENTIALS } from '../../local/emulators/clients.ts';
+import { localSqsClient } from '../../local/emulators/clients.ts';
 import { settleHub, takeAllMessages } from '../../local/queue-tools.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';
 import { idNumberFor } from '../helpers/sample-people.ts';
@@ -40,11 +40,7 @@ let queueUrl: string;
 
 beforeAll(async () => {
   hub = await startHubProcess();
-  sqs = new SQSClient({
-    endpoint: hub.endpoints.sqsEndpoint,
-    region: hub.endpoints.region,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  sqs = localSqsClient(hub.endpoints.sqsEndpoint);
   const contract: unknown = JSON.parse(await readFile('docs/asyncapi/health.json', 'utf8'));
   parse = createMessageParser(messageSchemasOf(contract));
   queueUrl = hub.endpoints.queues.health ?? '';

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { changeOf, compileSubscription, detailTypeOf, SOURCE, SUBSCRIPTIONS } from '#events/index.ts';
 import { matchesPattern } from '#events/pattern.ts';
-import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
+import { LOCAL_CREDENTIALS, localSqsClient } from '#local/emulators/clients.ts';
 import { takeAllMessages } from '#local/queue-tools.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';
 import { idNumberFor } from '../helpers/sample-people.ts';
@@ -159,11 +158,7 @@ describe('a kill -9 during a load, with --data-dir', () => {
     );
     // What each queue received, read until all that is expected is there (or for at most a minute): the
     // hub's settle would also wait for every derivation, which this test does not need.
-    const sqs = new SQSClient({
-      endpoint: hub.endpoints.sqsEndpoint,
-      region: hub.endpoints.region,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const sqs = localSqsClient(hub.endpoints.sqsEndpoint);
     const delivered = new Map(
       Object.keys(hub.endpoints.queues).map((department) => [department, new Set<string>()]),
     );

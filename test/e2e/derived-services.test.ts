@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { type Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, chinaDateOf } from '#domain/dates.ts';
-import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
+import { localSqsClient } from '#local/emulators/clients.ts';
 import { settleHub, takeAllMessages } from '#local/queue-tools.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';
 import { draft7Validator } from '../helpers/json-schema.ts';
@@ -29,11 +29,7 @@ let sqs: SQSClient;
 
 beforeAll(async () => {
   hub = await startHubProcess();
-  sqs = new SQSClient({
-    endpoint: hub.endpoints.sqsEndpoint,
-    region: hub.endpoints.region,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  sqs = localSqsClient(hub.endpoints.sqsEndpoint);
 });
 
 afterAll(async () => {

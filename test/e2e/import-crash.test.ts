@@ -2,10 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
+import { LOCAL_CREDENTIALS, localSqsClient } from '#local/emulators/clients.ts';
 import { settleHub, takeAllMessages } from '#local/queue-tools.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';
 import { csvFile, REGISTRATION_HEADERS, registrationRow } from '../helpers/import-files.ts';
@@ -109,11 +108,7 @@ describe('an import when the hub is killed and started again', () => {
     // One event per stored row reached the department, none missing. Delivery is at least once (the restarted
     // hub's change feed delivers again from its checkpoint), so a consumer de-duplicates on the event id.
     await settleHub(second.endpoints.apiUrl);
-    const sqs = new SQSClient({
-      endpoint: second.endpoints.sqsEndpoint,
-      region: second.endpoints.region,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const sqs = localSqsClient(second.endpoints.sqsEndpoint);
     const ids = (await takeAllMessages(sqs, second.endpoints.queues['public-security'] ?? '')).map(
       (m) => JSON.parse(m.Body ?? '{}').id as string,
     );

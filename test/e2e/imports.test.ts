@@ -3,10 +3,10 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import officeCrypto from 'officecrypto-tool';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
+import { localSqsClient } from '#local/emulators/clients.ts';
 import { settleHub, takeAllMessages } from '#local/queue-tools.ts';
 import type { CellValue } from '#schemas/tabular.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';
@@ -31,11 +31,7 @@ let sqs: SQSClient;
 
 beforeAll(async () => {
   hub = await startHubProcess();
-  sqs = new SQSClient({
-    endpoint: hub.endpoints.sqsEndpoint,
-    region: hub.endpoints.region,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  sqs = localSqsClient(hub.endpoints.sqsEndpoint);
 });
 
 // Each test counts what the queues received during it alone.

@@ -1,9 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteQueueCommand, type Message, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteQueueCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
+import { localSqsClient } from '#local/emulators/clients.ts';
 import { settleHub, takeAllMessages } from '#local/queue-tools.ts';
 import { type HubProcess, startHubProcess } from '../helpers/hub-process.ts';
 import { idNumberFor } from '../helpers/sample-people.ts';
@@ -20,11 +20,7 @@ let sqs: SQSClient;
 
 beforeAll(async () => {
   hub = await startHubProcess();
-  sqs = new SQSClient({
-    endpoint: hub.endpoints.sqsEndpoint,
-    region: hub.endpoints.region,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  sqs = localSqsClient(hub.endpoints.sqsEndpoint);
 });
 
 afterAll(async () => {
