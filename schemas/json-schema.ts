@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RECORD_KIND_DEFINITIONS, RECORD_KINDS, type RecordKind } from './index.ts';
+import { RECORD_KIND_DEFINITIONS, type RecordKind } from './index.ts';
 import { LISTS_ACCEPTING_TEXT } from './kinds/common/parts.ts';
 
 type JsonSchema = Record<string, unknown>;
