@@ -28,8 +28,11 @@ export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
 export const MAX_IMPORT_ROWS = 1_000_000;
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
-/** The columns of the error report (`GET /v1/imports/{id}/errors`), in order. */
-export const ERROR_REPORT_COLUMNS = ['row', 'column', 'path', 'code', 'message'] as const;
+/**
+ * The columns of the error report (`GET /v1/imports/{id}/errors`), in order: `message` in English with what was
+ * received (masked), `message_zh` the code's message in Chinese.
+ */
+export const ERROR_REPORT_COLUMNS = ['row', 'column', 'path', 'code', 'message', 'message_zh'] as const;
 
 export const IMPORT_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
 export type ImportStatusName = (typeof IMPORT_STATUSES)[number];

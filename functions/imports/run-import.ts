@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { MAX_IMPORT_BYTES } from '#api/import-api.ts';
 import { problemDetailsOf } from '#api/problems.ts';
+import { ERROR_CODES, type ErrorCode, errorMessage } from '#schemas/errors.ts';
 import { normaliseRecord } from '#schemas/index.ts';
 import { columnOfError, type ImportColumn, type RowError, rowRecord } from '#schemas/tabular.ts';
 import type { ImportFiles } from '../adapters/import-files.ts';
@@ -173,8 +174,17 @@ async function storeChunk(
   });
   if (errors.length > 0) {
     errors.sort((a, b) => a.row - b.row);
-    const lines = stringify(errors.map((e) => [e.row, e.column, e.path, e.code, e.message]));
+    const lines = stringify(
+      errors.map((e) => [e.row, e.column, e.path, e.code, e.message, chineseMessageOf(e.code)]),
+    );
     await deps.imports.putErrors(item.importId, from, lines, item.createdAt);
   }
   return deps.imports.advance(item.importId, from, from + rows.length, counts);
+}
+
+/** The Chinese message of a row error's code (the English one carries the details: what was received). */
+function chineseMessageOf(code: string): string {
+  return (ERROR_CODES as readonly string[]).includes(code)
+    ? errorMessage(code as ErrorCode, undefined, 'zh')
+    : '';
 }

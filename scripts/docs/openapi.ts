@@ -435,8 +435,8 @@ const EXAMPLE_STATUS = importStatus.parse({
 
 const EXAMPLE_REPORT = [
   `\uFEFF${ERROR_REPORT_COLUMNS.join(',')}`,
-  '17,公民身份号码,person.idNumber,ID_NUMBER_CHECKSUM,Resident ID number fails the GB 11643 check character; check for a mistyped digit. Received: 3301**********1235.',
-  '17,入住日期,movedInOn,DATE_INVALID,Date does not exist in the calendar (for example 30 February); expected a real date between 1900-01-01 and 2199-12-31. Received: 2024-02-30.',
+  '17,公民身份号码,person.idNumber,ID_NUMBER_CHECKSUM,Resident ID number fails the GB 11643 check character; check for a mistyped digit. Received: 3301**********1235.,公民身份号码校验码错误（GB 11643），请检查是否有数字输错。',
+  '17,入住日期,movedInOn,DATE_INVALID,Date does not exist in the calendar (for example 30 February); expected a real date between 1900-01-01 and 2199-12-31. Received: 2024-02-30.,日期不存在（例如2月30日）；应为1900-01-01至2199-12-31之间的真实日期。',
   '',
 ].join('\n');
 

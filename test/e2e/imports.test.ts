@@ -134,12 +134,12 @@ function register(offset: number, idAsNumber: CellValue, movedIn: CellValue) {
   const first = rows.length - bad.length + 1; // spreadsheet row of the first bad row
   const masked = `${checksum.slice(0, 4)}**********${checksum.slice(-4)}`;
   const expectedReport = [
-    'row,column,path,code,message',
-    `${first},公民身份号码,person.idNumber,ID_NUMBER_CHECKSUM,Resident ID number fails the GB 11643 check character; check for a mistyped digit. Received: ${masked}.`,
-    `${first + 1},入住日期,movedInOn,DATE_INVALID,Date does not exist in the calendar (for example 30 February); expected a real date between 1900-01-01 and 2199-12-31. Received: 2024-02-30.`,
-    `${first + 2},公民身份号码,person.idNumber,ID_NUMBER_AS_NUMBER,"The ID number was kept as a number by the spreadsheet (e.g. 3.30106E+17): a number keeps only 15 significant digits and no final X, so the ID number is lost. Format the column as text and enter the number again."`,
-    `${first + 3},G,,FIELD_UNKNOWN,"This field is not part of the record kind; remove it. (a value in column G, which has no header)"`,
-    `${first + 3},姓名,person.name,REQUIRED,This field is required but is missing or null.`,
+    'row,column,path,code,message,message_zh',
+    `${first},公民身份号码,person.idNumber,ID_NUMBER_CHECKSUM,Resident ID number fails the GB 11643 check character; check for a mistyped digit. Received: ${masked}.,公民身份号码校验码错误（GB 11643），请检查是否有数字输错。`,
+    `${first + 1},入住日期,movedInOn,DATE_INVALID,Date does not exist in the calendar (for example 30 February); expected a real date between 1900-01-01 and 2199-12-31. Received: 2024-02-30.,日期不存在（例如2月30日）；应为1900-01-01至2199-12-31之间的真实日期。`,
+    `${first + 2},公民身份号码,person.idNumber,ID_NUMBER_AS_NUMBER,"The ID number was kept as a number by the spreadsheet (e.g. 3.30106E+17): a number keeps only 15 significant digits and no final X, so the ID number is lost. Format the column as text and enter the number again.",公民身份号码被表格存成了数字（如3.30106E+17）：数字只保留15位有效数字且不能含末位X，号码已丢失。请将该列设为文本格式后重新填写。`,
+    `${first + 3},G,,FIELD_UNKNOWN,"This field is not part of the record kind; remove it. (a value in column G, which has no header)",该字段不属于此记录类型，请删除。`,
+    `${first + 3},姓名,person.name,REQUIRED,This field is required but is missing or null.,必填字段缺失或为空。`,
   ].join('\n');
   return {
     rows,
@@ -406,9 +406,9 @@ describe('the operator command: npm run hub -- import', { timeout: IMPORT_TEST_M
     );
     expect(report).toBe(
       [
-        '\uFEFFrow,column,path,code,message',
-        '5,公民身份号码,person.idNumber,ID_NUMBER_CHECKSUM,Resident ID number fails the GB 11643 check character; check for a mistyped digit. Received: 5101**********3150.',
-        '5,入住日期,movedInOn,DATE_INVALID,Date does not exist in the calendar (for example 30 February); expected a real date between 1900-01-01 and 2199-12-31. Received: 2024-02-30.',
+        '\uFEFFrow,column,path,code,message,message_zh',
+        '5,公民身份号码,person.idNumber,ID_NUMBER_CHECKSUM,Resident ID number fails the GB 11643 check character; check for a mistyped digit. Received: 5101**********3150.,公民身份号码校验码错误（GB 11643），请检查是否有数字输错。',
+        '5,入住日期,movedInOn,DATE_INVALID,Date does not exist in the calendar (for example 30 February); expected a real date between 1900-01-01 and 2199-12-31. Received: 2024-02-30.,日期不存在（例如2月30日）；应为1900-01-01至2199-12-31之间的真实日期。',
         '',
       ].join('\n'),
     );
