@@ -3,9 +3,9 @@ import { ProfileStore } from '#functions/adapters/profile-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
 import { createDeriveHandler } from '#functions/derive/handler.ts';
 import { DEFAULT_DERIVED_CONFIG, type DerivedConfig } from '#functions/runtime/derived-config.ts';
-import { logger } from '#functions/runtime/logger.ts';
 import { localDynamoDbClient } from './emulators/clients.ts';
 import type { ThreadStatus } from './emulators/emulator-thread.ts';
+import { pinLogLevel } from './log-level.ts';
 import { meterDynamoDb } from './request-meter.ts';
 
 // The derive function's own thread, as it is its own Lambda on AWS: its DynamoDB client, its requests and
@@ -32,7 +32,7 @@ export type DeriveReply =
 
 const parent = parentPort as MessagePort;
 const data = workerData as DeriveThreadData;
-logger.setLogLevel(data.logLevel);
+pinLogLevel(data.logLevel);
 const dynamoDb = localDynamoDbClient(data.dynamodbEndpoint);
 const meter = meterDynamoDb(dynamoDb);
 const derive = createDeriveHandler({

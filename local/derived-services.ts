@@ -126,17 +126,13 @@ export function subscribeStatistics(options: {
 }): Unsubscribe {
   const statistics = createStatsHandler({ stats: options.stats });
   return options.changes.subscribe(
-    async (records) => {
-      const profiles = records.filter((record) => record.dynamodb?.Keys?.sk?.S === PROFILE_SK);
-      if (profiles.length === 0) return;
-      return statistics(
-        { Records: profiles, shardId: LOCAL_STREAM_SHARD, state: {} },
-        lambdaContext('statistics'),
-      );
-    },
+    (records) =>
+      statistics({ Records: records, shardId: LOCAL_STREAM_SHARD, state: {} }, lambdaContext('statistics')),
     {
       ...(options.name && { name: options.name }),
       tableNames: [options.tableName],
+      // As the mapping's filter criteria (infra/constructs/statistics.ts).
+      filter: (record) => record.dynamodb?.Keys?.sk?.S === PROFILE_SK,
       batchSize: STATISTICS_BATCH_SIZE,
       maxBatchingWindowMs: STATISTICS_BATCHING_WINDOW_MS,
       ...(options.onFailure && { onFailure: options.onFailure }),

@@ -18,7 +18,9 @@ import {
 import { DeliveryLog, DeliveryTally } from '#functions/adapters/delivery-log.ts';
 import { idempotencyPersistence } from '#functions/adapters/idempotency-store.ts';
 import { ImportStore } from '#functions/adapters/import-store.ts';
+import { PROFILE_SK } from '#functions/adapters/profile-store.ts';
 import { RecordStore } from '#functions/adapters/record-store.ts';
+import { RECORD_SK } from '#functions/adapters/store-items.ts';
 import type { SubmitterContext } from '#functions/http/submitter-context.ts';
 import { createImportsHandler } from '#functions/imports/handler.ts';
 import { createImportWorker } from '#functions/imports/worker.ts';
@@ -34,6 +36,7 @@ import { issueSampleTokens } from './dev-submitters.ts';
 import { docsRoutes } from './docs-routes.ts';
 import { toStreamEvent } from './emulators/change-feed.ts';
 import {
+  emulatorSigner,
   ensureTable,
   LOCAL_CREDENTIALS,
   localDynamoDbClient,
@@ -49,6 +52,7 @@ import { startLocalImportFiles } from './import-files.ts';
 import { createImportRunner } from './import-runner.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, publicJwks, type SigningKey } from './local-jwt.ts';
+import { type LogLevel, pinLogLevel } from './log-level.ts';
 import { openApiRoute } from './openapi-route.ts';
 import { createLocalOperations } from './operations.ts';
 import { createQueueBatcher } from './queue-batcher.ts';
@@ -67,7 +71,7 @@ export interface HubOptions {
   /** City and county offices besides the departments, e.g. `public-security@3301` (hub.local.json). */
   subscribers?: readonly string[];
   /** The handlers' log level. @default POWERTOOLS_LOG_LEVEL, else WARN (the console is the developer's) */
-  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  logLevel?: LogLevel;
   /** The stage's API throttling, enforced per route as API Gateway does. @default - none */
   throttle?: ThrottleLimits;
 }
@@ -91,6 +95,9 @@ const IMPORT_SETTLE_CHUNKS = 4;
 /** How often the hub adds its delivery counts to the log (one write per subscriber, day and type). */
 const DELIVERY_LOG_FLUSH_MS = 1_000;
 const PUBLISHER_FAILURES = 'publisher-failures';
+/** As the publisher's event source mapping is configured on AWS (infra/constructs/publisher.ts). */
+const PUBLISHER_PARALLELIZATION = 4;
+const PUBLISHED_ITEMS = new Set([RECORD_SK, PROFILE_SK]);
 
 /**
  * The whole flow of DESIGN.md §1 on 127.0.0.1 with Node alone: DynamoDB and SQS emulators, the stream tap's
@@ -98,7 +105,7 @@ const PUBLISHER_FAILURES = 'publisher-failures';
  * handler behind an HTTP API.
  */
 export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
-  logger.setLogLevel(options.logLevel ?? (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN');
+  pinLogLevel(options.logLevel ?? (process.env.POWERTOOLS_LOG_LEVEL as LogLevel | undefined) ?? 'WARN');
   const region = localRegion();
   const dataDir = options.dataDir;
   const secrets = await loadHubSecrets(dataDir);
@@ -216,6 +223,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     endpoint: eventBridge.endpoint,
     region,
     credentials: LOCAL_CREDENTIALS,
+    signer: emulatorSigner(region, 'events'),
   });
 
   const store = new RecordStore(dynamoDb, RECORDS_TABLE.tableName);
@@ -270,6 +278,11 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     {
       name: 'publisher',
       tableNames: [RECORDS_TABLE.tableName],
+      // As the mapping's filter criteria (infra/constructs/publisher.ts): new versions of records and profiles.
+      filter: (record) =>
+        record.eventName !== 'REMOVE' && PUBLISHED_ITEMS.has(record.dynamodb?.Keys?.sk?.S ?? ''),
+      parallelizationFactor: PUBLISHER_PARALLELIZATION,
+      partitionKey: RECORDS_TABLE.partitionKey.name,
       onFailure: (failure) => send(failures?.queueUrl ?? '', streamFailureMessage(failure)),
     },
   );

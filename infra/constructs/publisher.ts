@@ -42,6 +42,12 @@ export interface PublisherProps {
  * Failing records are retried by halves, reported one by one, and finally described in an encrypted queue.
  */
 export class Publisher extends Construct {
+  /**
+   * Batches of a stream shard handled at once, each record's partition key (a record, a person) always in the
+   * same one and in order: one batch at a time would cap a shard at what one invocation publishes, below
+   * what a shard takes in during a bulk load.
+   */
+  public static readonly PARALLELIZATION_FACTOR = 4;
   public readonly handler: HubFunction;
   public readonly eventSource: DynamoEventSource;
   /** Where Lambda describes stream records it gave up on (shard and sequence numbers, not the data). */
@@ -70,6 +76,7 @@ export class Publisher extends Construct {
     this.eventSource = new DynamoEventSource(props.table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: props.batchSize ?? 100,
+      parallelizationFactor: Publisher.PARALLELIZATION_FACTOR,
       bisectBatchOnError: true,
       retryAttempts: props.retryAttempts ?? 5,
       maxRecordAge: props.maxRecordAge ?? Duration.hours(24),

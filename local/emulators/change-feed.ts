@@ -4,7 +4,9 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 // The local stand-in for a DynamoDB stream plus Lambda's event source mapping. Each subscription
 // behaves like one shard read by one mapping: batches in emission order, one batch in flight,
 // a failing batch retried with back-off (blocking the records behind it, as a shard does), then
-// handed to onFailure. A listener may answer like a ReportBatchItemFailures handler: delivery
+// handed to onFailure. With a parallelization factor N, as Lambda's ParallelizationFactor, the shard's
+// records are spread over N lanes by partition key, each lane one batch in flight: a key's records keep
+// their order, and a named checkpoint only passes records that every lane has handled. A listener may answer like a ReportBatchItemFailures handler: delivery
 // resumes from the failed record with the lowest sequence number; an empty, missing or unknown
 // itemIdentifier fails the whole batch.
 
@@ -28,6 +30,8 @@ export interface SubscribeOptions {
   name?: string;
   /** Deliver only records of these tables. @default every table */
   tableNames?: readonly string[];
+  /** Deliver only the records it accepts, as a mapping's filter criteria (the others are passed over). */
+  filter?: (record: DynamoDBRecord) => boolean;
   /** Most records per batch. @default 100 */
   batchSize?: number;
   /** How long a partial batch waits for more records when the subscription is idle. @default 50 */
@@ -38,6 +42,10 @@ export interface SubscribeOptions {
   retryBaseDelayMs?: number;
   /** Receives records whose retries are exhausted (the local hub puts them in its DLQ). */
   onFailure?: (failure: DeliveryFailure) => Promise<void> | void;
+  /** Batches of the shard in flight at once, as Lambda's ParallelizationFactor (1 to 10). @default 1 */
+  parallelizationFactor?: number;
+  /** The key attribute whose records stay in order (the table's partition key). @default all of a record's keys */
+  partitionKey?: string;
 }
 
 export type Unsubscribe = () => void;
@@ -88,23 +96,34 @@ export function tableNameOf(record: DynamoDBRecord): string | undefined {
 }
 
 const MAX_BACKOFF_MS = 5_000;
+/** Lambda's largest ParallelizationFactor for a stream. */
+const MAX_PARALLELIZATION = 10;
 
 interface Subscription {
   name: string | undefined;
   listener: ChangeListener;
   tableNames: ReadonlySet<string> | undefined;
+  filter: ((record: DynamoDBRecord) => boolean) | undefined;
   batchSize: number;
   windowMs: number;
   maxRetryAttempts: number;
   retryBaseDelayMs: number;
   onFailure: SubscribeOptions['onFailure'];
-  queue: DynamoDBRecord[];
+  partitionKey: string | undefined;
+  lanes: Lane[];
+  /** Sequence numbers given to the lanes, in feed order, and whether they are handled: the checkpoint's way. */
+  unhandled: Map<string, boolean>;
   published: number;
   handled: number;
-  running: boolean;
-  windowTimer: NodeJS.Timeout | undefined;
   drainWaiters: { target: number; resolve: () => void }[];
   active: boolean;
+}
+
+/** One batch in flight at a time over its share of the shard's records. */
+interface Lane {
+  queue: DynamoDBRecord[];
+  running: boolean;
+  windowTimer: NodeJS.Timeout | undefined;
 }
 
 export function createChangeFeed(options: ChangeFeedOptions = {}): ChangeFeedController {
@@ -112,35 +131,50 @@ export function createChangeFeed(options: ChangeFeedOptions = {}): ChangeFeedCon
   const subscriptions = new Set<Subscription>();
   const stopped = new AbortController();
 
-  function schedule(subscription: Subscription, flushNow: boolean): void {
-    if (subscription.running || subscription.queue.length === 0) return;
-    if (flushNow || subscription.queue.length >= subscription.batchSize || subscription.windowMs <= 0) {
-      clearTimeout(subscription.windowTimer);
-      subscription.windowTimer = undefined;
-      void run(subscription);
-    } else if (!subscription.windowTimer) {
-      subscription.windowTimer = setTimeout(() => {
-        subscription.windowTimer = undefined;
-        void run(subscription);
+  function schedule(subscription: Subscription, lane: Lane, flushNow: boolean): void {
+    if (lane.running || lane.queue.length === 0) return;
+    if (flushNow || lane.queue.length >= subscription.batchSize || subscription.windowMs <= 0) {
+      clearTimeout(lane.windowTimer);
+      lane.windowTimer = undefined;
+      void run(subscription, lane);
+    } else if (!lane.windowTimer) {
+      lane.windowTimer = setTimeout(() => {
+        lane.windowTimer = undefined;
+        void run(subscription, lane);
       }, subscription.windowMs);
     }
   }
 
-  async function run(subscription: Subscription): Promise<void> {
-    subscription.running = true;
+  async function run(subscription: Subscription, lane: Lane): Promise<void> {
+    lane.running = true;
     try {
-      while (subscription.active && subscription.queue.length > 0) {
-        const batch = subscription.queue.splice(0, subscription.batchSize);
+      while (subscription.active && lane.queue.length > 0) {
+        const batch = lane.queue.splice(0, subscription.batchSize);
         await deliver(subscription, batch);
-        const last = batch.at(-1)?.dynamodb?.SequenceNumber;
-        if (subscription.name !== undefined && last && subscription.active)
-          onCheckpoint?.(subscription.name, last);
+        if (!subscription.active) break;
+        checkpoint(subscription, batch);
         subscription.handled += batch.length;
         settleDrains(subscription);
       }
     } finally {
-      subscription.running = false;
+      lane.running = false;
     }
+  }
+
+  /** Marks a batch handled and moves a named checkpoint past every record handled in feed order. */
+  function checkpoint(subscription: Subscription, batch: readonly DynamoDBRecord[]): void {
+    if (subscription.name === undefined) return;
+    for (const record of batch) {
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      if (sequenceNumber) subscription.unhandled.set(sequenceNumber, true);
+    }
+    let passed: string | undefined;
+    for (const [sequenceNumber, handled] of subscription.unhandled) {
+      if (!handled) break;
+      subscription.unhandled.delete(sequenceNumber);
+      passed = sequenceNumber;
+    }
+    if (passed !== undefined) onCheckpoint?.(subscription.name, passed);
   }
 
   async function deliver(subscription: Subscription, batch: DynamoDBRecord[]): Promise<void> {
@@ -191,13 +225,21 @@ export function createChangeFeed(options: ChangeFeedOptions = {}): ChangeFeedCon
   }
 
   function enqueue(subscription: Subscription, records: readonly DynamoDBRecord[]): void {
-    const wanted = subscription.tableNames
-      ? records.filter((record) => subscription.tableNames?.has(tableNameOf(record) ?? ''))
-      : records;
-    if (wanted.length === 0) return;
-    subscription.queue.push(...wanted);
-    subscription.published += wanted.length;
-    schedule(subscription, false);
+    const { tableNames, filter, name } = subscription;
+    let wanted = 0;
+    for (const record of records) {
+      if (tableNames && !tableNames.has(tableNameOf(record) ?? '')) continue;
+      const taken = !filter || filter(record);
+      // A record the filter passes over counts as handled, so the checkpoint moves past it with the others.
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      if (name !== undefined && sequenceNumber) subscription.unhandled.set(sequenceNumber, !taken);
+      if (!taken) continue;
+      laneOf(subscription, record).queue.push(record);
+      wanted += 1;
+    }
+    if (wanted === 0) return;
+    subscription.published += wanted;
+    for (const lane of subscription.lanes) schedule(subscription, lane, false);
   }
 
   function settleDrains(subscription: Subscription): void {
@@ -210,8 +252,10 @@ export function createChangeFeed(options: ChangeFeedOptions = {}): ChangeFeedCon
 
   function stop(subscription: Subscription): void {
     subscription.active = false;
-    clearTimeout(subscription.windowTimer);
-    subscription.queue.length = 0;
+    for (const lane of subscription.lanes) {
+      clearTimeout(lane.windowTimer);
+      lane.queue.length = 0;
+    }
     subscriptions.delete(subscription);
     settleDrains(subscription);
   }
@@ -222,16 +266,22 @@ export function createChangeFeed(options: ChangeFeedOptions = {}): ChangeFeedCon
         name: options.name,
         listener,
         tableNames: options.tableNames ? new Set(options.tableNames) : undefined,
+        filter: options.filter,
         batchSize: positive(options.batchSize, 100, 'batchSize'),
         windowMs: options.maxBatchingWindowMs ?? 50,
         maxRetryAttempts: options.maxRetryAttempts ?? 3,
         retryBaseDelayMs: options.retryBaseDelayMs ?? 100,
         onFailure: options.onFailure,
-        queue: [],
+        partitionKey: options.partitionKey,
+        lanes: Array.from(
+          {
+            length: positive(options.parallelizationFactor, 1, 'parallelizationFactor', MAX_PARALLELIZATION),
+          },
+          () => ({ queue: [], running: false, windowTimer: undefined }),
+        ),
+        unhandled: new Map(),
         published: 0,
         handled: 0,
-        running: false,
-        windowTimer: undefined,
         drainWaiters: [],
         active: !stopped.signal.aborted,
       };
@@ -260,7 +310,7 @@ export function createChangeFeed(options: ChangeFeedOptions = {}): ChangeFeedCon
             subscription.drainWaiters.push({ target: subscription.published, resolve }),
           ),
         );
-        schedule(subscription, true);
+        for (const lane of subscription.lanes) schedule(subscription, lane, true);
       }
       await Promise.all(waits);
     },
@@ -297,10 +347,25 @@ function isAfter(record: DynamoDBRecord, sequenceNumber: string): boolean {
   return BigInt(record.dynamodb?.SequenceNumber ?? '0') > BigInt(sequenceNumber);
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
+function positive(value: number | undefined, fallback: number, name: string, max = Infinity): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new RangeError(`${name} must be an integer from 1${max === Infinity ? '' : ` to ${max}`}`);
+  }
   return value;
+}
+
+/** The lane of a record's partition key (FNV-1a of its value): a key always goes to the same lane. */
+function laneOf(subscription: Subscription, record: DynamoDBRecord): Lane {
+  const lanes = subscription.lanes;
+  if (lanes.length === 1) return lanes[0] as Lane;
+  const keys = record.dynamodb?.Keys;
+  const key = JSON.stringify(
+    subscription.partitionKey === undefined ? keys : keys?.[subscription.partitionKey],
+  );
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return lanes[(hash >>> 0) % lanes.length] as Lane;
 }
 
 function errorName(error: unknown): string {

@@ -8,14 +8,30 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { emulatorAuthorization } from './local-account.ts';
 import { RECORDS_TABLE, type TableDefinition, toCreateTableInput } from './table-definition.ts';
 
-export { LOCAL_ACCOUNT_ID, partitionOf } from './local-account.ts';
+export { emulatorAuthorization, LOCAL_ACCOUNT_ID, partitionOf } from './local-account.ts';
 
 // Real SDK v3 clients pointed at the local emulators. The credentials are fixed dummies so a
 // developer's real AWS profile is never picked up (and never needed).
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/**
+ * The signer of the hub's own clients: dynalite, fauxqs and the local bus check that a request looks signed,
+ * never the signature, and SigV4's hashing was a tenth of the hub's event loop under load. Everything else
+ * on the SDK's path (middleware, serialising, retries, HTTP) is the real client's.
+ */
+export function emulatorSigner(region: string, service: string) {
+  const headers = emulatorAuthorization(region, service);
+  return {
+    sign: async <T extends { headers: Record<string, string> }>(request: T): Promise<T> => {
+      Object.assign(request.headers, headers);
+      return request;
+    },
+  };
+}
 
 /** Region the local hub signs with and writes into ARNs and stream records. */
 export function localRegion(): string {
@@ -26,6 +42,7 @@ export function localDynamoDbClient(endpoint: string, config: DynamoDBClientConf
   return new DynamoDBClient({
     region: localRegion(),
     credentials: LOCAL_CREDENTIALS,
+    signer: emulatorSigner(localRegion(), 'dynamodb'),
     ...config,
     endpoint,
   });
@@ -35,6 +52,7 @@ export function localSqsClient(endpoint: string, config: SQSClientConfig = {}): 
   return new SQSClient({
     region: localRegion(),
     credentials: LOCAL_CREDENTIALS,
+    signer: emulatorSigner(localRegion(), 'sqs'),
     ...config,
     endpoint,
   });

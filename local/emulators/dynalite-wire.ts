@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { emulatorAuthorization } from './local-account.ts';
 
 // Plain HTTP to dynalite on loopback: the stream tap forwards clients' requests through it and
 // makes its own reads with it. Wire JSON in and out, so images stay in DynamoDB's JSON shape.
@@ -23,8 +24,7 @@ export interface DynaliteWire {
 }
 
 // dynalite checks that a request looks signed, never the signature itself.
-const INTERNAL_AUTHORIZATION =
-  'AWS4-HMAC-SHA256 Credential=local/20000101/local/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
+const INTERNAL_AUTHORIZATION = emulatorAuthorization('local', 'dynamodb');
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade'];
 
 export function createDynaliteWire(host: string, port: number): DynaliteWire {
@@ -70,8 +70,7 @@ export function createDynaliteWire(host: string, port: number): DynaliteWire {
           'content-type': 'application/x-amz-json-1.0',
           'content-length': body.length,
           'x-amz-target': `DynamoDB_20120810.${operation}`,
-          'x-amz-date': '20000101T000000Z',
-          authorization: INTERNAL_AUTHORIZATION,
+          ...INTERNAL_AUTHORIZATION,
         },
         body,
       );

@@ -285,7 +285,7 @@ describe.each(stages)('stage %s', (name, config) => {
   });
 
   describe('Publisher', () => {
-    it('consumes the table stream in bisecting, retried, partially failing batches of 100', () => {
+    it('consumes the table stream in bisecting, retried, partially failing batches of 100, 4 at once per shard', () => {
       const { template, stack, resolve } = stage(name);
 
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -293,6 +293,7 @@ describe.each(stages)('stage %s', (name, config) => {
         FunctionName: resolve(stack.publisher.handler.function.functionName),
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: 100,
+        ParallelizationFactor: 4,
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: 5,
         MaximumRecordAgeInSeconds: 86400,

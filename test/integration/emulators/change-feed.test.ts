@@ -292,4 +292,88 @@ describe('change feed', () => {
 
     expect(sequenceNumbers(resumed)).toEqual(sequenceNumbers(retained));
   });
+
+  it('with a parallelization factor, runs batches at once, keeps each key in order, checkpoints past handled records only', async () => {
+    // Prepare: 4 lanes; 40 records over 5 keys; the batch holding record 0 is held until another batch is done
+    const checkpoints: string[] = [];
+    const feed = createChangeFeed({ onCheckpoint: (_, sequenceNumber) => checkpoints.push(sequenceNumber) });
+    const published = streamRecords(40).map((record, index) => ({
+      ...record,
+      dynamodb: { ...record.dynamodb, Keys: { pk: { S: `person-${index % 5}` }, sk: { S: `v${index}` } } },
+    }));
+    const first = sequenceNumbers(published)[0];
+    let releaseFirst = () => {};
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const handled: DynamoDBRecord[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    feed.subscribe(
+      async (records) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        if (records.some((record) => record.dynamodb?.SequenceNumber === first)) await firstHeld;
+        else await new Promise((resolve) => setTimeout(resolve, 5));
+        handled.push(...records);
+        inFlight -= 1;
+      },
+      {
+        name: 'publisher',
+        batchSize: 4,
+        parallelizationFactor: 4,
+        partitionKey: 'pk',
+        maxBatchingWindowMs: 0,
+      },
+    );
+
+    // Act
+    feed.publish(published);
+    const drained = feed.drain();
+    while (handled.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const checkpointsWhileHeld = [...checkpoints];
+    releaseFirst();
+    await drained;
+
+    // Assess: more than one batch ran at once; every key's records arrived in the order published
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(handled).toHaveLength(published.length);
+    for (let key = 0; key < 5; key += 1) {
+      const ofKey = (records: DynamoDBRecord[]) =>
+        sequenceNumbers(records.filter((record) => record.dynamodb?.Keys?.pk?.S === `person-${key}`));
+      expect(ofKey(handled)).toEqual(ofKey(published));
+    }
+    // the checkpoint never passed the held record, and ends on the last one once it is handled
+    expect(checkpointsWhileHeld).toEqual([]);
+    expect(checkpoints.at(-1)).toBe(sequenceNumbers(published).at(-1));
+  });
+
+  it('passes over the records its filter refuses, and checkpoints past them', async () => {
+    const checkpoints: string[] = [];
+    const feed = createChangeFeed({ onCheckpoint: (_, sequenceNumber) => checkpoints.push(sequenceNumber) });
+    const published = streamRecords(6);
+    const handled: DynamoDBRecord[] = [];
+    feed.subscribe(
+      async (records) => {
+        handled.push(...records);
+      },
+      {
+        name: 'statistics',
+        filter: (record) => record.eventID !== 'event-0' && record.eventID !== 'event-3',
+      },
+    );
+
+    feed.publish(published);
+    await feed.drain();
+
+    expect(handled.map((record) => record.eventID)).toEqual(['event-1', 'event-2', 'event-4', 'event-5']);
+    expect(checkpoints).toEqual([sequenceNumbers(published)[5]]);
+  });
+
+  it('refuses a parallelization factor Lambda would refuse', () => {
+    const feed = createChangeFeed();
+    expect(() => feed.subscribe(async () => {}, { parallelizationFactor: 11 })).toThrow(
+      'parallelizationFactor must be an integer from 1 to 10',
+    );
+  });
 });
