@@ -1,12 +1,16 @@
-import http from 'node:http';
+import { EventEmitter } from 'node:events';
+import type http from 'node:http';
 import { emulatorAuthorization } from './local-account.ts';
 
-// Plain HTTP to dynalite on loopback: the stream tap forwards clients' requests through it and
-// makes its own reads with it. Wire JSON in and out, so images stay in DynamoDB's JSON shape.
+// dynalite's own request handler, called in-process: the stream tap forwards clients' requests through it and
+// makes its own reads with it. dynalite (in the same thread) reads a request's method, url, headers and body
+// events and writes status, headers and one body, so a loopback HTTP round trip per call (a client and a
+// server parsing each request once more) would buy nothing. Wire JSON
+// in and out, so images stay in DynamoDB's JSON shape.
 
 export interface UpstreamResponse {
   status: number;
-  headers: http.IncomingHttpHeaders;
+  headers: http.OutgoingHttpHeaders;
   body: Buffer;
 }
 
@@ -20,15 +24,16 @@ export interface DynaliteWire {
   ): Promise<UpstreamResponse>;
   /** Calls a DynamoDB operation; the parsed JSON answer and its status. */
   call<T>(operation: string, input: object): Promise<{ status: number; output: T }>;
-  close(): void;
 }
 
 // dynalite checks that a request looks signed, never the signature itself.
 const INTERNAL_AUTHORIZATION = emulatorAuthorization('local', 'dynamodb');
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade'];
 
-export function createDynaliteWire(host: string, port: number): DynaliteWire {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+export function createDynaliteWire(dynaliteServer: http.Server): DynaliteWire {
+  const [listener] = dynaliteServer.listeners('request') as ((request: object, response: object) => void)[];
+  if (!listener) throw new Error('dynalite has no request handler');
+  const handle = listener;
 
   function send(
     method: string,
@@ -36,21 +41,21 @@ export function createDynaliteWire(host: string, port: number): DynaliteWire {
     headers: http.OutgoingHttpHeaders,
     body: Buffer,
   ): Promise<UpstreamResponse> {
-    return new Promise((resolve, reject) => {
-      const request = http.request({ host, port, method, path, headers, agent }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 500,
-            headers: response.headers,
-            body: Buffer.concat(chunks),
-          }),
-        );
-      });
-      request.on('error', reject);
-      request.end(body);
+    return new Promise((resolve) => {
+      const request = Object.assign(new EventEmitter(), { method, url: path, headers });
+      const answered: http.OutgoingHttpHeaders = {};
+      const response = {
+        statusCode: 200,
+        setHeader(name: string, value: number | string) {
+          answered[name.toLowerCase()] = value;
+        },
+        end(data?: string | Buffer) {
+          resolve({ status: response.statusCode, headers: answered, body: Buffer.from(data ?? '') });
+        },
+      };
+      handle(request, response);
+      request.emit('data', body);
+      request.emit('end');
     });
   }
 
@@ -75,10 +80,6 @@ export function createDynaliteWire(host: string, port: number): DynaliteWire {
         body,
       );
       return { status: response.status, output: JSON.parse(response.body.toString('utf8') || '{}') as T };
-    },
-
-    close() {
-      agent.destroy();
     },
   };
 }

@@ -9,7 +9,8 @@ import type { ThreadStatus } from './emulator-thread.ts';
 import { createStreamTap } from './stream-tap.ts';
 
 // The DynamoDB emulator's own thread: dynalite on a private port and the stream tap in front of it, so
-// their parsing, validation, JSON and LevelDB work run beside the hub's event loop instead of on it. The
+// their parsing, validation, JSON and LevelDB work run beside the hub's event loop instead of on it (the
+// tap calls dynalite's handler in-process; dynalite's own port is for benchmarks and diagnostics). The
 // tap hands each write's change records to the parent thread (which runs the change feed) and answers the
 // client only once the parent has taken them, as it did in one thread. With a stream directory it also
 // keeps the change journal (change-journal.ts): the parent gets what it retained when the thread is up,
@@ -64,7 +65,6 @@ const store = dynalite({
 });
 const taking = new Map<number, () => void>();
 let nextId = 0;
-let wire: ReturnType<typeof createDynaliteWire> | undefined;
 let tap: http.Server | undefined;
 let journal: ChangeJournal | undefined;
 
@@ -81,7 +81,7 @@ parent.on('message', (message: TakenMessage | CheckpointMessage | { type: 'close
 
 try {
   const storePort = (await listen(store, 0)).port;
-  wire = createDynaliteWire(host, storePort);
+  const wire = createDynaliteWire(store);
   const feed = {
     publish(records: readonly DynamoDBRecord[]): Promise<void> | undefined {
       if (records.length === 0) return undefined;
@@ -121,7 +121,6 @@ async function close(): Promise<void> {
   let failure: string | undefined;
   try {
     if (tap?.listening) await closeServer(tap);
-    wire?.close();
     if (store.listening) await closeServer(store);
     journal?.close();
   } catch (error) {
