@@ -46,7 +46,8 @@ export async function benchEndToEnd(n = 5_000): Promise<EndToEndFigures> {
   const hub = await startHub({ port: 0 });
   const { apiUrl, queues, tokens, sqsEndpoint, region } = hub.endpoints;
   const sqs = new SQSClient({ endpoint: sqsEndpoint, region, credentials: LOCAL_CREDENTIALS });
-  // An event can arrive before its POST has answered, so arrivals and sends are matched up at the end.
+  // An event can arrive before its POST has answered, so arrivals and sends are matched up at the end. An
+  // arrival is when the queue took the message (its SentTimestamp), not when this reader got round to it.
   const postedAt = new Map<string, number>();
   const arrivedAt = new Map<string, number>();
   let stopReceiving = false;
@@ -69,7 +70,7 @@ export async function benchEndToEnd(n = 5_000): Promise<EndToEndFigures> {
     Array.from({ length: IN_FLIGHT }, async () => {
       while (next < batches.length) {
         const records = batches[next++] ?? [];
-        const sent = performance.now();
+        const sent = Date.now(); // on SQS's clock: the queue stamps each message's arrival (SentTimestamp)
         const response = await fetch(`${apiUrl}/v1/records`, {
           method: 'POST',
           headers: {
@@ -171,7 +172,7 @@ function registrations(from: number, count: number) {
   });
 }
 
-/** Long-polls a queue, handing each message with its arrival time to `onMessage`, until told to stop. */
+/** Long-polls a queue, handing each message with the time the queue took it to `onMessage`, until told to stop. */
 async function receiveAll(
   sqs: SQSClient,
   queueUrl: string,
@@ -180,10 +181,16 @@ async function receiveAll(
 ) {
   while (!stop()) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['SentTimestamp'],
+      }),
     );
-    const at = performance.now();
-    for (const message of Messages) onMessage(message.Body ?? '{}', at);
+    for (const message of Messages) {
+      onMessage(message.Body ?? '{}', Number(message.Attributes?.SentTimestamp ?? Number.NaN));
+    }
     if (Messages.length > 0) {
       await sqs.send(
         new DeleteMessageBatchCommand({
