@@ -6,9 +6,9 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 // a failing batch retried with back-off (blocking the records behind it, as a shard does), then
 // handed to onFailure. With a parallelization factor N, as Lambda's ParallelizationFactor, the shard's
 // records are spread over N lanes by partition key, each lane one batch in flight: a key's records keep
-// their order, and a named checkpoint only passes records that every lane has handled. A listener may answer like a ReportBatchItemFailures handler: delivery
-// resumes from the failed record with the lowest sequence number; an empty, missing or unknown
-// itemIdentifier fails the whole batch.
+// their order, and a named checkpoint only passes records that every lane has handled. A listener may
+// answer like a ReportBatchItemFailures handler: delivery resumes from the failed record with the lowest
+// sequence number; an empty, missing or unknown itemIdentifier fails the whole batch.
 
 // biome-ignore lint/suspicious/noConfusingVoidType: listeners may return nothing, like a Lambda handler
 export type ChangeListener = (records: DynamoDBRecord[]) => Promise<DynamoDBBatchResponse | void>;

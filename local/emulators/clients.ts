@@ -19,9 +19,9 @@ export { emulatorAuthorization, LOCAL_ACCOUNT_ID, partitionOf } from './local-ac
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 /**
- * The signer of the hub's own clients: dynalite, fauxqs and the local bus check that a request looks signed,
- * never the signature, and SigV4's hashing was a tenth of the hub's event loop under load. Everything else
- * on the SDK's path (middleware, serialising, retries, HTTP) is the real client's.
+ * The signer of the hub's own clients: dynalite and fauxqs check that a request looks signed, never the
+ * signature (the local bus checks neither), and SigV4's hashing was a tenth of the hub's event loop under
+ * load. Everything else on the SDK's path (middleware, serialising, retries, HTTP) is the real client's.
  */
 export function emulatorSigner(region: string, service: string) {
   const headers = emulatorAuthorization(region, service);
