@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import { PUT_EVENTS_MAX_ENTRIES } from '#functions/adapters/service-limits.ts';
 
 export interface PutEventsTarget {
   putEvents(
@@ -34,8 +35,11 @@ export async function startEventBridgeEndpoint(
       const { Entries } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
         Entries?: PutEventsRequestEntry[];
       };
-      if (!Array.isArray(Entries) || Entries.length < 1 || Entries.length > 10) {
-        return reply(400, { __type: 'ValidationException', message: 'Entries must hold 1 to 10 entries' });
+      if (!Array.isArray(Entries) || Entries.length < 1 || Entries.length > PUT_EVENTS_MAX_ENTRIES) {
+        return reply(400, {
+          __type: 'ValidationException',
+          message: `Entries must hold 1 to ${PUT_EVENTS_MAX_ENTRIES} entries`,
+        });
       }
       reply(200, await bus.putEvents(Entries));
     } catch (error) {

@@ -4,6 +4,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { SQS_BATCH_MAX_ENTRIES } from '#functions/adapters/service-limits.ts';
 
 // The local bus's SQS targets send one message per event, as EventBridge does. Sent one call each, the calls
 // cost more than the messages; this coalesces the sends that are waiting for one queue into SendMessageBatch
@@ -59,11 +60,9 @@ interface QueueState {
   timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
 }
 
-export const MAX_BATCH_ENTRIES = 10;
-
 export function createQueueBatcher(options: QueueBatcherOptions): QueueBatcher {
   const { client } = options;
-  const maxBatchSize = Math.min(options.maxBatchSize ?? MAX_BATCH_ENTRIES, MAX_BATCH_ENTRIES);
+  const maxBatchSize = Math.min(options.maxBatchSize ?? SQS_BATCH_MAX_ENTRIES, SQS_BATCH_MAX_ENTRIES);
   const maxBatchBytes = options.maxBatchBytes ?? 256 * 1024;
   const lingerMs = options.lingerMs ?? 0;
   const maxInFlight = Math.max(1, options.maxInFlightPerQueue ?? 4);

@@ -8,7 +8,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createQueueBatcher, MAX_BATCH_ENTRIES } from './queue-batcher.ts';
+import { SQS_BATCH_MAX_ENTRIES } from '#functions/adapters/service-limits.ts';
+import { createQueueBatcher } from './queue-batcher.ts';
 
 // Lambda's event source mapping on an SQS queue, locally (the derive function's queue, the derive rule's
 // target). The queue is one of the local hub's SQS queues (kept on disk with --data-dir), so a crash loses no
@@ -60,7 +61,7 @@ export function createQueueEventSource(options: QueueEventSourceOptions): QueueE
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
-        MaxNumberOfMessages: Math.min(MAX_BATCH_ENTRIES, max),
+        MaxNumberOfMessages: Math.min(SQS_BATCH_MAX_ENTRIES, max),
         WaitTimeSeconds: waitSeconds,
         MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
       }),
@@ -81,8 +82,8 @@ export function createQueueEventSource(options: QueueEventSourceOptions): QueueE
   };
 
   const inChunks = async (messages: Message[], send: (chunk: Message[]) => Promise<unknown>) => {
-    for (let start = 0; start < messages.length; start += MAX_BATCH_ENTRIES) {
-      await send(messages.slice(start, start + MAX_BATCH_ENTRIES));
+    for (let start = 0; start < messages.length; start += SQS_BATCH_MAX_ENTRIES) {
+      await send(messages.slice(start, start + SQS_BATCH_MAX_ENTRIES));
     }
   };
   const entries = (messages: Message[]) =>

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { BATCH_GET_ITEM_MAX_KEYS } from '#functions/adapters/service-limits.ts';
 import type { ChangeJournal, PendingItem } from './change-journal.ts';
 import { type DynaliteWire, responseHeaders, type UpstreamResponse } from './dynalite-wire.ts';
 import { createKeyLocks } from './key-locks.ts';
@@ -40,8 +41,6 @@ const UNSUPPORTED_OPERATIONS: Record<string, string> = {
   BatchExecuteStatement: 'PartiQL',
   ExecuteTransaction: 'PartiQL',
 };
-/** BatchGetItem takes at most 100 keys per call. */
-const BATCH_GET_LIMIT = 100;
 
 /** Where the tap's change records go (the change feed, or the thread that runs it); awaited before answering. */
 export interface ChangeSink {
@@ -186,9 +185,9 @@ export function createStreamTap({
     const unique = [...new Map(targets.map((target) => [target.lockKey, target])).values()];
     const tablesByName = new Map(unique.map((target) => [target.tableName, target.table]));
     const found = new Map<string, Item>();
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+    for (let start = 0; start < unique.length; start += BATCH_GET_ITEM_MAX_KEYS) {
       let requestItems: BatchGetItemWire['UnprocessedKeys'] = {};
-      for (const target of unique.slice(start, start + BATCH_GET_LIMIT)) {
+      for (const target of unique.slice(start, start + BATCH_GET_ITEM_MAX_KEYS)) {
         requestItems[target.tableName] ??= { Keys: [], ConsistentRead: true };
         requestItems[target.tableName]?.Keys.push(target.key);
       }
