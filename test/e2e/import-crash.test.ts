@@ -112,7 +112,23 @@ describe('an import when the hub is killed and started again', () => {
     const ids = (await takeAllMessages(sqs, second.endpoints.queues['public-security'] ?? '')).map(
       (m) => JSON.parse(m.Body ?? '{}').id as string,
     );
+    // Where a missing event would have gone: the department's dead-letter queue (a delivery given up), the
+    // publisher's failure queue (a stream batch given up), or a change the stream tap could not capture.
+    const givenUp = {
+      deadLettered: (await takeAllMessages(sqs, second.endpoints.deadLetterQueues['public-security'] ?? ''))
+        .length,
+      publisherFailures: (
+        await takeAllMessages(sqs, second.endpoints.deadLetterQueues['publisher-failures'] ?? '')
+      ).length,
+      hubErrors: [first, second].flatMap((hub) =>
+        hub
+          .output()
+          .split('\n')
+          .filter((line) => /\[(stream-tap|change-feed)\]/.test(line)),
+      ),
+    };
     sqs.destroy();
+    expect(givenUp).toStrictEqual({ deadLettered: 0, publisherFailures: 0, hubErrors: [] });
     expect(new Set(ids).size).toBe(ROWS - bad);
   });
 });
