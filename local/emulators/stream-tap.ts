@@ -6,7 +6,7 @@ import { type DynaliteWire, responseHeaders, type UpstreamResponse } from './dyn
 import { createKeyLocks } from './key-locks.ts';
 import { LOCAL_ACCOUNT_ID, partitionOf } from './local-account.ts';
 import { isStoredForm } from './stored-form.ts';
-import { createStreamRecordFactory, type Item } from './stream-records.ts';
+import { createStreamRecordFactory, type Item, type ItemChange } from './stream-records.ts';
 import {
   isObject,
   parseJson,
@@ -30,7 +30,9 @@ import {
 //
 // With a journal (a hub that keeps its data), every old image is read before the write and journalled with
 // the write's items before it is forwarded, and the change records are journalled before the answer, so a
-// kill -9 at any moment loses no change (change-journal.ts).
+// kill -9 at any moment loses no change (change-journal.ts). A write whose old images cannot be read (dynalite
+// answers a read with a server error, say) is refused with a 500, which the SDK retries, rather than forwarded
+// uncaptured.
 
 const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
 const TABLE_OPERATIONS = new Set(['CreateTable', 'DeleteTable', 'UpdateTable']);
@@ -85,6 +87,9 @@ interface WriteTarget {
   putItem: unknown;
 }
 
+/** An item's images around a write, and the stream its record goes to. */
+type StreamChange = ItemChange & { streamArn: string };
+
 interface ImagePair {
   oldImage: Item | undefined;
   newImage: Item | undefined;
@@ -107,6 +112,20 @@ interface BatchGetItemWire {
 
 class ReadBeforeWriteFailed extends Error {
   override readonly name = 'ReadBeforeWriteFailed';
+}
+
+/** dynalite refused a read as a client error (a key of the wrong type, say): it refuses the write too. */
+class ReadRejected extends Error {
+  override readonly name = 'ReadRejected';
+}
+
+/**
+ * The old images could not be read for a reason other than the key (a server error, a failed call): the
+ * write is not forwarded, and its caller gets a 500 and tries again, instead of a write whose change is lost.
+ */
+function rejectedReadOnly(error: unknown): undefined {
+  if (error instanceof ReadRejected) return undefined;
+  throw error;
 }
 
 export function createStreamTap({
@@ -172,7 +191,7 @@ export function createStreamTap({
       Key: key,
       ConsistentRead: true,
     });
-    if (status !== 200) throw new Error(`GetItem on ${tableName} answered ${status}`);
+    if (status !== 200) throw readFailure(`GetItem on ${tableName}`, status);
     return output.Item;
   }
 
@@ -195,7 +214,7 @@ export function createStreamTap({
         const answer: { status: number; output: BatchGetItemWire } = await wire.call('BatchGetItem', {
           RequestItems: requestItems,
         });
-        if (answer.status !== 200) throw new Error(`BatchGetItem answered ${answer.status}`);
+        if (answer.status !== 200) throw readFailure('BatchGetItem', answer.status);
         for (const [tableName, items] of Object.entries(answer.output.Responses ?? {})) {
           const table = tablesByName.get(tableName);
           for (const item of items) {
@@ -220,10 +239,7 @@ export function createStreamTap({
     const plan = singleWritePlan(operation, input.ReturnValues, { readOldImage: begin !== undefined });
     const before =
       plan.oldImage === 'read'
-        ? await readItem(target).then(
-            (item) => ({ item }),
-            () => undefined,
-          )
+        ? await readItem(target).then((item) => ({ item }), rejectedReadOnly)
         : undefined;
     if (before) begin?.([before.item]);
     const sent = plan.forceReturnValues
@@ -257,7 +273,7 @@ export function createStreamTap({
     targets: readonly WriteTarget[],
     begin: BeginWrite | undefined,
   ): Promise<ForwardedWrite> {
-    const before = await readItems(targets).catch(() => undefined);
+    const before = await readItems(targets).catch(rejectedReadOnly);
     if (before) begin?.(before);
     const upstream = await forward(request, body);
     if (upstream.status !== 200) return { upstream };
@@ -323,17 +339,19 @@ export function createStreamTap({
         operation === 'BatchWriteItem'
           ? await writeBatch(request, body, targets, begin)
           : await writeSingle(request, body, input, operation, targets[0] as WriteTarget, begin);
-      let changes: DynamoDBRecord[] | undefined = [];
+      let changes: StreamChange[] | undefined = [];
       if (written.images) {
         try {
           const images = await written.images();
-          changes = targets.flatMap((target, index) => {
-            const change = { tableName: target.tableName, keys: target.key, ...(images[index] as ImagePair) };
-            return records.toRecord(change, target.table.streamArn) ?? [];
-          });
+          changes = targets.map((target, index) => ({
+            tableName: target.tableName,
+            keys: target.key,
+            streamArn: target.table.streamArn,
+            ...(images[index] as ImagePair),
+          }));
         } catch (error) {
           // With a journal, what the write left is read again, as after a crash.
-          changes = begun && (await changesOf(begun.items).catch(() => undefined));
+          changes = begun && (await changesNow(begun.items).catch(() => undefined));
           // Otherwise the write is committed but its stream record is lost (or, journalled, kept open until the
           // next start settles it). Say so without item data.
           if (!changes) {
@@ -345,26 +363,28 @@ export function createStreamTap({
         }
       }
       if (!changes) return written.upstream;
-      if (begun) journal?.commit(begun.id, changes);
-      if (changes.length > 0) await feed.publish(changes);
+      // Numbered, journalled and handed to the feed in one turn: records reach the feed in sequence order, so a
+      // consumer's checkpoint never passes a record it has not had.
+      const changed = toRecords(changes);
+      if (begun) journal?.commit(begun.id, changed);
+      if (changed.length > 0) await feed.publish(changed);
       return written.upstream;
     } finally {
       release();
     }
   }
 
-  /** The records of a journalled write whose own images are unknown: its items now against their images before. */
-  async function changesOf(items: readonly PendingItem[]): Promise<DynamoDBRecord[]> {
+  /** The changes of a journalled write whose own images are unknown: its items now against their images before. */
+  async function changesNow(items: readonly PendingItem[]): Promise<StreamChange[]> {
     const now = await Promise.all(
       items.map((item) => readItem({ tableName: item.tableName, key: item.keys })),
     );
-    return items.flatMap(
-      (item, index) =>
-        records.toRecord(
-          { tableName: item.tableName, keys: item.keys, oldImage: item.oldImage, newImage: now[index] },
-          item.streamArn,
-        ) ?? [],
-    );
+    return items.map((item, index) => ({ ...item, newImage: now[index] }));
+  }
+
+  /** Stream records (with their sequence numbers) of the changes that changed something. */
+  function toRecords(changes: readonly StreamChange[]): DynamoDBRecord[] {
+    return changes.flatMap((change) => records.toRecord(change, change.streamArn) ?? []);
   }
 
   function forward(request: IncomingMessage, body: Buffer): Promise<UpstreamResponse> {
@@ -404,7 +424,7 @@ export function createStreamTap({
     async settleInterrupted(writes) {
       const settled: DynamoDBRecord[] = [];
       for (const { id, items } of writes) {
-        const changes = await changesOf(items);
+        const changes = toRecords(await changesNow(items));
         journal?.commit(id, changes);
         settled.push(...changes);
       }
@@ -441,4 +461,10 @@ function sendError(response: ServerResponse, type: string, message: string, stat
 
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
+}
+
+/** A read dynalite answered with an error: refused as a client error (4xx), or failed. */
+function readFailure(what: string, status: number): Error {
+  const message = `${what} answered ${status}`;
+  return status >= 400 && status < 500 ? new ReadRejected(message) : new Error(message);
 }
