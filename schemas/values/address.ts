@@ -62,6 +62,12 @@ function compactSpacesAndDashes(text: string): string {
   return out;
 }
 
+/** Spaces and dashes compacted; dropping a space can bring a combining mark next to a letter, so compose again. */
+function compacted(text: string): string {
+  const compact = compactSpacesAndDashes(text);
+  return compact === text ? text : nfkc(compact);
+}
+
 /**
  * The one canonical form of an address detail, used wherever addresses are compared or keyed (the natural
  * keys of rental properties and tenancies, a landlord's ownership): the canonical text (invisible
@@ -70,16 +76,16 @@ function compactSpacesAndDashes(text: string): string {
  * `3幢2单元301室`.
  */
 export function normaliseAddressDetail(raw: string): AddressDetail {
-  const text = canonicalText(raw);
-  const compact = compactSpacesAndDashes(text);
-  // Dropping a space can bring a combining mark next to a letter: compose again so the result is stable.
-  const composed = compact === text ? text : nfkc(compact);
-  // Most addresses need neither replacement: each runs only when its pattern can match.
+  const composed = compacted(canonicalText(raw));
+  // Most addresses need neither replacement: each runs only when its pattern can match. A space kept between
+  // two digits ("2-1-1 301") stands beside 室 once the dashes are words, so it is compacted again.
   const dashed = composed.includes('-')
-    ? composed.replace(
-        BUILDING_UNIT_ROOM,
-        (_, building: string, unit: string, room: string) =>
-          `${withoutLeadingZeros(building)}幢${withoutLeadingZeros(unit)}单元${withoutLeadingZeros(room)}室`,
+    ? compacted(
+        composed.replace(
+          BUILDING_UNIT_ROOM,
+          (_, building: string, unit: string, room: string) =>
+            `${withoutLeadingZeros(building)}幢${withoutLeadingZeros(unit)}单元${withoutLeadingZeros(room)}室`,
+        ),
       )
     : composed;
   if (!OTHER_NOTATION.test(dashed)) return dashed;

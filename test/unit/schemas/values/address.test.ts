@@ -78,7 +78,8 @@ describe('addressDetail', () => {
         const once = normaliseAddressDetail(raw);
         expect(normaliseAddressDetail(once)).toBe(once);
       }),
-      { numRuns: 500 },
+      // A counterexample fast-check found: a space between two digits that the dashes' words then stand beside.
+      { numRuns: 500, examples: [['2-１—１　301']] },
     );
   });
 });
