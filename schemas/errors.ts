@@ -182,7 +182,8 @@ export interface FieldError {
   message: string;
 }
 
-const isErrorCode = (value: unknown): value is ErrorCode =>
+/** True for a code of the catalogue. */
+export const isErrorCode = (value: unknown): value is ErrorCode =>
   typeof value === 'string' && Object.hasOwn(ERROR_CATALOGUE, value);
 
 const pick = (text: LocalisedText, locale: Locale): string =>

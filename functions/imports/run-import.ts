@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { MAX_IMPORT_BYTES } from '#api/import-api.ts';
 import { problemDetailsOf } from '#api/problems.ts';
-import { ERROR_CODES, type ErrorCode, errorMessage } from '#schemas/errors.ts';
+import { errorMessage, isErrorCode } from '#schemas/errors.ts';
 import { normaliseRecord } from '#schemas/index.ts';
 import { columnOfError, type ImportColumn, type RowError, rowRecord } from '#schemas/tabular.ts';
 import type { ImportFiles } from '../adapters/import-files.ts';
@@ -184,7 +184,5 @@ async function storeChunk(
 
 /** The Chinese message of a row error's code (the English one carries the details: what was received). */
 function chineseMessageOf(code: string): string {
-  return (ERROR_CODES as readonly string[]).includes(code)
-    ? errorMessage(code as ErrorCode, undefined, 'zh')
-    : '';
+  return isErrorCode(code) ? errorMessage(code, undefined, 'zh') : '';
 }
