@@ -41,6 +41,55 @@ describe('change feed', () => {
     expect(sequenceNumbers(batches.flat())).toEqual(sequenceNumbers(published));
   });
 
+  it('gives every subscription the same records, which no listener can change', async () => {
+    // Prepare: one listener tries to rewrite what it was given, another reads after it
+    const feed = createChangeFeed();
+    const refusals: unknown[] = [];
+    const seen: string[] = [];
+    feed.subscribe(async (records) => {
+      for (const record of records) {
+        try {
+          (record.dynamodb as { Keys: unknown }).Keys = { pk: { S: 'rewritten' } };
+        } catch (error) {
+          refusals.push(error);
+        }
+      }
+    });
+    feed.subscribe(async (records) => {
+      seen.push(...records.map((record) => record.dynamodb?.Keys?.pk?.S ?? ''));
+    });
+
+    // Act
+    feed.publish(streamRecords(3));
+    await feed.drain();
+
+    // Assess
+    expect(refusals).toHaveLength(3);
+    expect(refusals.every((error) => error instanceof TypeError)).toBe(true);
+    expect(seen).toEqual(['item-0', 'item-1', 'item-2']);
+  });
+
+  it('backlog is what the slowest subscription has been given and not handled yet', async () => {
+    // Prepare: a quick subscription and one held at its first batch until released
+    const feed = createChangeFeed();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    feed.subscribe(async () => {}, { batchSize: 10 });
+    feed.subscribe(() => held, { batchSize: 10 });
+
+    // Act
+    feed.publish(streamRecords(25));
+    const whileHeld = feed.backlog();
+    release();
+    await feed.drain();
+
+    // Assess
+    expect(whileHeld).toBe(25);
+    expect(feed.backlog()).toBe(0);
+  });
+
   it('drain waits until the listener has finished handling, without waiting out the batching window', async () => {
     // Prepare
     const feed = createChangeFeed();
