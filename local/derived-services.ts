@@ -97,6 +97,8 @@ export interface LocalDerived {
   dynamoDbRequests(): Promise<OperationCounts>;
   /** Resolves once every event handed to the derive rule so far has been derived (or dead-lettered). */
   drain(): Promise<void>;
+  /** Events handed to the derive rule and not derived yet. */
+  backlog(): Promise<number>;
   /** For the ingest handler: the reporting deadlines and the per-submitter late-report counter. */
   lateReports: Required<LateReportDeps>;
   /** For the ingest handler: the profiles and rules behind an application's eligibility flags. */
@@ -286,6 +288,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
     routes,
     queues: { derivedEvents, deriveFailures, statisticsFailures },
     drain,
+    backlog: () => invocations.backlog(),
     dynamoDbRequests: () => derive.dynamoDbRequests(),
     lateReports: { config: config.lateReport, counter: new LateReportCounter(dynamoDb, tableName) },
     applications: { profiles, config: config.eligibility },

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { IMPORT_ROUTES } from '#api/import-api.ts';
@@ -90,8 +91,12 @@ export interface LocalHub {
 }
 
 const EVENT_BUS_NAME = 'residence-data-hub-local';
-/** Import chunks (of 500 rows) between two waits for the change feed and derivations to catch up. */
-const IMPORT_SETTLE_CHUNKS = 4;
+/**
+ * How far the change feed (records) and the derive queue (events) may fall behind an import before its next
+ * chunk waits: four chunks' worth, enough to keep every stage busy, never a pile-up in memory.
+ */
+const IMPORT_MAX_BACKLOG = 2_000;
+const IMPORT_PACE_POLL_MS = 20;
 /** How often the hub adds its delivery counts to the log (one write per subscriber, day and type). */
 const DELIVERY_LOG_FLUSH_MS = 1_000;
 const PUBLISHER_FAILURES = 'publisher-failures';
@@ -249,7 +254,6 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
         JSON.stringify({ Records: [{ eventSource: 'aws:s3', s3: { object: { key, size } } }] }),
       ),
   });
-  let chunksSinceSettle = 0;
   runner = createImportRunner({
     imports,
     worker: createImportWorker({
@@ -262,13 +266,15 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
         permitNumbers: derived.permitNumbers,
       },
       jobs: { resume: async (importId) => runner?.enqueue(JSON.stringify({ importId })) },
-      // The change feed and the derivations wait in memory here (a DynamoDB stream keeps 24 hours on AWS):
-      // let them catch up every IMPORT_SETTLE_CHUNKS chunks, so a large import never piles them up.
+      // The change feed waits in memory here (a DynamoDB stream keeps 24 hours on AWS): the next chunk goes
+      // once the feed and the derivations are within IMPORT_MAX_BACKLOG of it. Waiting for them to empty
+      // instead would leave every stage idle in turn.
       pace: async () => {
-        chunksSinceSettle += 1;
-        if (chunksSinceSettle < IMPORT_SETTLE_CHUNKS) return;
-        chunksSinceSettle = 0;
-        await settle();
+        while (
+          dynamo.changes.backlog() > IMPORT_MAX_BACKLOG ||
+          (await derived.backlog()) > IMPORT_MAX_BACKLOG
+        )
+          await sleep(IMPORT_PACE_POLL_MS);
       },
     }),
   });

@@ -42,6 +42,8 @@ export interface QueueEventSource {
   start(): () => Promise<void>;
   /** Resolves once the queue is empty: every message queued so far, in this run or a kept one, is handled. */
   drain(): Promise<void>;
+  /** Messages in the queue, waiting or being handled (SQS's approximate counts). */
+  backlog(): Promise<number>;
 }
 
 /** How long the poller waits for a first message (long polling: a new one wakes it at once). */
@@ -172,6 +174,7 @@ export function createQueueEventSource(options: QueueEventSourceOptions): QueueE
     async drain() {
       while (!stopping.signal.aborted && (await queued()) > 0) await sleep(DRAIN_POLL_MS);
     },
+    backlog: queued,
   };
 }
 

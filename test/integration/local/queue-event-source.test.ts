@@ -48,6 +48,7 @@ describe('queue event source', () => {
     // Prepare: messages queued, no poller ever started (the process died first)
     const first = await sourceOn(async () => ({ batchItemFailures: [] }));
     await Promise.all(Array.from({ length: 40 }, (_, n) => first.source.send(`{"n":${n}}`)));
+    const queuedBefore = await first.source.backlog();
     await first.close();
     const batches: string[][] = [];
 
@@ -58,10 +59,12 @@ describe('queue event source', () => {
     });
     const stop = second.source.start();
     await second.source.drain();
+    const queuedAfter = await second.source.backlog();
     await stop();
     await second.close();
 
     // Assess
+    expect([queuedBefore, queuedAfter]).toEqual([40, 0]);
     expect(batches.flat().sort()).toEqual(Array.from({ length: 40 }, (_, n) => `{"n":${n}}`).sort());
     expect(Math.max(...batches.map((batch) => batch.length))).toBeGreaterThan(10); // beyond one receive
     expect(batches.every((batch) => batch.length <= 25)).toBe(true);
