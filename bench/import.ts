@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Presets, SingleBar } from 'cli-progress';
 import { stringify } from 'csv-stringify';
 import { CSV_CONTENT_TYPE, type ImportStatus } from '#api/import-api.ts';
 import { sampleIdNumber } from '#local/sample-data.ts';
@@ -42,8 +43,12 @@ async function* rows(count: number) {
   }
 }
 
-const peakRssMb = async (pid: number) =>
-  Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+/** A figure of /proc/<pid>/status in MB: VmHWM the peak resident set, VmRSS the current one. */
+const statusMb = async (pid: number, field: 'VmHWM' | 'VmRSS') =>
+  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) /
+  1024;
+const peakRssMb = (pid: number) => statusMb(pid, 'VmHWM');
+const residentMb = (pid: number) => statusMb(pid, 'VmRSS');
 
 export async function benchImport(
   n = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000),
@@ -73,13 +78,28 @@ export async function benchImport(
       duplex: 'half',
     } as RequestInit);
     const started = performance.now();
+    // Progress on stderr while the import runs (drawn on a terminal only), the figures on stdout after.
+    const bar = new SingleBar(
+      {
+        format: '  importing |{bar}| {value}/{total} rows | {rate} rows/s | hub RSS {rss} MB',
+        hideCursor: true,
+      },
+      Presets.shades_classic,
+    );
+    bar.start(n, 0, { rate: 0, rss: 0 });
     let status: ImportStatus;
-    for (;;) {
-      status = (await (
-        await fetch(`${apiUrl}${statusUrl}`, { headers: { authorization } })
-      ).json()) as ImportStatus;
-      if (status.status === 'done' || status.status === 'failed') break;
-      await sleep(500);
+    try {
+      for (;;) {
+        status = (await (
+          await fetch(`${apiUrl}${statusUrl}`, { headers: { authorization } })
+        ).json()) as ImportStatus;
+        const rate = Math.round(status.processed / ((performance.now() - started) / 1000));
+        bar.update(status.processed, { rate, rss: Math.round(await residentMb(hub.pid)) });
+        if (status.status === 'done' || status.status === 'failed') break;
+        await sleep(500);
+      }
+    } finally {
+      bar.stop();
     }
     const seconds = (performance.now() - started) / 1000;
     if (status.status !== 'done') throw new Error(`the import failed: ${JSON.stringify(status.failure)}`);
