@@ -19,6 +19,11 @@ export interface EmulatorThread<L> {
 }
 
 const STATUS_TYPES = new Set(['listening', 'failed', 'closed']);
+/**
+ * A thread's young generation. V8 sizes it for throughput (several times this under a bulk load), and each
+ * thread keeps what it grew: at 12 MB a 10,000-row import ran as fast with the hub's RSS 726 MB instead of 946.
+ */
+const YOUNG_GENERATION_MB = 12;
 
 export async function startEmulatorThread<L>(
   name: string,
@@ -26,7 +31,10 @@ export async function startEmulatorThread<L>(
   workerData: unknown,
   onMessage: (message: { type: string }, thread: Worker) => void = () => {},
 ): Promise<EmulatorThread<L>> {
-  const worker = new Worker(file, { workerData });
+  const worker = new Worker(file, {
+    workerData,
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+  });
   let exited = false;
   worker.once('exit', () => {
     exited = true;
