@@ -13,8 +13,7 @@ import { startHubProcess } from '../test/helpers/hub-process.ts';
 
 // Bulk import on the local hub (`npm start -- --data-dir`, its own process): a generated CSV of distinct
 // people's residence registrations, uploaded through an upload URL; rows/s from the upload's end until the
-// import is done, and the hub process's peak resident memory (VmHWM) meanwhile. BENCH_IMPORT_ROWS sets the size
-// (10,000 by default: the local store's growth, README "Benchmarks", makes 100,000 take many GB of disk).
+// import is done, and the hub process's peak resident memory (VmHWM) meanwhile.
 
 const IMPORTER = 'property-manager-lvcheng';
 const HEADERS = ['公民身份号码', '姓名', '联系电话', '居住地址', '居住类型', '入住日期'];
@@ -50,9 +49,7 @@ const statusMb = async (pid: number, field: 'VmHWM' | 'VmRSS') =>
 const peakRssMb = (pid: number) => statusMb(pid, 'VmHWM');
 const residentMb = (pid: number) => statusMb(pid, 'VmRSS');
 
-export async function benchImport(
-  n = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000),
-): Promise<ImportFigures> {
+export async function benchImport(n: number): Promise<ImportFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-import-'));
   const file = join(dir, 'register.csv');
   await pipeline(Readable.from(rows(n)), stringify(), createWriteStream(file));
