@@ -8,6 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Presets, SingleBar } from 'cli-progress';
 import { stringify } from 'csv-stringify';
 import { CSV_CONTENT_TYPE, type ImportStatus } from '#api/import-api.ts';
+import { localSqsClient } from '#local/emulators/clients.ts';
+import type { HubEndpoints } from '#local/hub-state.ts';
+import { takeAllMessages } from '#local/queue-tools.ts';
 import { sampleIdNumber } from '#local/sample-data.ts';
 import { startHubProcess } from '../test/helpers/hub-process.ts';
 
@@ -49,12 +52,39 @@ const statusMb = async (pid: number, field: 'VmHWM' | 'VmRSS') =>
 const peakRssMb = (pid: number) => statusMb(pid, 'VmHWM');
 const residentMb = (pid: number) => statusMb(pid, 'VmRSS');
 
-export async function benchImport(n: number): Promise<ImportFigures> {
+/**
+ * Departments reading their queues while the import runs, as they do in production (otherwise the emulator
+ * holds every message in memory, README "Limits of the local emulation"); stop() says how many they took.
+ */
+function startQueueReaders(endpoints: HubEndpoints): { stop(): Promise<number> } {
+  const client = localSqsClient(endpoints.sqsEndpoint);
+  const urls = [...Object.values(endpoints.queues), endpoints.derivedEventsQueue ?? ''].filter(Boolean);
+  let reading = true;
+  let taken = 0;
+  const readers = urls.map(async (url) => {
+    while (reading) {
+      const messages = await takeAllMessages(client, url);
+      taken += messages.length;
+      if (messages.length === 0) await sleep(500);
+    }
+  });
+  return {
+    async stop() {
+      reading = false;
+      await Promise.all(readers);
+      client.destroy();
+      return taken;
+    },
+  };
+}
+
+export async function benchImport(n: number, options: { readQueues: boolean }): Promise<ImportFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-import-'));
   const file = join(dir, 'register.csv');
   await pipeline(Readable.from(rows(n)), stringify(), createWriteStream(file));
   const fileBytes = (await stat(file)).size;
   const hub = await startHubProcess(['--data-dir', join(dir, 'hub')]);
+  let readers: ReturnType<typeof startQueueReaders> | undefined;
   try {
     const { apiUrl, tokens } = hub.endpoints;
     const authorization = `Bearer ${tokens[IMPORTER]}`;
@@ -74,6 +104,7 @@ export async function benchImport(n: number): Promise<ImportFigures> {
       body: Readable.toWeb(createReadStream(file)) as ReadableStream,
       duplex: 'half',
     } as RequestInit);
+    if (options.readQueues) readers = startQueueReaders(hub.endpoints);
     const started = performance.now();
     // Progress on stderr while the import runs (drawn on a terminal only), the figures on stdout after.
     const bar = new SingleBar(
@@ -98,6 +129,8 @@ export async function benchImport(n: number): Promise<ImportFigures> {
     } finally {
       bar.stop();
     }
+    const taken = await readers?.stop();
+    readers = undefined;
     const seconds = (performance.now() - started) / 1000;
     if (status.status !== 'done') throw new Error(`the import failed: ${JSON.stringify(status.failure)}`);
     const figures = { rows: n, fileBytes, rowsPerSecond: n / seconds, peakRssMb: await peakRssMb(hub.pid) };
@@ -108,8 +141,14 @@ export async function benchImport(n: number): Promise<ImportFigures> {
       `  ${Math.round(figures.rowsPerSecond).toLocaleString('en')} rows/s (upload landed → done; accepted ${status.accepted}, rejected ${status.rejected})`,
     );
     console.log(`  peak RSS of the hub process: ${Math.round(figures.peakRssMb)} MB`);
+    console.log(
+      taken === undefined
+        ? '  department queues unread: their messages stay in the SQS emulator, in the hub’s memory'
+        : `  department queues read meanwhile: ${taken.toLocaleString('en')} messages taken`,
+    );
     return figures;
   } finally {
+    await readers?.stop();
     await hub.kill();
     await rm(dir, { recursive: true, force: true });
   }

@@ -13,9 +13,10 @@ const command = program(
     integerIn(1, 1_000_000),
     100_000,
   )
+  .option('--read-queues', 'read the department queues during the import, as departments do')
   .parse();
 const n = command.processedArgs[0] as number | undefined;
-const { importRows } = command.opts<{ importRows: number }>();
+const { importRows, readQueues = false } = command.opts<{ importRows: number; readQueues?: boolean }>();
 
 // Loaded once the arguments are known good: `--help` needs none of the emulators.
 const { benchEndToEnd } = await import('./e2e.ts');
@@ -47,7 +48,7 @@ console.log(
   `  (and ${(endToEnd.recordsPerSecond / ceiling.sqsMessagesPerSecondBatched).toFixed(3)} × batched SQS messages/s)`,
 );
 console.log();
-const imported = await benchImport(importRows);
+const imported = await benchImport(importRows, { readQueues });
 console.log();
 console.log('bulk import against the emulators’ ceiling:');
 console.log(
