@@ -60,11 +60,18 @@ const submit = async (submission: { submitterId: string; records: unknown[] }) =
   (await post('/v1/records', submission.submitterId, { records: submission.records })).body.results[0];
 
 /** What a department's queue holds now, as `{ type, record }` of the permit's kinds. */
+const PERMIT_KINDS = ['permit-application', 'residence-permit', 'card-link'];
+
+/**
+ * A department's messages of the permit's kinds, in the story's order (application, permit, card link): delivery
+ * across records is unordered, as on AWS (the publisher runs 4 batches of the stream at once).
+ */
 async function permitMessages(department: string): Promise<Array<{ type: string; record: Json }>> {
   const messages = await takeAllMessages(sqs, hub.endpoints.queues[department] ?? '');
   return messages
     .map((m: Message) => JSON.parse(m.Body ?? '{}'))
-    .filter((m: Json) => ['permit-application', 'residence-permit', 'card-link'].includes(m.kind))
+    .filter((m: Json) => PERMIT_KINDS.includes(m.kind))
+    .sort((a: Json, b: Json) => PERMIT_KINDS.indexOf(a.kind) - PERMIT_KINDS.indexOf(b.kind))
     .map((m: Json) => ({ type: m.type, record: m.record }));
 }
 
