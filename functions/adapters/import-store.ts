@@ -1,8 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -14,7 +12,7 @@ import type { ImportContentType, ImportEncoding, ImportStatus, ImportStatusName 
 import type { SubmitterRole } from '#domain/permissions.ts';
 import type { Department } from '#events/subscriptions.ts';
 import type { RecordKind } from '#schemas/index.ts';
-import { documentClient } from './document-client.ts';
+import { batchGetAll, documentClient } from './document-client.ts';
 
 /*
  * The imports table: one status item per import (what, whose, which file, the progress counters) and one
@@ -37,8 +35,6 @@ export const ACTIVITY_PK = 'activityPk';
 export const ACTIVITY_SK = 'activitySk';
 const ACTIVE = 'IMPORTS#ACTIVE';
 const finishedOn = (at: string) => `IMPORTS#FINISHED#${at.slice(0, 10)}`;
-/** BatchGetItem's most keys per request. */
-const BATCH_GET_KEYS = 100;
 const ERRORS_SK_PREFIX = 'ERRORS#';
 
 export interface ImportCounts {
@@ -288,20 +284,8 @@ export class ImportStore {
 
   /** The status items of these imports (BatchGetItem, what it leaves unprocessed asked again). */
   async #statusItems(importIds: readonly string[]): Promise<ImportItem[]> {
-    const found: ImportItem[] = [];
-    for (let i = 0; i < importIds.length; i += BATCH_GET_KEYS) {
-      let keys: Record<string, unknown>[] | undefined = importIds
-        .slice(i, i + BATCH_GET_KEYS)
-        .map((id) => ({ pk: pkOf(id), sk: STATUS_SK }));
-      while (keys !== undefined && keys.length > 0) {
-        const answer: BatchGetCommandOutput = await this.#doc.send(
-          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys } } }),
-        );
-        for (const item of answer.Responses?.[this.#table] ?? []) found.push(toImportItem(item));
-        keys = answer.UnprocessedKeys?.[this.#table]?.Keys;
-      }
-    }
-    return found;
+    const keys = importIds.map((id) => ({ pk: pkOf(id), sk: STATUS_SK }));
+    return (await batchGetAll(this.#doc, this.#table, keys)).map(toImportItem);
   }
 
   async #update(
