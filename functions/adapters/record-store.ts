@@ -40,6 +40,12 @@ export interface CurrentRecordFilter {
 /** Where a scan segment stands: its next page starts after this key; `null` when the segment is done. */
 export type ScanPosition = Record<string, unknown> | null | undefined;
 
+/** One put or delete of a BatchWriteItem call. */
+type WriteRequest = NonNullable<BatchWriteCommandOutput['UnprocessedItems']>[string][number];
+
+/** Enough for DynamoDB to take a burst of deletions; each retry sends only what it left unprocessed. */
+const DELETE_RETRY = { attempts: 8, baseDelayMs: 25 } as const;
+
 export interface BatchWriteOptions {
   /** BatchWriteItem calls per chunk, the first included, while DynamoDB leaves items unprocessed. @default 5 */
   maxAttempts?: number;
@@ -238,17 +244,22 @@ export class RecordStore {
       }),
     );
     for (let start = 0; start < Items.length; start += BATCH_WRITE_ITEM_MAX_REQUESTS) {
-      let pending: unknown[] | undefined = Items.slice(start, start + BATCH_WRITE_ITEM_MAX_REQUESTS).map(
+      const requests: WriteRequest[] = Items.slice(start, start + BATCH_WRITE_ITEM_MAX_REQUESTS).map(
         (key) => ({
           DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
         }),
       );
-      while (pending && pending.length > 0) {
-        const out: BatchWriteCommandOutput = await this.#doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.#table]: pending as never } }),
-        );
-        pending = out.UnprocessedItems?.[this.#table];
-      }
+      const undone = await retryingRemainder(
+        requests,
+        async (pending) => {
+          const out: BatchWriteCommandOutput = await this.#doc.send(
+            new BatchWriteCommand({ RequestItems: { [this.#table]: [...pending] } }),
+          );
+          return out.UnprocessedItems?.[this.#table] ?? [];
+        },
+        DELETE_RETRY,
+      );
+      if (undone.length > 0) throw new Error(`BatchWriteItem left ${undone.length} deletions unprocessed`);
     }
     return Items.length;
   }
