@@ -139,6 +139,14 @@ export interface StageConfig {
    * @default 30
    */
   readonly archiveRetentionDays?: number;
+  /**
+   * What the person index (gsi1) holds besides keys. The code reads only keys, so a new stage takes
+   * `keys-only` (a write unit per item entering the index, none for a version that keeps its keys). A stage
+   * first deployed when the index held every attribute keeps `all`: CloudFormation cannot change an index's
+   * projection in place (docs/deploying.md, "Roll back").
+   * @default 'keys-only'
+   */
+  readonly personIndexProjection?: 'keys-only' | 'all';
   /** @default - alarms without actions */
   readonly alarms?: AlarmSettings;
   /**

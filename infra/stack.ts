@@ -59,6 +59,7 @@ export class ResidenceDataHubStack extends Stack {
     this.store = new RecordTable(this, 'RecordStore', {
       deletionProtection: config.deletionProtection,
       pointInTimeRecovery: config.pitr,
+      ...(config.personIndexProjection && { personIndexProjection: config.personIndexProjection }),
       removalPolicy,
     });
     this.idempotencyStore = new IdempotencyStore(this, 'IdempotencyStore', {

@@ -98,7 +98,10 @@ export class ProfileStore {
     }
   }
 
-  /** The personKeys indexed as due on `date` (the index is eventually consistent: re-read each item). */
+  /**
+   * The personKeys indexed as due on `date`: each entry's gsi1sk (the index holds keys only, and is eventually
+   * consistent: re-read each item).
+   */
   async dueOn(date: string): Promise<string[]> {
     const keys: string[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -109,11 +112,11 @@ export class ProfileStore {
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
           ExpressionAttributeValues: { ':pk': dueGsiPk(date) },
-          ProjectionExpression: 'personKey',
+          ProjectionExpression: 'gsi1sk',
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of out.Items ?? []) keys.push(String(item.personKey));
+      for (const item of out.Items ?? []) keys.push(String(item.gsi1sk));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return keys;

@@ -17,6 +17,7 @@ import {
   personGsiPk,
   RECORD_SK,
   type RecordItem,
+  recordIdOfPk,
   recordPk,
 } from './store-items.ts';
 
@@ -264,9 +265,12 @@ export class RecordStore {
     return Items.length;
   }
 
-  /** Every current record about one person, found by personKey (never by the clear ID number). */
-  async recordsOfPerson(personKey: string): Promise<RecordItem[]> {
-    const items: RecordItem[] = [];
+  /**
+   * The ids of every record about one person, found by personKey (never by the clear ID number). The person
+   * index holds keys only and is eventually consistent: read the records themselves with getRecords.
+   */
+  async recordIdsOfPerson(personKey: string): Promise<string[]> {
+    const ids: string[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const out = await this.#doc.send(
@@ -275,13 +279,17 @@ export class RecordStore {
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
           ExpressionAttributeValues: { ':pk': personGsiPk(personKey) },
+          ProjectionExpression: 'pk',
           ExclusiveStartKey: startKey,
         }),
       );
-      items.push(...((out.Items ?? []) as RecordItem[]));
+      for (const item of out.Items ?? []) {
+        const recordId = recordIdOfPk(String(item.pk));
+        if (recordId !== undefined) ids.push(recordId);
+      }
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-    return items;
+    return ids;
   }
 }
 

@@ -2,7 +2,8 @@
  * Item shapes of the shared single-table store (README "The shared store" documents them).
  * - record item   pk REC#<recordId>  sk RECORD          the current version of one record
  * - history item  pk REC#<recordId>  sk VER#<000000001> one per version: who, when, what changed
- * Person look-ups use GSI gsi1: gsi1pk PERSON#<personKey>, gsi1sk <kind>#<recordId>.
+ * Person look-ups use GSI gsi1: gsi1pk PERSON#<personKey>, gsi1sk <kind>#<recordId>. The index holds keys only
+ * (infra/constructs/record-table.ts): a look-up gives record ids, which are then read from the table.
  */
 
 import type { ProvenanceEntry, SubmitterRef } from '#domain/permissions.ts';
@@ -65,6 +66,10 @@ export interface HistoryItem {
   record: Record<string, unknown>;
 }
 
-export const recordPk = (recordId: string): string => `REC#${recordId}`;
+const RECORD_PK_PREFIX = 'REC#';
+export const recordPk = (recordId: string): string => `${RECORD_PK_PREFIX}${recordId}`;
+/** The record id in a record item's pk; undefined for any other item's. */
+export const recordIdOfPk = (pk: string): string | undefined =>
+  pk.startsWith(RECORD_PK_PREFIX) ? pk.slice(RECORD_PK_PREFIX.length) : undefined;
 export const historySk = (version: number): string => `VER#${String(version).padStart(9, '0')}`;
 export const personGsiPk = (personKey: string): string => `PERSON#${personKey}`;

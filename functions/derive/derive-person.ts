@@ -41,17 +41,11 @@ const toSource = (item: RecordItem): ProfileSource =>
 
 /** The ids of a person's records to read: the index's, the stored profile's sources, and the hints. */
 function recordIdsOf(
-  indexed: readonly RecordItem[],
+  indexed: readonly string[],
   before: ProfileItem | undefined,
   hintRecordIds: readonly string[],
 ): string[] {
-  return [
-    ...new Set([
-      ...indexed.map((item) => item.recordId),
-      ...Object.keys(before?.profile.sources ?? {}),
-      ...hintRecordIds,
-    ]),
-  ];
+  return [...new Set([...indexed, ...Object.keys(before?.profile.sources ?? {}), ...hintRecordIds])];
 }
 
 /** The person's own current records among those read (a rental property is no one's record). */
@@ -113,7 +107,7 @@ export async function derivePerson(
   return retrying(
     async () => {
       const before = await deps.profiles.get(personKey);
-      const ids = recordIdsOf(await deps.records.recordsOfPerson(personKey), before, hintRecordIds);
+      const ids = recordIdsOf(await deps.records.recordIdsOfPerson(personKey), before, hintRecordIds);
       const items = ownRecords(personKey, ids, await deps.records.getRecords(ids));
       const outcome = await attempt(personKey, before, items, deps);
       if (outcome === undefined) throw new ProfileConflictError(personKey);
@@ -140,7 +134,9 @@ export async function derivePeople(
   const keys = [...people.keys()];
   const limit = pLimit(PEOPLE_CONCURRENCY);
   const profiles = await deps.profiles.getMany(keys);
-  const indexed = await Promise.allSettled(keys.map((key) => limit(() => deps.records.recordsOfPerson(key))));
+  const indexed = await Promise.allSettled(
+    keys.map((key) => limit(() => deps.records.recordIdsOfPerson(key))),
+  );
   const ids = keys.map((key, index) => {
     const found = indexed[index];
     return found?.status === 'fulfilled'

@@ -16,6 +16,11 @@ export interface RecordTableProps {
    */
   readonly pointInTimeRecovery?: boolean;
   /**
+   * What the person index holds besides keys (StageConfig.personIndexProjection).
+   * @default 'keys-only'
+   */
+  readonly personIndexProjection?: 'keys-only' | 'all';
+  /**
    * What happens to the table and its key when they leave the stack.
    * @default RemovalPolicy.RETAIN
    */
@@ -60,7 +65,12 @@ export class RecordTable extends Construct {
       indexName: RecordTable.PERSON_INDEX,
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
+      // Keys only: look-ups need record ids (then read the items consistently), and a keys-only entry costs
+      // one write unit when an item enters the index and none when a new version keeps its keys.
+      projectionType:
+        props.personIndexProjection === 'all'
+          ? dynamodb.ProjectionType.ALL
+          : dynamodb.ProjectionType.KEYS_ONLY,
     });
     if (props.pointInTimeRecovery === false) {
       Validations.of(this.table).acknowledge({

@@ -44,7 +44,9 @@ export const RECORDS_TABLE: TableDefinition = {
       indexName: GSI1,
       partitionKey: { name: 'gsi1pk', type: 'S' },
       sortKey: { name: 'gsi1sk', type: 'S' },
-      projection: 'ALL',
+      // Look-ups need ids only (then read the items consistently): a keys-only index costs one write unit
+      // when an item enters it and none when a new version leaves its keys as they were.
+      projection: 'KEYS_ONLY',
     },
   ],
   billingMode: 'PAY_PER_REQUEST',

@@ -30,7 +30,8 @@ import {
  * - Store and bus requests follow the code: ingest reads each record's current item and writes one conditional
  *   PutItem; the publisher writes one history entry and puts events 10 to a PutEvents call, the record's change
  *   event and the derived event of the profile version it causes; the derive function reads its queue in
- *   batches and writes the person's profile once; the statistics function adds a stream batch's deltas with
+ *   batches and writes the person's profile once; a new record and its person's profile each add an entry to
+ *   the keys-only person index (a later version that keeps its keys adds none); the statistics function adds a stream batch's deltas with
  *   one write per division it touches (functions/adapters/stats-store.ts, STATISTICS below).
  * - Durations and item sizes are ASSUMED: replace them with CloudWatch figures after a load test.
  */
@@ -42,6 +43,9 @@ const EVENTS_PER_PUT = 10;
 const PUBLISHER_BATCH = 100;
 /** Events per derive invocation (infra/constructs/derived-services.ts). */
 const DERIVE_BATCH = 100;
+
+/** A keys-only index entry is far below 1 KB: one write unit (infra/constructs/record-table.ts). */
+const KEYS_ONLY_INDEX_ENTRY_WRU = 1;
 
 /** Assumptions, not measurements: the figures to replace after the first load test in the region. */
 export const ASSUMED = {
@@ -131,7 +135,9 @@ export function capacityPlan(input: PlanInput): CapacityPlan {
     ? (ASSUMED.divisionsPerStatisticsBatch / STATISTICS.batch) * ASSUMED.statisticsItemKb
     : 0;
   const profileWrites = derives ? ASSUMED.profileItemKb : 0;
-  const writeUnits = ASSUMED.recordItemKb * 2 + profileWrites + statisticsWrites; // record + history
+  // The person index holds keys only: one unit as a new record enters it, one as its profile gets a due date.
+  const indexWrites = derives ? 2 * KEYS_ONLY_INDEX_ENTRY_WRU : 0;
+  const writeUnits = ASSUMED.recordItemKb * 2 + indexWrites + profileWrites + statisticsWrites; // + history
   // Every record writes items of its own; only the statistics write one key (a province's) for every batch.
   const hottestWrites = ASSUMED.statisticsItemKb / STATISTICS.batch;
   // The change event, and the derived event of the profile version it causes (published from the stream).
@@ -274,7 +280,7 @@ export function capacityPlan(input: PlanInput): CapacityPlan {
       'DynamoDB writes',
       writeUnits,
       PRICES.writeRequestUnit,
-      'record + history + profile + statistics WRU',
+      'record + history + person index + profile + statistics WRU',
     ),
     line('DynamoDB reads', readUnits, PRICES.readRequestUnit, 'ingest + derive RRU'),
     line('EventBridge', customEvents, PRICES.customEvent, 'change event + derived event'),

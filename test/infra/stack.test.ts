@@ -109,7 +109,7 @@ describe.each(stages)('stage %s', (name, config) => {
               { AttributeName: 'gsi1pk', KeyType: 'HASH' },
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: 'KEYS_ONLY' },
           },
         ],
       });
@@ -478,6 +478,23 @@ describe.each(stages)('stage %s', (name, config) => {
         },
       });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [resolve(topic.topicArn)] });
+    });
+  });
+});
+
+describe('a stage first deployed when the person index held every attribute', () => {
+  it('keeps its index as it was: personIndexProjection all projects every attribute', () => {
+    // Arrange
+    const config: StageConfig = { ...STAGES.dev, personIndexProjection: 'all' };
+
+    // Act
+    const { template } = synthesizeStage(config);
+
+    // Assess
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'gsi1', Projection: { ProjectionType: 'ALL' } }),
+      ],
     });
   });
 });

@@ -307,9 +307,9 @@ describe('derive: change events → profile, eligibility, points, statistics', (
     const metered = localDynamoDbClient(emulator.endpoint);
     const meter = meterDynamoDb(metered);
     class FailingFor extends RecordStore {
-      override async recordsOfPerson(key: string) {
+      override async recordIdsOfPerson(key: string) {
         if (key === personKey(b)) throw new Error('index unavailable');
-        return super.recordsOfPerson(key);
+        return super.recordIdsOfPerson(key);
       }
     }
     const derive = createDeriveHandler({
