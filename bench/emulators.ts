@@ -3,6 +3,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { ensureTable, localDynamoDbClient, localSqsClient } from '#local/emulators/clients.ts';
 import { startDynamoDb } from '#local/emulators/dynamodb.ts';
+import { portRequestHandler } from '#local/emulators/port-transport.ts';
 import { createQueues, startSqs } from '#local/emulators/sqs.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
 
@@ -14,9 +15,12 @@ export interface EmulatorBenchOptions {
 }
 
 export interface EmulatorBenchFigures {
-  /** Conditional PutItem (attribute_not_exists(pk)) per second at concurrency 32, through the stream tap. */
+  /**
+   * Conditional PutItem (attribute_not_exists(pk)) per second at concurrency 32, through the stream tap over
+   * a message port, as the hub's own clients send them.
+   */
   dynamoDbPutsPerSecondWithTap: number;
-  /** The same against dynalite directly, without the tap. */
+  /** The same against dynalite directly, without the tap, over its HTTP port. */
   dynamoDbPutsPerSecondDirect: number;
   /** Change records the tap emitted per write during its run (1 = every write was seen once). */
   streamRecordsPerTappedPut: number;
@@ -37,11 +41,11 @@ export async function benchEmulators(options: EmulatorBenchOptions = {}): Promis
   const rate = (value: number) => `${Math.round(value).toLocaleString('en')}/s`;
   console.log(`emulators, one SDK client each, ${durationMs / 1000} s per figure:`);
   console.log(
-    `  dynalite conditional PutItem, ${PUT_CONCURRENCY} in flight, through the stream tap: ${rate(figures.dynamoDbPutsPerSecondWithTap)}` +
+    `  dynalite conditional PutItem, ${PUT_CONCURRENCY} in flight, through the stream tap (message port): ${rate(figures.dynamoDbPutsPerSecondWithTap)}` +
       ` (${figures.streamRecordsPerTappedPut.toFixed(2)} stream records per write)`,
   );
   console.log(
-    `  dynalite conditional PutItem, ${PUT_CONCURRENCY} in flight, directly:              ${rate(figures.dynamoDbPutsPerSecondDirect)}`,
+    `  dynalite conditional PutItem, ${PUT_CONCURRENCY} in flight, directly (HTTP):                  ${rate(figures.dynamoDbPutsPerSecondDirect)}`,
   );
   console.log(
     `  fauxqs SendMessageBatch, ${SQS_BATCH} per batch, ${SQS_IN_FLIGHT} in flight:              ${rate(figures.sqsMessagesPerSecondBatched)} messages`,
@@ -51,7 +55,10 @@ export async function benchEmulators(options: EmulatorBenchOptions = {}): Promis
 
 async function benchDynamoDb(durationMs: number) {
   const emulator = await startDynamoDb();
-  const tapped = localDynamoDbClient(emulator.endpoint);
+  // Through the tap as the hub's own clients reach it (a message port); dynalite directly over its HTTP port.
+  const tapped = localDynamoDbClient(emulator.endpoint, {
+    requestHandler: portRequestHandler(emulator.connect()),
+  });
   const direct = localDynamoDbClient(emulator.untappedEndpoint);
   let streamRecords = 0;
   // A listener, as in the hub, so records really flow through the feed.

@@ -5,6 +5,7 @@ import { createDeriveHandler } from '#functions/derive/handler.ts';
 import { DEFAULT_DERIVED_CONFIG, type DerivedConfig } from '#functions/runtime/derived-config.ts';
 import { localDynamoDbClient } from './emulators/clients.ts';
 import type { ThreadStatus } from './emulators/emulator-thread.ts';
+import { portRequestHandler } from './emulators/port-transport.ts';
 import { pinLogLevel } from './log-level.ts';
 import { meterDynamoDb } from './request-meter.ts';
 
@@ -14,6 +15,8 @@ import { meterDynamoDb } from './request-meter.ts';
 
 export interface DeriveThreadData {
   dynamodbEndpoint: string;
+  /** The DynamoDB emulator's port for this thread's client (DynamoDbEmulator.connect), moved to the thread. */
+  dynamodbPort: MessagePort;
   tableName: string;
   eventBusName: string;
   config?: DerivedConfig;
@@ -33,7 +36,9 @@ export type DeriveReply =
 const parent = parentPort as MessagePort;
 const data = workerData as DeriveThreadData;
 pinLogLevel(data.logLevel);
-const dynamoDb = localDynamoDbClient(data.dynamodbEndpoint);
+const dynamoDb = localDynamoDbClient(data.dynamodbEndpoint, {
+  requestHandler: portRequestHandler(data.dynamodbPort),
+});
 const meter = meterDynamoDb(dynamoDb);
 const derive = createDeriveHandler({
   records: new RecordStore(dynamoDb, data.tableName),

@@ -39,6 +39,7 @@ export async function startDeriveWorker(data: DeriveThreadData): Promise<DeriveW
       if ('error' in reply) caller?.reject(new DeriveThreadError(reply.error.name, reply.error.message));
       else caller?.resolve(reply.result);
     },
+    [data.dynamodbPort],
   );
   const request = <T>(message: DistributiveOmit<DeriveRequest, 'id'>): Promise<T> =>
     new Promise((resolve, reject) => {

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
@@ -74,8 +75,10 @@ export function msUntilNextDailyRun(now: Date): number {
 
 export interface LocalDerivedOptions {
   dynamoDb: DynamoDBClient;
-  /** The DynamoDB endpoint the derive thread connects to (with a client of its own). */
+  /** The DynamoDB endpoint the derive thread connects to (with a client of its own)... */
   dynamodbEndpoint: string;
+  /** ...over a port of its own to the emulator (DynamoDbEmulator.connect). */
+  connectDynamoDb: () => MessagePort;
   sqs: SQSClient;
   sqsEndpoint: string;
   tableName: string;
@@ -149,6 +152,7 @@ export async function createLocalDerivedServices(options: LocalDerivedOptions): 
   const stats = new StatsStore(dynamoDb, tableName);
   const derive = await startDeriveWorker({
     dynamodbEndpoint: options.dynamodbEndpoint,
+    dynamodbPort: options.connectDynamoDb(),
     tableName,
     eventBusName: options.eventBusName,
     config,

@@ -45,6 +45,7 @@ import {
   localSqsClient,
 } from './emulators/clients.ts';
 import { startDynamoDb } from './emulators/dynamodb.ts';
+import { portRequestHandler } from './emulators/port-transport.ts';
 import { createQueues, startSqs } from './emulators/sqs.ts';
 import { IDEMPOTENCY_TABLE, IMPORTS_TABLE, RECORDS_TABLE } from './emulators/table-definition.ts';
 import { startEventBridgeEndpoint } from './eventbridge-endpoint.ts';
@@ -119,7 +120,10 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     ...(dataDir && { dataDir: join(dataDir, 'dynamodb'), streamDir: join(dataDir, 'dynamodb-stream') }),
   });
   const sqs = await startSqs({ region, ...(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}) });
-  const dynamoDb = localDynamoDbClient(dynamo.endpoint);
+  // The hub's clients reach the emulator over a message port; its endpoint is for everyone else.
+  const dynamoDb = localDynamoDbClient(dynamo.endpoint, {
+    requestHandler: portRequestHandler(dynamo.connect()),
+  });
   const meter = meterDynamoDb(dynamoDb);
   const sqsClient = localSqsClient(sqs.endpoint);
   await ensureTable(dynamoDb, RECORDS_TABLE);
@@ -172,6 +176,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
   const derived = await createLocalDerivedServices({
     dynamoDb,
     dynamodbEndpoint: dynamo.endpoint,
+    connectDynamoDb: () => dynamo.connect(),
     sqs: sqsClient,
     sqsEndpoint: sqs.endpoint,
     tableName: RECORDS_TABLE.tableName,

@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import { emulatorAuthorization } from './local-account.ts';
+import { callListener, type RequestListener } from './port-transport.ts';
 
 // dynalite's own request handler, called in-process: the stream tap forwards clients' requests through it and
 // makes its own reads with it. dynalite (in the same thread) reads a request's method, url, headers and body
@@ -31,33 +31,10 @@ const INTERNAL_AUTHORIZATION = emulatorAuthorization('local', 'dynamodb');
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade'];
 
 export function createDynaliteWire(dynaliteServer: http.Server): DynaliteWire {
-  const [listener] = dynaliteServer.listeners('request') as ((request: object, response: object) => void)[];
+  const [listener] = dynaliteServer.listeners('request') as RequestListener[];
   if (!listener) throw new Error('dynalite has no request handler');
-  const handle = listener;
-
-  function send(
-    method: string,
-    path: string,
-    headers: http.OutgoingHttpHeaders,
-    body: Buffer,
-  ): Promise<UpstreamResponse> {
-    return new Promise((resolve) => {
-      const request = Object.assign(new EventEmitter(), { method, url: path, headers });
-      const answered: http.OutgoingHttpHeaders = {};
-      const response = {
-        statusCode: 200,
-        setHeader(name: string, value: number | string) {
-          answered[name.toLowerCase()] = value;
-        },
-        end(data?: string | Buffer) {
-          resolve({ status: response.statusCode, headers: answered, body: Buffer.from(data ?? '') });
-        },
-      };
-      handle(request, response);
-      request.emit('data', body);
-      request.emit('end');
-    });
-  }
+  const send = (method: string, path: string, headers: http.OutgoingHttpHeaders, body: Buffer) =>
+    callListener(listener, method, path, headers, body);
 
   return {
     forward(method, path, headers, body) {

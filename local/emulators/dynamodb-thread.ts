@@ -6,6 +6,7 @@ import dynalite from 'dynalite';
 import { type ChangeJournal, openChangeJournal } from './change-journal.ts';
 import { createDynaliteWire } from './dynalite-wire.ts';
 import type { ThreadStatus } from './emulator-thread.ts';
+import { servePort } from './port-transport.ts';
 import { createStreamTap } from './stream-tap.ts';
 
 // The DynamoDB emulator's own thread: dynalite on a private port and the stream tap in front of it, so
@@ -14,7 +15,8 @@ import { createStreamTap } from './stream-tap.ts';
 // tap hands each write's change records to the parent thread (which runs the change feed) and answers the
 // client only once the parent has taken them, as it did in one thread. With a stream directory it also
 // keeps the change journal (change-journal.ts): the parent gets what it retained when the thread is up,
-// and sends each named consumer's checkpoints back.
+// and sends each named consumer's checkpoints back. The hub's own clients reach the tap over message ports
+// (port-transport.ts); its HTTP endpoint serves everyone else.
 
 export interface DynamoDbThreadData {
   host: string;
@@ -68,8 +70,21 @@ let nextId = 0;
 let tap: http.Server | undefined;
 let journal: ChangeJournal | undefined;
 
-parent.on('message', (message: TakenMessage | CheckpointMessage | { type: 'close' }) => {
-  if (message.type === 'taken') {
+/** A port to serve SDK requests on, in-process (port-transport.ts): the hub's and the derive thread's clients. */
+export interface ConnectMessage {
+  type: 'connect';
+  port: MessagePort;
+}
+
+/** Ports that asked before the tap was up. */
+const connecting: MessagePort[] = [];
+let serve: ((port: MessagePort) => void) | undefined;
+
+parent.on('message', (message: TakenMessage | CheckpointMessage | ConnectMessage | { type: 'close' }) => {
+  if (message.type === 'connect') {
+    if (serve) serve(message.port);
+    else connecting.push(message.port);
+  } else if (message.type === 'taken') {
     taking.get(message.id)?.();
     taking.delete(message.id);
   } else if (message.type === 'checkpoint') {
@@ -103,6 +118,8 @@ try {
   });
   const settled = recovered ? await streamTap.settleInterrupted(recovered.interrupted) : [];
   tap = http.createServer(streamTap.listener);
+  serve = (port) => servePort(port, streamTap.listener);
+  for (const port of connecting.splice(0)) serve(port);
   const address = await listen(tap, port);
   post({
     type: 'listening',

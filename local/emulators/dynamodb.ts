@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { type ChangeFeed, type ChangeFeedController, createChangeFeed } from './change-feed.ts';
 import { localRegion } from './clients.ts';
 import type {
   ChangesMessage,
   CheckpointMessage,
+  ConnectMessage,
   DynamoDbThreadData,
   DynamoDbThreadListening,
   TakenMessage,
@@ -36,6 +38,11 @@ export interface DynamoDbEmulator {
   address: AddressInfo;
   /** Change records of every write made through `endpoint`. */
   changes: ChangeFeed;
+  /**
+   * A new port to the tap, for `portRequestHandler` (port-transport.ts): the endpoint without loopback HTTP,
+   * for clients in this process (this thread, or another one the port is moved to).
+   */
+  connect(): MessagePort;
   /** dynalite itself. Writes made here produce no change records: benchmarks and diagnostics only. */
   untappedEndpoint: string;
   /** Stops delivery (call `changes.drain()` first to finish it), then both servers and the store. */
@@ -86,6 +93,11 @@ export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise
     address,
     changes,
     untappedEndpoint: `http://${LOOPBACK}:${storePort}`,
+    connect() {
+      const { port1, port2 } = new MessageChannel();
+      thread.post({ type: 'connect', port: port2 } satisfies ConnectMessage, [port2]);
+      return port1;
+    },
     close() {
       closing ??= (async () => {
         changes.close();

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { type Transferable, Worker } from 'node:worker_threads';
 
 // An emulator in a worker thread of its own, so its request handling runs beside the hub's event loop
 // instead of on it. The thread posts `listening` (with whatever the parent needs) or `failed` once; on
@@ -13,7 +13,8 @@ export type ThreadStatus<L> =
 export interface EmulatorThread<L> {
   /** What the thread said when it started listening. */
   listening: L;
-  post(message: unknown): void;
+  /** Posts a message to the thread, moving `transfer` (ports, say) to it. */
+  post(message: unknown, transfer?: readonly Transferable[]): void;
   /** Asks the thread to close its servers, then ends it. */
   close(): Promise<void>;
 }
@@ -30,9 +31,12 @@ export async function startEmulatorThread<L>(
   file: URL,
   workerData: unknown,
   onMessage: (message: { type: string }, thread: Worker) => void = () => {},
+  /** What `workerData` holds that moves to the thread (ports, say). */
+  transferList: readonly Transferable[] = [],
 ): Promise<EmulatorThread<L>> {
   const worker = new Worker(file, {
     workerData,
+    transferList: [...transferList],
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
   let exited = false;
@@ -58,7 +62,7 @@ export async function startEmulatorThread<L>(
   let closing: Promise<void> | undefined;
   return {
     listening: listening as L,
-    post: (message) => worker.postMessage(message),
+    post: (message, transfer) => worker.postMessage(message, transfer),
     close() {
       closing ??= (async () => {
         if (exited) return;
