@@ -3,9 +3,9 @@ import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { LOCAL_CREDENTIALS } from '#local/emulators/clients.ts';
+import { localSqsClient } from '#local/emulators/clients.ts';
 import { startHub } from '#local/hub.ts';
 import { itemWrites } from '#local/request-meter.ts';
 import { sampleIdNumber } from '#local/sample-data.ts';
@@ -45,7 +45,7 @@ export interface EndToEndFigures {
 export async function benchEndToEnd(n = 5_000): Promise<EndToEndFigures> {
   const hub = await startHub({ port: 0 });
   const { apiUrl, queues, tokens, sqsEndpoint, region } = hub.endpoints;
-  const sqs = new SQSClient({ endpoint: sqsEndpoint, region, credentials: LOCAL_CREDENTIALS });
+  const sqs = localSqsClient(sqsEndpoint, { region });
   // An event can arrive before its POST has answered, so arrivals and sends are matched up at the end. An
   // arrival is when the queue took the message (its SentTimestamp), not when this reader got round to it.
   const postedAt = new Map<string, number>();
