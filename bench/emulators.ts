@@ -3,7 +3,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { ensureTable, localDynamoDbClient, localSqsClient } from '#local/emulators/clients.ts';
 import { startDynamoDb } from '#local/emulators/dynamodb.ts';
-import { portRequestHandler } from '#local/emulators/port-transport.ts';
+import { portRequestHandler } from '#local/emulators/in-process-transport.ts';
 import { createQueues, startSqs } from '#local/emulators/sqs.ts';
 import { RECORDS_TABLE } from '#local/emulators/table-definition.ts';
 

@@ -5,7 +5,7 @@ import { createDeriveHandler } from '#functions/derive/handler.ts';
 import { DEFAULT_DERIVED_CONFIG, type DerivedConfig } from '#functions/runtime/derived-config.ts';
 import { localDynamoDbClient } from './emulators/clients.ts';
 import type { ThreadStatus } from './emulators/emulator-thread.ts';
-import { portRequestHandler } from './emulators/port-transport.ts';
+import { portRequestHandler } from './emulators/in-process-transport.ts';
 import { pinLogLevel } from './log-level.ts';
 import { meterDynamoDb } from './request-meter.ts';
 

@@ -45,7 +45,7 @@ import {
   localSqsClient,
 } from './emulators/clients.ts';
 import { startDynamoDb } from './emulators/dynamodb.ts';
-import { portRequestHandler } from './emulators/port-transport.ts';
+import { portRequestHandler } from './emulators/in-process-transport.ts';
 import { createQueues, startSqs } from './emulators/sqs.ts';
 import { IDEMPOTENCY_TABLE, IMPORTS_TABLE, RECORDS_TABLE } from './emulators/table-definition.ts';
 import { startEventBridgeEndpoint } from './eventbridge-endpoint.ts';
@@ -125,7 +125,7 @@ export async function startHub(options: HubOptions = {}): Promise<LocalHub> {
     requestHandler: portRequestHandler(dynamo.connect()),
   });
   const meter = meterDynamoDb(dynamoDb);
-  const sqsClient = localSqsClient(sqs.endpoint);
+  const sqsClient = localSqsClient(sqs.endpoint, { requestHandler: sqs.requestHandler() });
   await ensureTable(dynamoDb, RECORDS_TABLE);
   await ensureTable(dynamoDb, IDEMPOTENCY_TABLE);
   await ensureTable(dynamoDb, IMPORTS_TABLE);

@@ -1,6 +1,6 @@
 import type http from 'node:http';
+import { callListener, type RequestListener } from './in-process-transport.ts';
 import { emulatorAuthorization } from './local-account.ts';
-import { callListener, type RequestListener } from './port-transport.ts';
 
 // dynalite's own request handler, called in-process: the stream tap forwards clients' requests through it and
 // makes its own reads with it. dynalite (in the same thread) reads a request's method, url, headers and body

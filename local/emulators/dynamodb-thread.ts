@@ -6,7 +6,7 @@ import dynalite from 'dynalite';
 import { type ChangeJournal, openChangeJournal } from './change-journal.ts';
 import { createDynaliteWire } from './dynalite-wire.ts';
 import type { ThreadStatus } from './emulator-thread.ts';
-import { servePort } from './port-transport.ts';
+import { servePort } from './in-process-transport.ts';
 import { createStreamTap } from './stream-tap.ts';
 
 // The DynamoDB emulator's own thread: dynalite on a private port and the stream tap in front of it, so
@@ -16,7 +16,7 @@ import { createStreamTap } from './stream-tap.ts';
 // client only once the parent has taken them, as it did in one thread. With a stream directory it also
 // keeps the change journal (change-journal.ts): the parent gets what it retained when the thread is up,
 // and sends each named consumer's checkpoints back. The hub's own clients reach the tap over message ports
-// (port-transport.ts); its HTTP endpoint serves everyone else.
+// (in-process-transport.ts); its HTTP endpoint serves everyone else.
 
 export interface DynamoDbThreadData {
   host: string;
@@ -70,7 +70,7 @@ let nextId = 0;
 let tap: http.Server | undefined;
 let journal: ChangeJournal | undefined;
 
-/** A port to serve SDK requests on, in-process (port-transport.ts): the hub's and the derive thread's clients. */
+/** A port to serve SDK requests on, in-process (in-process-transport.ts): the hub's and the derive thread's clients. */
 export interface ConnectMessage {
   type: 'connect';
   port: MessagePort;

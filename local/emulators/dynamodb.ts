@@ -39,7 +39,7 @@ export interface DynamoDbEmulator {
   /** Change records of every write made through `endpoint`. */
   changes: ChangeFeed;
   /**
-   * A new port to the tap, for `portRequestHandler` (port-transport.ts): the endpoint without loopback HTTP,
+   * A new port to the tap, for `portRequestHandler` (in-process-transport.ts): the endpoint without loopback HTTP,
    * for clients in this process (this thread, or another one the port is moved to).
    */
   connect(): MessagePort;

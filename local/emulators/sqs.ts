@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { HttpHandler } from '@smithy/core/protocols';
 import { buildApp } from 'fauxqs';
 import { localRegion, localSqsClient } from './clients.ts';
+import { injectRequestHandler } from './in-process-transport.ts';
 
 // SQS for the local hub: fauxqs 2.4.1's app, listened on 127.0.0.1 by us (its startFauxqs always
 // binds 0.0.0.0). Persistence needs the stores and the SQLite PersistenceManager that only
@@ -22,6 +24,11 @@ export interface SqsEmulator {
   endpoint: string;
   /** Where it listens (always 127.0.0.1). */
   address: AddressInfo;
+  /**
+   * A request handler for SDK clients in this thread: requests go to fauxqs's app in-process (fastify's
+   * `inject`), without loopback sockets and HTTP parsing. The endpoint serves everyone else.
+   */
+  requestHandler(): HttpHandler;
   close(): Promise<void>;
 }
 
@@ -88,6 +95,7 @@ export async function startSqs(options: StartSqsOptions = {}): Promise<SqsEmulat
   return {
     endpoint,
     address,
+    requestHandler: () => injectRequestHandler(app),
     close() {
       closing ??= app.close().then(() => undefined);
       return closing;

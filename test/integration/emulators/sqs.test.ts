@@ -143,6 +143,52 @@ describe('SQS emulator', () => {
   });
 });
 
+describe("SQS requests in-process (the emulator's requestHandler)", () => {
+  it('send, long-poll and delete as over HTTP, with bodies in any script', async () => {
+    // Arrange
+    const inProcess = localSqsClient(emulator.endpoint, { requestHandler: emulator.requestHandler() });
+    const { queueUrl } =
+      (await createQueues(emulator.endpoint, ['in-process'], { dlq: false }))['in-process'] ?? {};
+    const bodies = ['文三路 1 号', 'plain', '{"personKey":"pk-1"}'];
+
+    // Act
+    const waiting = inProcess.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 5, MaxNumberOfMessages: 10 }),
+    );
+    await sleep(100);
+    const sent = await inProcess.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: bodies.map((body, index) => ({ Id: `m${index}`, MessageBody: body })),
+      }),
+    );
+    const { Messages = [] } = await waiting;
+    const rest = await receiveAll(queueUrl ?? '', bodies.length - Messages.length);
+    for (const message of Messages) {
+      await inProcess.send(
+        new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
+      );
+    }
+
+    // Assess
+    expect(sent.Successful).toHaveLength(3);
+    expect([...Messages.map((message) => message.Body), ...rest].sort()).toEqual([...bodies].sort());
+    inProcess.destroy();
+  });
+
+  it("answers a missing queue with the SDK's typed error", async () => {
+    // Arrange
+    const inProcess = localSqsClient(emulator.endpoint, { requestHandler: emulator.requestHandler() });
+
+    // Act
+    const lookUp = inProcess.send(new GetQueueUrlCommand({ QueueName: `missing-${process.pid}` }));
+
+    // Assess
+    await expect(lookUp).rejects.toMatchObject({ name: 'QueueDoesNotExist' });
+    inProcess.destroy();
+  });
+});
+
 describe('SQS emulator with a data directory', () => {
   it('keeps queues and messages across a restart, with URLs on the new port', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'rdh-sqs-'));

@@ -10,7 +10,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable, localDynamoDbClient } from '#local/emulators/clients.ts';
 import { type DynamoDbEmulator, startDynamoDb } from '#local/emulators/dynamodb.ts';
-import { PortClosedError, portRequestHandler } from '#local/emulators/port-transport.ts';
+import { PortClosedError, portRequestHandler } from '#local/emulators/in-process-transport.ts';
 import { GSI1, RECORDS_TABLE } from '#local/emulators/table-definition.ts';
 
 // The hub's own SDK clients reach the DynamoDB emulator's thread over a message port instead of loopback

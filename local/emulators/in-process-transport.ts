@@ -4,11 +4,12 @@ import type { MessagePort } from 'node:worker_threads';
 import { type HttpHandler, HttpResponse } from '@smithy/core/protocols';
 import pLimit from 'p-limit';
 
-// SDK requests to an emulator in another worker thread of the same process, carried over a MessagePort
-// instead of loopback HTTP: the client keeps the SDK's whole path (middleware, serialising, signing,
-// retries) and the emulator's request handler sees the same method, path, headers and body, but neither
-// side pays for sockets, HTTP framing and parsing (a tenth of each thread's time under the bench load).
-// The emulator's HTTP endpoint stays for everything outside the process.
+// The hub's own SDK clients reach the emulators in-process instead of over loopback HTTP: the DynamoDB
+// emulator in its worker thread over a MessagePort (portRequestHandler, servePort), fauxqs in the hub's own
+// thread through fastify's inject (injectRequestHandler). The client keeps the SDK's whole path (middleware,
+// serialising, signing, retries) and the emulator's handler sees the same method, path, headers and body, but
+// neither side pays for sockets, HTTP framing and parsing (a tenth of each thread's time under the bench
+// load). The emulators' HTTP endpoints stay for everything outside the process.
 
 /** One request as the emulator's handler receives it. */
 export interface PortRequest {
@@ -70,8 +71,6 @@ export function portRequestHandler(port: MessagePort): HttpHandler {
     async handle(request) {
       if (closed) throw new PortClosedError();
       const id = nextId++;
-      const query = new URLSearchParams(request.query as Record<string, string>).toString();
-      const body = typeof request.body === 'string' || request.body instanceof Uint8Array ? request.body : '';
       const answer = await limit(
         () =>
           new Promise<PortResponse>((resolve, reject) => {
@@ -81,9 +80,9 @@ export function portRequestHandler(port: MessagePort): HttpHandler {
             port.postMessage({
               id,
               method: request.method,
-              path: query ? `${request.path}?${query}` : request.path,
+              path: pathOf(request),
               headers: request.headers,
-              body,
+              body: bodyOf(request),
             } satisfies PortRequest);
           }),
       );
@@ -106,9 +105,7 @@ export function servePort(port: MessagePort, listener: RequestListener): void {
     port.postMessage({
       id: request.id,
       status: answer.status,
-      headers: Object.fromEntries(
-        Object.entries(answer.headers).map(([name, value]) => [name, String(value)]),
-      ),
+      headers: stringHeaders(answer.headers),
       body: answer.body,
     } satisfies PortResponse);
   });
@@ -160,3 +157,54 @@ export function callListener(
     request.emit('end');
   });
 }
+
+/** What fastify's `inject` takes and gives, as much as the handler below uses. */
+interface Injectable {
+  inject(request: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    payload: string | Uint8Array;
+  }): Promise<{ statusCode: number; headers: Record<string, unknown>; rawPayload: Buffer }>;
+}
+
+/** A request handler for SDK clients that calls a fastify app in the same thread (the SQS emulator's). */
+export function injectRequestHandler(app: Injectable): HttpHandler {
+  return {
+    metadata: { handlerProtocol: 'inject' },
+    async handle(request) {
+      const body = bodyOf(request);
+      const answer = await app.inject({
+        method: request.method,
+        url: pathOf(request),
+        headers: request.headers,
+        // A Buffer: inject sends any other object as JSON, which the SDK's content-length does not count.
+        payload:
+          typeof body === 'string'
+            ? Buffer.from(body)
+            : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      });
+      const headers = stringHeaders(answer.headers);
+      return {
+        response: new HttpResponse({ statusCode: answer.statusCode, headers, body: answer.rawPayload }),
+      };
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+    destroy() {},
+  };
+}
+
+type SdkRequest = Parameters<HttpHandler['handle']>[0];
+
+const pathOf = (request: SdkRequest): string => {
+  const query = new URLSearchParams(request.query as Record<string, string>).toString();
+  return query ? `${request.path}?${query}` : request.path;
+};
+
+/** The SDK's serialised body: JSON text or bytes for these protocols. */
+const bodyOf = (request: SdkRequest): string | Uint8Array =>
+  typeof request.body === 'string' || request.body instanceof Uint8Array ? request.body : '';
+
+const stringHeaders = (headers: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)]));
