@@ -198,7 +198,7 @@ describe('SQS emulator with a data directory', () => {
       const name = 'persistent-department';
       const { queueUrl } = (await createQueues(first.endpoint, [name]))[name] ?? {};
       const firstClient = localSqsClient(first.endpoint);
-      await firstClient.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'survives' }));
+      await firstClient.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'survives 文三路' }));
       firstClient.destroy();
       await first.close();
 
@@ -213,7 +213,7 @@ describe('SQS emulator with a data directory', () => {
 
         // Assess
         expect(QueueUrl).toBe(`${second.endpoint}/000000000000/${name}`);
-        expect(Messages.map((message) => message.Body)).toEqual(['survives']);
+        expect(Messages.map((message) => message.Body)).toEqual(['survives 文三路']);
       } finally {
         secondClient.destroy();
         await second.close();
