@@ -76,14 +76,15 @@ export interface ConnectMessage {
   port: MessagePort;
 }
 
-/** Ports that asked before the tap was up. */
-const connecting: MessagePort[] = [];
-let serve: ((port: MessagePort) => void) | undefined;
+/** The tap's request listener, once it is up. */
+let tapListener: http.RequestListener | undefined;
 
 parent.on('message', (message: TakenMessage | CheckpointMessage | ConnectMessage | { type: 'close' }) => {
   if (message.type === 'connect') {
-    if (serve) serve(message.port);
-    else connecting.push(message.port);
+    // The parent connects only once the thread is listening, so the tap is up; were it not, closing the port
+    // fails the client's requests rather than leaving them waiting.
+    if (tapListener) servePort(message.port, tapListener);
+    else message.port.close();
   } else if (message.type === 'taken') {
     taking.get(message.id)?.();
     taking.delete(message.id);
@@ -118,8 +119,7 @@ try {
   });
   const settled = recovered ? await streamTap.settleInterrupted(recovered.interrupted) : [];
   tap = http.createServer(streamTap.listener);
-  serve = (port) => servePort(port, streamTap.listener);
-  for (const port of connecting.splice(0)) serve(port);
+  tapListener = streamTap.listener;
   const address = await listen(tap, port);
   post({
     type: 'listening',

@@ -31,7 +31,7 @@ export interface PortResponse {
 /** An HTTP request listener's contract, as much of it as the emulators' handlers use. */
 export type RequestListener = (request: never, response: never) => void;
 
-/** Thrown to the SDK (which retries it like a dropped connection) when the emulator's thread is gone. */
+/** A request's error once the emulator's thread is gone: it fails instead of waiting for an answer forever. */
 export class PortClosedError extends Error {
   override name = 'PortClosedError';
   constructor() {
@@ -69,7 +69,6 @@ export function portRequestHandler(port: MessagePort): HttpHandler {
   return {
     metadata: { handlerProtocol: 'port' },
     async handle(request) {
-      if (closed) throw new PortClosedError();
       const id = nextId++;
       const answer = await limit(
         () =>
@@ -99,8 +98,7 @@ export function portRequestHandler(port: MessagePort): HttpHandler {
 /** Serves the requests that arrive on `port` with an HTTP request listener (the emulator's own). */
 export function servePort(port: MessagePort, listener: RequestListener): void {
   port.on('message', async (request: PortRequest) => {
-    const body =
-      typeof request.body === 'string' ? Buffer.from(request.body) : Buffer.from(request.body as Uint8Array);
+    const body = bufferOf(request.body);
     const answer = await callListener(listener, request.method, request.path, request.headers, body);
     port.postMessage({
       id: request.id,
@@ -173,16 +171,12 @@ export function injectRequestHandler(app: Injectable): HttpHandler {
   return {
     metadata: { handlerProtocol: 'inject' },
     async handle(request) {
-      const body = bodyOf(request);
       const answer = await app.inject({
         method: request.method,
         url: pathOf(request),
         headers: request.headers,
         // A Buffer: inject sends any other object as JSON, which the SDK's content-length does not count.
-        payload:
-          typeof body === 'string'
-            ? Buffer.from(body)
-            : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+        payload: bufferOf(bodyOf(request)),
       });
       const headers = stringHeaders(answer.headers);
       return {
@@ -205,6 +199,10 @@ const pathOf = (request: SdkRequest): string => {
 /** The SDK's serialised body: JSON text or bytes for these protocols. */
 const bodyOf = (request: SdkRequest): string | Uint8Array =>
   typeof request.body === 'string' || request.body instanceof Uint8Array ? request.body : '';
+
+/** The body as a Buffer: text encoded as UTF-8, bytes viewed in place rather than copied. */
+const bufferOf = (body: string | Uint8Array): Buffer =>
+  typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 
 const stringHeaders = (headers: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)]));

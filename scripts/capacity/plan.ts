@@ -31,8 +31,9 @@ import {
  *   PutItem; the publisher writes one history entry and puts events 10 to a PutEvents call, the record's change
  *   event and the derived event of the profile version it causes; the derive function reads its queue in
  *   batches and writes the person's profile once; a new record and its person's profile each add an entry to
- *   the keys-only person index (a later version that keeps its keys adds none); the statistics function adds a stream batch's deltas with
- *   one write per division it touches (functions/adapters/stats-store.ts, STATISTICS below).
+ *   the keys-only person index (a later version that keeps its keys adds none); the statistics function adds
+ *   a stream batch's deltas with one write per division it touches (functions/adapters/stats-store.ts,
+ *   STATISTICS below).
  * - Durations and item sizes are ASSUMED: replace them with CloudWatch figures after a load test.
  */
 
